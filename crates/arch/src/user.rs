@@ -1,0 +1,290 @@
+//! Entering user mode and coming back.
+//!
+//! [`UserContext::run`] enters ring 3 from whatever kernel stack calls it
+//! (the executor's) and returns when the thread traps back: a `syscall`, an
+//! exception or an interrupt. The entry code stores the user registers
+//! straight into the context and then resumes the kernel right after the
+//! call, restoring the callee-saved registers it pushed (see `trap.rs` for
+//! interrupts and exceptions, `syscall_entry` below for system calls).
+//!
+//! Nothing is saved on a kernel stack while user code runs, so a thread that
+//! is blocked in the kernel owns no kernel stack (DESIGN.md §3).
+
+use core::arch::global_asm;
+
+use crate::gdt::{KERNEL_CS, USER_CS, USER_DS};
+use crate::percpu::{OFF_KERNEL_RSP, OFF_TSS_RSP0, OFF_USER_CTX_END, OFF_USER_RSP_SCRATCH};
+use crate::trap::{self, SYSCALL_VECTOR, TrapFrame};
+use crate::cpu;
+
+/// User addresses are below this (the canonical lower half).
+pub const USER_TOP: usize = 0x0000_8000_0000_0000;
+
+/// RFLAGS bits a user context may carry (Linux's FLAG_MASK: CF PF AF ZF SF
+/// TF DF OF NT AC ID and the IOPL bits stay 0; IF is always set).
+const USER_RFLAGS_MASK: u64 = 0x0025_4dd5;
+const RFLAGS_IF: u64 = 1 << 9;
+const RFLAGS_RESERVED1: u64 = 1 << 1;
+
+/// Why [`UserContext::run`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnReason {
+    /// The thread executed `syscall`; the number is in `rax`.
+    Syscall,
+    /// An exception (vector < 32) the kernel must turn into a signal or
+    /// resolve (page faults).
+    Exception { vector: u64, error_code: u64, fault_addr: usize },
+    /// An interrupt arrived while user code ran; it has been handled.
+    Interrupt { vector: u64 },
+}
+
+/// A user thread's saved registers.
+#[derive(Clone, Debug)]
+#[repr(C)]
+pub struct UserContext {
+    /// General registers and the interrupt frame; written by the entry code.
+    pub regs: TrapFrame,
+    /// The thread's FS base (TLS pointer).
+    pub fs_base: u64,
+    /// The thread's GS base as user code sees it.
+    pub gs_base: u64,
+    /// Set when the registers must be restored exactly (after an exception,
+    /// an interrupt, signal delivery or `rt_sigreturn`): `iretq` then, not
+    /// `sysretq`, which clobbers rcx and r11.
+    pub needs_full_restore: bool,
+}
+
+impl Default for UserContext {
+    fn default() -> Self {
+        Self::new(0, 0)
+    }
+}
+
+impl UserContext {
+    /// A context that starts at `entry` with stack pointer `stack`.
+    pub fn new(entry: u64, stack: u64) -> Self {
+        let regs = TrapFrame {
+            rip: entry,
+            rsp: stack,
+            cs: USER_CS as u64,
+            ss: USER_DS as u64,
+            rflags: RFLAGS_IF | RFLAGS_RESERVED1,
+            ..TrapFrame::default()
+        };
+        Self { regs, fs_base: 0, gs_base: 0, needs_full_restore: true }
+    }
+
+    /// Enters user mode and runs the thread until it traps back.
+    ///
+    /// Must be called with this thread's FPU state loaded (see `fpu`).
+    /// Returns with interrupts enabled.
+    pub fn run(&mut self) -> ReturnReason {
+        self.sanitize();
+        let ctx = &mut self.regs as *mut TrapFrame;
+        cpu::disable_interrupts();
+        load_user_bases(self.fs_base, self.gs_base);
+        let fast = !self.needs_full_restore && is_canonical_user(self.regs.rip);
+        // SAFETY: `ctx` points at a valid, 16-byte aligned TrapFrame that
+        // stays in place until the call returns (we hold &mut self); its
+        // segment selectors and RFLAGS were sanitized above so the return to
+        // ring 3 cannot fault in kernel mode; the per-CPU area was set up by
+        // `percpu::init_this_cpu`; interrupts are off, as both entry paths
+        // require until the final `sysretq`/`iretq`.
+        unsafe {
+            if fast { run_user_sysret(ctx) } else { run_user_iret(ctx) }
+        }
+        let reason = match self.regs.vector {
+            SYSCALL_VECTOR => {
+                self.needs_full_restore = false;
+                ReturnReason::Syscall
+            }
+            v if v < trap::VEC_FIRST_IRQ => {
+                self.needs_full_restore = true;
+                let fault_addr = if v == trap::VEC_PAGE_FAULT { cpu::read_cr2() } else { 0 };
+                ReturnReason::Exception { vector: v, error_code: self.regs.error_code, fault_addr }
+            }
+            v => {
+                self.needs_full_restore = true;
+                trap::handle_irq(&self.regs);
+                ReturnReason::Interrupt { vector: v }
+            }
+        };
+        cpu::enable_interrupts();
+        reason
+    }
+
+    /// Keeps the context returnable to ring 3 whatever code changed it
+    /// (a signal handler's frame, ptrace-like writes): user selectors,
+    /// interrupts on, no privileged flags.
+    fn sanitize(&mut self) {
+        let r = &mut self.regs;
+        r.cs = USER_CS as u64;
+        r.ss = USER_DS as u64;
+        r.rflags = (r.rflags & USER_RFLAGS_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
+    }
+
+    /// Syscall number and arguments, in the Linux register convention.
+    pub fn syscall_args(&self) -> (u64, [u64; 6]) {
+        let r = &self.regs;
+        (r.rax, [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9])
+    }
+
+    /// Sets the syscall return value.
+    pub fn set_return(&mut self, value: u64) {
+        self.regs.rax = value;
+    }
+}
+
+/// Whether `addr` is a canonical lower-half address (safe for `sysretq`).
+pub fn is_canonical_user(addr: u64) -> bool {
+    (addr as usize) < USER_TOP
+}
+
+fn load_user_bases(fs_base: u64, gs_base: u64) {
+    // Cache: writing the MSR costs far more than comparing.
+    let this = crate::percpu::this();
+    if this.loaded_fs_base() != fs_base {
+        // SAFETY: FS_BASE only affects user-mode FS-relative accesses; the
+        // kernel never uses FS.
+        unsafe { cpu::wrmsr(cpu::MSR_FS_BASE, fs_base) };
+        this.set_loaded_fs_base(fs_base);
+    }
+    // SAFETY: while in kernel mode, KERNEL_GS_BASE holds the user's GS base,
+    // which swapgs exchanges on the way out.
+    unsafe { cpu::wrmsr(cpu::MSR_KERNEL_GS_BASE, gs_base) };
+}
+
+unsafe extern "C" {
+    fn run_user_iret(ctx: *mut TrapFrame);
+    fn run_user_sysret(ctx: *mut TrapFrame);
+    fn syscall_entry();
+}
+
+const FRAME_SIZE: usize = core::mem::size_of::<TrapFrame>();
+const OFF_RIP: usize = core::mem::offset_of!(TrapFrame, rip);
+const OFF_RFLAGS: usize = core::mem::offset_of!(TrapFrame, rflags);
+const OFF_RSP: usize = core::mem::offset_of!(TrapFrame, rsp);
+const OFF_VECTOR: usize = core::mem::offset_of!(TrapFrame, vector);
+
+global_asm!(
+    r#"
+    .section .text.user, "ax"
+
+    /* Saves the kernel's callee-saved registers, publishes where the
+       context ends (for the syscall entry and TSS.RSP0), and loads the user
+       general registers. Leaves rsp at &ctx.vector. */
+    .macro ENTER_USER_PROLOGUE
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov gs:[{kernel_rsp}], rsp
+    lea rax, [rdi + {frame_size}]
+    mov gs:[{ctx_end}], rax
+    mov rcx, gs:[{tss_rsp0}]
+    mov [rcx], rax
+    mov rsp, rdi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    .endm
+
+    .global run_user_iret
+run_user_iret:
+    ENTER_USER_PROLOGUE
+    add rsp, 16                  /* skip vector and error code */
+    swapgs
+    iretq
+
+    .global run_user_sysret
+run_user_sysret:
+    ENTER_USER_PROLOGUE
+    /* rsp = &ctx.vector; sysretq takes rip from rcx and rflags from r11. */
+    mov rcx, [rsp + {rip} - {vector}]
+    mov r11, [rsp + {rflags} - {vector}]
+    mov rsp, [rsp + {rsp_off} - {vector}]
+    swapgs
+    sysretq
+
+    .global syscall_entry
+syscall_entry:
+    swapgs
+    mov gs:[{scratch}], rsp
+    mov rsp, gs:[{ctx_end}]
+    push {user_ds}
+    push qword ptr gs:[{scratch}]
+    push r11
+    push {user_cs}
+    push rcx
+    push 0
+    push {syscall_vector}
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rsp, gs:[{kernel_rsp}]
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+    .text
+"#,
+    kernel_rsp = const OFF_KERNEL_RSP,
+    ctx_end = const OFF_USER_CTX_END,
+    tss_rsp0 = const OFF_TSS_RSP0,
+    scratch = const OFF_USER_RSP_SCRATCH,
+    frame_size = const FRAME_SIZE,
+    rip = const OFF_RIP,
+    rflags = const OFF_RFLAGS,
+    rsp_off = const OFF_RSP,
+    vector = const OFF_VECTOR,
+    user_ds = const USER_DS,
+    user_cs = const USER_CS,
+    syscall_vector = const SYSCALL_VECTOR,
+);
+
+/// Programs the SYSCALL/SYSRET MSRs on this CPU.
+pub(crate) fn init_syscall_msrs() {
+    // STAR[47:32]: kernel CS (SS = CS + 8). STAR[63:48]: base for SYSRET,
+    // which loads CS = base + 16 and SS = base + 8 (Linux's layout).
+    let star = ((USER32_CS_BASE as u64) << 48) | ((KERNEL_CS as u64) << 32);
+    // SAFETY: standard SYSCALL setup: the entry point is `syscall_entry`;
+    // SFMASK clears IF, TF, DF, AC and NT on entry so the entry code runs
+    // with interrupts off and the string direction forward.
+    unsafe {
+        cpu::wrmsr(cpu::MSR_STAR, star);
+        cpu::wrmsr(cpu::MSR_LSTAR, syscall_entry as *const () as u64);
+        cpu::wrmsr(cpu::MSR_SFMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+    }
+}
+
+/// SYSRET selector base: user CS32 (0x23) with RPL cleared.
+const USER32_CS_BASE: u16 = crate::gdt::USER32_CS & !3;

@@ -1,0 +1,80 @@
+//! weft: the bootable kernel. This crate only wires the others together:
+//! the order of initialization, the logger, the panic handler, and (later)
+//! the system-call table.
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+extern crate alloc;
+
+mod cmdline;
+mod logger;
+mod panic;
+#[cfg(feature = "ktest")]
+mod ktest;
+
+use arch::boot::BootInfo;
+
+/// Status codes for QEMU's isa-debug-exit (QEMU exits with `code*2+1`).
+pub mod exit_code {
+    /// A clean power-off.
+    pub const POWER_OFF: u8 = 0;
+    /// A kernel panic.
+    pub const PANIC: u8 = 1;
+    /// In-kernel tests ran and some failed.
+    pub const TESTS_FAILED: u8 = 2;
+    /// In-kernel tests ran and all passed.
+    pub const TESTS_PASSED: u8 = 3;
+}
+
+/// Called by `arch` on the boot CPU, on the boot stack, interrupts off.
+#[allow(unsafe_code)] // the symbol `arch`'s boot code calls
+#[unsafe(no_mangle)]
+fn weft_kernel_main(boot: &'static BootInfo) -> ! {
+    arch::smp::init_boot_cpu();
+    arch::trap::set_irq_handler(arch::trap::VEC_STOP, |_| arch::cpu::halt_forever());
+    let args = cmdline::parse(boot.cmdline);
+    logger::init(args.log_level);
+    log::info!("weft {} booting; command line \"{}\"", env!("CARGO_PKG_VERSION"), boot.cmdline);
+
+    let (total, free) = mm::kernel_space::init(boot);
+    log::info!(
+        "memory: {} MiB usable, {} MiB free after the kernel image",
+        total * mm::PAGE_SIZE >> 20,
+        free * mm::PAGE_SIZE >> 20
+    );
+
+    let platform = arch::firmware::discover(boot.rsdp).unwrap_or_default();
+    if let Some((port, typ)) = platform.poweroff {
+        arch::power::set_acpi_poweroff(port, typ);
+    }
+    let apic_ids = if platform.apic_ids.is_empty() { alloc::vec![arch::apic::local_apic_id()] } else { platform.apic_ids.clone() };
+    let online = arch::smp::start_application_processors(&apic_ids, |_cpu| {
+        let stack = mm::kstack::KernelStack::new(mm::kstack::KSTACK_SIZE).expect("no memory for a CPU stack");
+        let top = arch::context::StackMemory::top(&stack);
+        core::mem::forget(stack); // a CPU's stack lives as long as the CPU
+        top
+    });
+    arch::smp::start_tick();
+    log::info!("{online} CPUs online");
+
+    #[cfg(feature = "ktest")]
+    ktest::run(&args);
+
+    idle()
+}
+
+/// Called by `arch` on each application processor, on its own stack.
+#[allow(unsafe_code)] // the symbol `arch`'s AP start-up code calls
+#[unsafe(no_mangle)]
+fn weft_ap_main(cpu: usize) -> ! {
+    log::debug!("cpu{cpu} online (APIC id {})", arch::percpu::this().apic_id());
+    arch::smp::start_tick();
+    idle()
+}
+
+fn idle() -> ! {
+    loop {
+        arch::cpu::enable_interrupts_and_halt();
+    }
+}

@@ -1,0 +1,124 @@
+//! `cargo xtask`: builds, boots, tests, benchmarks and debugs weft.
+//!
+//! The kernel is built with Debian's Rust (`/usr/bin/cargo`, build-std;
+//! docs/boot.md "Toolchain"); everything else with the machine's normal
+//! toolchain. Missing Debian packages are installed when running as root.
+
+mod deps;
+mod initramfs;
+mod kernel;
+mod qemu;
+mod test;
+mod userprogs;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, run and test weft")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the kernel ELF and the initramfs; print their paths.
+    Build(BuildOpts),
+    /// Boot weft in QEMU with busybox `sh` on the serial console.
+    Run(RunOpts),
+    /// Run every test tier; ends with `N passed, N failed`.
+    Test(TestOpts),
+    /// Boot weft halted under QEMU's gdb stub and attach gdb.
+    Gdb(RunOpts),
+}
+
+#[derive(Args, Clone)]
+pub struct BuildOpts {
+    /// Optimized kernel build.
+    #[arg(long)]
+    pub release: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct MachineOpts {
+    /// Number of CPUs.
+    #[arg(long, default_value_t = 2)]
+    pub smp: u32,
+    /// Memory size, as QEMU's -m takes it.
+    #[arg(long, default_value = "1G")]
+    pub mem: String,
+    /// Seconds before QEMU is killed (0: never).
+    #[arg(long, default_value_t = 0)]
+    pub timeout: u64,
+}
+
+#[derive(Args, Clone)]
+pub struct RunOpts {
+    #[command(flatten)]
+    pub build: BuildOpts,
+    #[command(flatten)]
+    pub machine: MachineOpts,
+    /// Extra kernel command-line words (e.g. `log=debug`).
+    #[arg(long, default_value = "")]
+    pub append: String,
+}
+
+#[derive(Args, Clone)]
+pub struct TestOpts {
+    #[command(flatten)]
+    pub build: BuildOpts,
+    /// Run the whole suite this many times (stops at the first failing run).
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+    /// Only run tests whose name contains this.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Skip the host `cargo test` tier.
+    #[arg(long)]
+    pub no_host: bool,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(opts) => {
+            deps::ensure()?;
+            let elf = kernel::build(&opts, kernel::Flavor::Normal)?;
+            let initrd = initramfs::build(&opts)?;
+            println!("kernel:    {}", elf.display());
+            println!("initramfs: {}", initrd.display());
+            Ok(())
+        }
+        Command::Run(opts) => {
+            deps::ensure()?;
+            let elf = kernel::build(&opts.build, kernel::Flavor::Normal)?;
+            let initrd = initramfs::build(&opts.build)?;
+            qemu::run_interactive(&elf, &initrd, &opts)
+        }
+        Command::Test(opts) => {
+            deps::ensure()?;
+            test::run(&opts)
+        }
+        Command::Gdb(opts) => {
+            deps::ensure()?;
+            let elf = kernel::build(&opts.build, kernel::Flavor::Normal)?;
+            let initrd = initramfs::build(&opts.build)?;
+            qemu::run_gdb(&elf, &initrd, &opts)
+        }
+    }
+}
+
+/// The workspace root (xtask's parent directory).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Where xtask puts what it builds: `target/weft/`.
+pub fn out_dir() -> PathBuf {
+    let dir = root().join("target").join("weft");
+    std::fs::create_dir_all(&dir).expect("cannot create target/weft");
+    dir
+}

@@ -1,0 +1,189 @@
+//! `cargo xtask test`: every tier, one result line each, and the total.
+//!
+//! Tiers: host unit/property tests (`cargo test`), in-kernel tests (the
+//! ktest build booted at several CPU counts), and boot scenarios whose
+//! failure output is checked (panic, exception, stack overflow).
+
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::kernel::{self, Flavor};
+use crate::qemu::{self, Captured, Ending, Machine, exit_code};
+use crate::{TestOpts, root};
+
+/// Collected results.
+#[derive(Default)]
+struct Report {
+    passed: usize,
+    failed: Vec<String>,
+}
+
+impl Report {
+    fn pass(&mut self, name: &str) {
+        println!("PASS {name}");
+        self.passed += 1;
+    }
+
+    fn fail(&mut self, name: &str, why: &str) {
+        println!("FAIL {name}: {why}");
+        self.failed.push(name.to_string());
+    }
+
+    fn check(&mut self, name: &str, ok: bool, why: impl FnOnce() -> String) {
+        if ok { self.pass(name) } else { self.fail(name, &why()) }
+    }
+}
+
+pub fn run(opts: &TestOpts) -> Result<()> {
+    let mut total = Report::default();
+    for round in 1..=opts.repeat {
+        if opts.repeat > 1 {
+            println!("== round {round} of {}", opts.repeat);
+        }
+        let mut report = Report::default();
+        run_once(opts, &mut report)?;
+        total.passed += report.passed;
+        total.failed.extend(report.failed.iter().cloned());
+        if !report.failed.is_empty() {
+            break;
+        }
+    }
+    if !total.failed.is_empty() {
+        println!("failed: {}", total.failed.join(", "));
+    }
+    println!("{} passed, {} failed", total.passed, total.failed.len());
+    if !total.failed.is_empty() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn selected(opts: &TestOpts, name: &str) -> bool {
+    opts.filter.as_deref().is_none_or(|f| name.contains(f))
+}
+
+fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
+    if !opts.no_host && selected(opts, "host") {
+        host_tests(report)?;
+    }
+    let ktest_elf = kernel::build(&opts.build, Flavor::Ktest)?;
+    for smp in [1, 2, 4] {
+        let name = format!("ktest/smp{smp}");
+        if selected(opts, &name) {
+            ktests(report, &ktest_elf, smp)?;
+        }
+    }
+    for (scenario, expect) in [
+        ("panic", "deliberate panic"),
+        ("exception", "#UD invalid opcode"),
+        ("stack_overflow", "kernel stack overflow"),
+    ] {
+        let name = format!("boot/{scenario}_reports_symbolized_backtrace");
+        if selected(opts, &name) {
+            failure_scenario(report, &name, &ktest_elf, scenario, expect)?;
+        }
+    }
+    Ok(())
+}
+
+/// Host tier: `cargo test` over the host-testable crates.
+fn host_tests(report: &mut Report) -> Result<()> {
+    eprintln!("xtask: host tests (cargo test)");
+    let out = Command::new("cargo").current_dir(root()).args(["test", "--quiet"]).output()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (mut passed, mut failed) = (0, 0);
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            passed += number_before(rest, " passed");
+            failed += number_before(rest, " failed");
+        }
+    }
+    for line in text.lines().filter(|l| l.starts_with("test ") && l.ends_with(" FAILED")) {
+        println!("  {line}");
+    }
+    if !out.status.success() && failed == 0 {
+        print!("{text}");
+        report.fail("host/cargo-test", "cargo test failed to build or run");
+        return Ok(());
+    }
+    println!("host: {passed} unit tests passed, {failed} failed");
+    report.passed += passed;
+    for i in 0..failed {
+        report.failed.push(format!("host/test-{i}"));
+    }
+    Ok(())
+}
+
+fn number_before(text: &str, suffix: &str) -> usize {
+    text.find(suffix)
+        .and_then(|end| text[..end].rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn boot(elf: &std::path::Path, append: &str, smp: u32, timeout: u64) -> Result<Captured> {
+    let machine = Machine { elf, initrd: None, append: append.to_string(), smp, mem: "512M".into() };
+    qemu::run_captured(&machine, b"", Duration::from_secs(timeout))
+}
+
+/// In-kernel tier: one boot of the ktest kernel; each `ktest:` line is a
+/// result.
+fn ktests(report: &mut Report, elf: &std::path::Path, smp: u32) -> Result<()> {
+    eprintln!("xtask: in-kernel tests, {smp} CPU(s)");
+    let run = boot(elf, "log=info", smp, 300)?;
+    let prefix = format!("ktest/smp{smp}");
+    report.check(&format!("{prefix}/all_cpus_online"), run.output.contains(&format!("{smp} CPUs online")), || {
+        format!("no \"{smp} CPUs online\" line")
+    });
+    for line in run.output.lines() {
+        let Some(rest) = line.strip_prefix("ktest: ") else { continue };
+        if let Some(name) = rest.strip_suffix(" ... ok") {
+            report.pass(&format!("{prefix}/{name}"));
+        } else if let Some((name, why)) = rest.split_once(" ... FAILED: ") {
+            report.fail(&format!("{prefix}/{name}"), why);
+        }
+    }
+    let finished = run.output.contains("ktest: done");
+    let ended_well = run.ending == Ending::DebugExit(exit_code::TESTS_PASSED)
+        || run.ending == Ending::DebugExit(exit_code::TESTS_FAILED);
+    if !finished || !ended_well {
+        report.fail(&format!("{prefix}/boot"), &format!("run ended {:?}; output:\n{}", run.ending, tail(&run.output)));
+    }
+    Ok(())
+}
+
+/// A deliberate failure must be reported with its cause, a register dump or
+/// panic message, and a backtrace naming functions, then end the run.
+fn failure_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scenario: &str, expect: &str) -> Result<()> {
+    eprintln!("xtask: boot scenario {scenario}");
+    let run = boot(elf, &format!("ktest={scenario}"), 1, 120)?;
+    let out = &run.output;
+    let symbolized = out.lines().skip_while(|l| !l.starts_with("backtrace:")).skip(1).any(|l| l.contains("kernel::"));
+    let problems: Vec<String> = [
+        (out.contains(expect), format!("no \"{expect}\" in the output")),
+        (out.contains("KERNEL PANIC"), "no KERNEL PANIC line".to_string()),
+        (symbolized, "no symbolized backtrace frame naming a kernel:: function".to_string()),
+        (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}, not with the panic code", run.ending)),
+    ]
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, why)| why)
+    .collect();
+    if problems.is_empty() {
+        report.pass(name);
+    } else {
+        report.fail(name, &format!("{}\n{}", problems.join("; "), tail(out)));
+    }
+    Ok(())
+}
+
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+#[allow(dead_code)]
+fn fail_unless(ok: bool, why: &str) -> Result<()> {
+    if ok { Ok(()) } else { bail!("{why}") }
+}
