@@ -35,14 +35,13 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     arch::trap::set_irq_handler(arch::trap::VEC_STOP, |_| arch::cpu::halt_forever());
     let args = cmdline::parse(boot.cmdline);
     logger::init(args.log_level);
-    log::info!("weft {} booting; command line \"{}\"", env!("CARGO_PKG_VERSION"), boot.cmdline);
+    let mut brand = [0u8; 48];
+    log::info!("weft {} (x86_64) on {}", env!("CARGO_PKG_VERSION"), arch::cpu::brand_string(&mut brand));
+    log::info!("command line: \"{}\"", boot.cmdline);
 
-    let (total, free) = mm::kernel_space::init(boot);
-    log::info!(
-        "memory: {} MiB usable, {} MiB free after the kernel image",
-        total * mm::PAGE_SIZE >> 20,
-        free * mm::PAGE_SIZE >> 20
-    );
+    let ram: u64 = boot.memory_map().iter().filter(|r| r.kind == arch::boot::MemoryKind::Usable).map(|r| r.len).sum();
+    let (_, free) = mm::kernel_space::init(boot);
+    log::info!("memory: {} MiB RAM, {} MiB free for the kernel and programs", ram >> 20, (free * mm::PAGE_SIZE) >> 20);
 
     let platform = arch::firmware::discover(boot.rsdp).unwrap_or_default();
     if let Some((port, typ)) = platform.poweroff {

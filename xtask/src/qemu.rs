@@ -12,7 +12,6 @@ use crate::RunOpts;
 
 /// Exit code the kernel writes to isa-debug-exit (see kernel/src/main.rs).
 pub mod exit_code {
-    pub const POWER_OFF: i32 = 0;
     pub const PANIC: i32 = 1;
     pub const TESTS_FAILED: i32 = 2;
     pub const TESTS_PASSED: i32 = 3;

@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::kernel::{self, Flavor};
 use crate::qemu::{self, Captured, Ending, Machine, exit_code};
@@ -159,11 +159,11 @@ fn failure_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scen
     eprintln!("xtask: boot scenario {scenario}");
     let run = boot(elf, &format!("ktest={scenario}"), 1, 120)?;
     let out = &run.output;
-    let symbolized = out.lines().skip_while(|l| !l.starts_with("backtrace:")).skip(1).any(|l| l.contains("kernel::"));
+    let symbolized = out.lines().skip_while(|l| !l.starts_with("backtrace:")).skip(1).any(|l| l.contains("weft::"));
     let problems: Vec<String> = [
         (out.contains(expect), format!("no \"{expect}\" in the output")),
         (out.contains("KERNEL PANIC"), "no KERNEL PANIC line".to_string()),
-        (symbolized, "no symbolized backtrace frame naming a kernel:: function".to_string()),
+        (symbolized, "no symbolized backtrace frame naming a weft:: function".to_string()),
         (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}, not with the panic code", run.ending)),
     ]
     .into_iter()
@@ -181,9 +181,4 @@ fn failure_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scen
 fn tail(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
-}
-
-#[allow(dead_code)]
-fn fail_unless(ok: bool, why: &str) -> Result<()> {
-    if ok { Ok(()) } else { bail!("{why}") }
 }

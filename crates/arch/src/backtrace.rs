@@ -86,12 +86,12 @@ fn text_range() -> (usize, usize) {
 }
 
 /// Whether `rbp` could be a frame pointer we may dereference: kernel half,
-/// aligned, and not in a stack guard page.
+/// aligned, not the boot stack's guard page.
 fn plausible_frame(rbp: usize) -> bool {
     rbp >= crate::PHYS_OFFSET
         && rbp % 8 == 0
-        && !crate::paging::is_stack_guard(rbp)
-        && !crate::paging::is_stack_guard(rbp + 8)
+        && !crate::paging::is_boot_stack_guard(rbp)
+        && !crate::paging::is_boot_stack_guard(rbp + 8)
 }
 
 /// Prints a backtrace that starts at `rip` with frame pointer `rbp`.

@@ -34,6 +34,7 @@ global_asm!(
     .section .text.boot, "ax"
     .code32
     .global pvh_start32
+    .type pvh_start32, @function
 pvh_start32:
     cli
     cld

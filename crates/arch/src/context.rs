@@ -194,6 +194,7 @@ unsafe extern "C" {
 global_asm!(
     r#"
     .global switch_stack
+    .type switch_stack, @function
 switch_stack:
     push rbp
     push rbx
@@ -214,6 +215,7 @@ switch_stack:
     ret
 
     .global stackful_start
+    .type stackful_start, @function
 stackful_start:
     mov rdi, r12
     xor ebp, ebp

@@ -23,13 +23,20 @@ pub const KSTACK_GUARD_SIZE: usize = PAGE_SIZE;
 /// Number of stack slots (the region is one PML4 entry: 512 GiB).
 pub const KSTACK_SLOTS: usize = (512 << 30) / KSTACK_SLOT_SIZE;
 
-/// Whether `addr` lies in the guard page of a kernel stack.
+/// Whether a fault at `addr` means a kernel stack overflowed: stacks sit at
+/// the top of their slots and nothing else is mapped in the region, so any
+/// fault there is a stack running off its bottom (into at least the slot's
+/// guard page). The boot stack has one guard page below it.
 pub fn is_stack_guard(addr: usize) -> bool {
-    let in_slot = addr >= KSTACK_REGION_START
-        && addr < KSTACK_REGION_START + KSTACK_SLOTS * KSTACK_SLOT_SIZE
-        && (addr - KSTACK_REGION_START) % KSTACK_SLOT_SIZE < KSTACK_GUARD_SIZE;
+    let in_region = (KSTACK_REGION_START..KSTACK_REGION_START + KSTACK_SLOTS * KSTACK_SLOT_SIZE).contains(&addr);
     let (boot_bottom, _) = crate::boot::boot_stack_range();
-    in_slot || (addr >= boot_bottom - PAGE_SIZE && addr < boot_bottom)
+    in_region || (boot_bottom - PAGE_SIZE..boot_bottom).contains(&addr)
+}
+
+/// Whether `addr` is the boot stack's guard page.
+pub fn is_boot_stack_guard(addr: usize) -> bool {
+    let (boot_bottom, _) = crate::boot::boot_stack_range();
+    (boot_bottom - PAGE_SIZE..boot_bottom).contains(&addr)
 }
 
 /// Physical address of the kernel's own page table (set by `mm`), used by

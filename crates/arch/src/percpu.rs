@@ -168,9 +168,3 @@ pub fn online_cpus() -> impl Iterator<Item = usize> {
 pub fn online_count() -> usize {
     online_cpus().count()
 }
-
-/// The double-fault stack range of `cpu` (for the stack-overflow report).
-pub(crate) fn double_fault_stack(cpu: usize) -> (usize, usize) {
-    let base = core::ptr::addr_of!(DOUBLE_FAULT_STACKS) as usize + cpu * DOUBLE_FAULT_STACK_SIZE;
-    (base, base + DOUBLE_FAULT_STACK_SIZE)
-}

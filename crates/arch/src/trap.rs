@@ -87,6 +87,7 @@ global_asm!(
     .section .text.trap, "ax"
     .p2align 4
     .global trap_stubs
+    .type trap_stubs, @function
 trap_stubs:
     .set vec, 0
     .rept 256

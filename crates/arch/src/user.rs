@@ -204,6 +204,7 @@ global_asm!(
     .endm
 
     .global run_user_iret
+    .type run_user_iret, @function
 run_user_iret:
     ENTER_USER_PROLOGUE
     add rsp, 16                  /* skip vector and error code */
@@ -211,6 +212,7 @@ run_user_iret:
     iretq
 
     .global run_user_sysret
+    .type run_user_sysret, @function
 run_user_sysret:
     ENTER_USER_PROLOGUE
     /* rsp = &ctx.vector; sysretq takes rip from rcx and rflags from r11. */
@@ -221,6 +223,7 @@ run_user_sysret:
     sysretq
 
     .global syscall_entry
+    .type syscall_entry, @function
 syscall_entry:
     swapgs
     mov gs:[{scratch}], rsp

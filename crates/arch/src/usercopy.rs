@@ -38,6 +38,7 @@ unsafe extern "C" {
 global_asm!(
     r#"
     .global user_copy_raw
+    .type user_copy_raw, @function
 user_copy_raw:
     mov rcx, rdx
 1:  rep movsb
@@ -50,6 +51,7 @@ user_copy_raw:
     .popsection
 
     .global user_cmpxchg_u32_raw
+    .type user_cmpxchg_u32_raw, @function
 user_cmpxchg_u32_raw:
     mov eax, esi
 3:  lock cmpxchg [rdi], edx
