@@ -3,7 +3,7 @@
 //!
 //! `user/tests/<group>/<name>.c` becomes `/tests/<group>/<name>`;
 //! `user/bench/<name>.c` becomes `/bench/<name>`; `user/demo/<name>.c`
-//! becomes `/bin/<name>`. Files in a `lib/` folder are linked into every
+//! becomes `/bin/<name>`; `user/sbin/<name>.c` becomes `/sbin/<name>`. Files in a `lib/` folder are linked into every
 //! program of the same tree.
 
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use crate::{BuildOpts, out_dir, root};
 /// Builds the programs; returns (path in the initramfs, built file).
 pub fn build(_opts: &BuildOpts) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
-    for (tree, dest) in [("tests", "tests"), ("bench", "bench"), ("demo", "bin")] {
+    for (tree, dest) in [("tests", "tests"), ("bench", "bench"), ("demo", "bin"), ("sbin", "sbin")] {
         let dir = root().join("user").join(tree);
         if !dir.exists() {
             continue;
