@@ -1,0 +1,175 @@
+//! ELF64 program headers, read with explicit bounds checks.
+//!
+//! Hand-written rather than `xmas-elf`: that crate indexes slices without
+//! checking them against the input (a malformed file would panic the
+//! kernel) and casts unaligned input in place. We need only the file header
+//! and the program headers.
+
+use alloc::vec::Vec;
+
+use abi::{Errno, KResult};
+
+pub const PT_LOAD: u32 = 1;
+pub const PT_INTERP: u32 = 3;
+pub const PT_PHDR: u32 = 6;
+pub const PT_TLS: u32 = 7;
+pub const PT_GNU_STACK: u32 = 0x6474_e551;
+
+pub const PF_X: u32 = 1;
+pub const PF_W: u32 = 2;
+pub const PF_R: u32 = 4;
+
+const ET_EXEC: u16 = 2;
+const ET_DYN: u16 = 3;
+const EM_X86_64: u16 = 62;
+const EHDR_SIZE: usize = 64;
+const PHDR_SIZE: usize = 56;
+/// Linux refuses more program headers than fit in 64 KiB.
+const MAX_PHDRS: usize = 65536 / PHDR_SIZE;
+
+/// One program header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProgramHeader {
+    pub kind: u32,
+    pub flags: u32,
+    pub offset: u64,
+    pub vaddr: u64,
+    pub filesz: u64,
+    pub memsz: u64,
+    pub align: u64,
+}
+
+/// The parts of an ELF file execve needs.
+#[derive(Clone, Debug)]
+pub struct ElfInfo {
+    /// ET_DYN (PIE or an interpreter): loaded at a bias of our choice.
+    pub relocatable: bool,
+    pub entry: u64,
+    pub phoff: u64,
+    pub phnum: u16,
+    pub headers: Vec<ProgramHeader>,
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+/// How many leading bytes of the file `parse` needs (after a first look at
+/// the header): ENOEXEC for anything that is not a loadable x86_64 ELF.
+pub fn headers_len(head: &[u8]) -> KResult<usize> {
+    check_ident(head)?;
+    let phoff = u64_at(head, 32) as usize;
+    let phnum = u16_at(head, 56) as usize;
+    if u16_at(head, 54) as usize != PHDR_SIZE || phnum == 0 || phnum > MAX_PHDRS {
+        return Err(Errno::ENOEXEC);
+    }
+    phoff.checked_add(phnum * PHDR_SIZE).ok_or(Errno::ENOEXEC)
+}
+
+fn check_ident(head: &[u8]) -> KResult<()> {
+    if head.len() < EHDR_SIZE || &head[..4] != b"\x7fELF" {
+        return Err(Errno::ENOEXEC);
+    }
+    // 64-bit, little endian, version 1.
+    if head[4] != 2 || head[5] != 1 || head[6] != 1 {
+        return Err(Errno::ENOEXEC);
+    }
+    let kind = u16_at(head, 16);
+    if (kind != ET_EXEC && kind != ET_DYN) || u16_at(head, 18) != EM_X86_64 {
+        return Err(Errno::ENOEXEC);
+    }
+    Ok(())
+}
+
+/// Parses the header and program headers; `bytes` must hold at least
+/// `headers_len(bytes)` bytes.
+pub fn parse(bytes: &[u8]) -> KResult<ElfInfo> {
+    let needed = headers_len(bytes)?;
+    if bytes.len() < needed {
+        return Err(Errno::ENOEXEC);
+    }
+    let phoff = u64_at(bytes, 32);
+    let phnum = u16_at(bytes, 56);
+    let headers = (0..phnum as usize)
+        .map(|i| {
+            let at = phoff as usize + i * PHDR_SIZE;
+            ProgramHeader {
+                kind: u32_at(bytes, at),
+                flags: u32_at(bytes, at + 4),
+                offset: u64_at(bytes, at + 8),
+                vaddr: u64_at(bytes, at + 16),
+                filesz: u64_at(bytes, at + 32),
+                memsz: u64_at(bytes, at + 40),
+                align: u64_at(bytes, at + 48),
+            }
+        })
+        .collect::<Vec<_>>();
+    let info = ElfInfo { relocatable: u16_at(bytes, 16) == ET_DYN, entry: u64_at(bytes, 24), phoff, phnum, headers };
+    info.validate()?;
+    Ok(info)
+}
+
+impl ElfInfo {
+    /// Linux's checks in load_elf_binary: sizes consistent, segments
+    /// congruent modulo the page size, addresses inside user space.
+    fn validate(&self) -> KResult<()> {
+        let user_top: u64 = 0x0000_8000_0000_0000;
+        let mut loads = 0;
+        for h in self.loads() {
+            loads += 1;
+            let end = h.vaddr.checked_add(h.memsz).ok_or(Errno::EINVAL)?;
+            if h.filesz > h.memsz || end > user_top || h.offset.checked_add(h.filesz).is_none() {
+                return Err(Errno::EINVAL);
+            }
+            if h.vaddr % 4096 != h.offset % 4096 {
+                return Err(Errno::EINVAL);
+            }
+        }
+        if loads == 0 { Err(Errno::ENOEXEC) } else { Ok(()) }
+    }
+
+    /// The PT_LOAD headers.
+    pub fn loads(&self) -> impl Iterator<Item = &ProgramHeader> {
+        self.headers.iter().filter(|h| h.kind == PT_LOAD)
+    }
+
+    /// The PT_INTERP header (its path is `filesz` bytes at `offset`).
+    pub fn interp(&self) -> Option<&ProgramHeader> {
+        self.headers.iter().find(|h| h.kind == PT_INTERP)
+    }
+
+    /// Lowest and highest (exclusive, page-rounded) addresses of the loads,
+    /// before any bias.
+    pub fn span(&self) -> (u64, u64) {
+        let lo = self.loads().map(|h| h.vaddr & !4095).min().unwrap_or(0);
+        let hi = self.loads().map(|h| (h.vaddr + h.memsz + 4095) & !4095).max().unwrap_or(0);
+        (lo, hi)
+    }
+
+    /// Where the program headers are in memory once loaded at `bias`
+    /// (AT_PHDR): from PT_PHDR, or inside the load that covers `phoff`.
+    pub fn phdr_address(&self, bias: u64) -> Option<u64> {
+        if let Some(h) = self.headers.iter().find(|h| h.kind == PT_PHDR) {
+            return Some(h.vaddr + bias);
+        }
+        self.loads()
+            .find(|h| h.offset <= self.phoff && self.phoff < h.offset + h.filesz)
+            .map(|h| h.vaddr + (self.phoff - h.offset) + bias)
+    }
+}
+
+/// Protection bits of a segment, as (read, write, execute).
+pub fn segment_prot(h: &ProgramHeader) -> (bool, bool, bool) {
+    (h.flags & PF_R != 0, h.flags & PF_W != 0, h.flags & PF_X != 0)
+}
+
+#[cfg(test)]
+mod test;
