@@ -11,3 +11,6 @@
 extern crate alloc;
 
 pub mod exec;
+pub mod ids;
+pub mod topology;
+pub mod wait_status;
