@@ -10,6 +10,7 @@
 
 extern crate alloc;
 
+pub mod clone_args;
 pub mod exec;
 pub mod ids;
 pub mod topology;
