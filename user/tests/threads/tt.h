@@ -38,7 +38,7 @@
 #define FUTEX_OP_CMP_GT 4
 #define FUTEX_OP_CMP_GE 5
 #define FUTEX_OP(op, oparg, cmp, cmparg) \
-    (((op & 0xf) << 28) | ((cmp & 0xf) << 24) | ((oparg & 0xfff) << 12) | (cmparg & 0xfff))
+    ((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) | (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
