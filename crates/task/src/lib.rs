@@ -12,6 +12,8 @@ extern crate alloc;
 
 pub mod clone_args;
 pub mod exec;
+pub mod futex;
 pub mod ids;
+pub mod signal;
 pub mod topology;
 pub mod wait_status;

@@ -1,0 +1,321 @@
+//! The futex wait table.
+//!
+//! Waiters are kept in hashed buckets keyed by (address space, address) for
+//! private futexes and by physical address for shared ones (Linux's
+//! `futex_hash`, kernel/futex/core.c). A waiter is enqueued under its
+//! bucket's lock only after the caller re-read the futex word under that
+//! same lock and found the expected value, so a FUTEX_WAKE that follows the
+//! waker's store to the word always finds the waiter: no lost wake-ups.
+//!
+//! Lock order: a bucket lock is taken alone, or two buckets lower index
+//! first (`lock_pair`); no other lock is taken while holding one except a
+//! waiter's waker slot.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::task::{Context, Poll, Waker};
+
+use ksync::{SpinLock, SpinLockGuard};
+
+/// Number of buckets (a power of two; Linux uses 256 per CPU).
+const BUCKETS: usize = 256;
+
+/// FUTEX_BITSET_MATCH_ANY.
+pub const BITSET_ANY: u32 = u32::MAX;
+
+/// What a futex word is identified by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FutexKey {
+    /// FUTEX_PRIVATE_FLAG: the address space's id and the virtual address.
+    Private { space: usize, addr: u64 },
+    /// A shared futex: the physical address of the word.
+    Shared { phys: u64 },
+}
+
+impl FutexKey {
+    fn bucket(&self) -> usize {
+        // FNV-1a over the key's words: cheap and spreads aligned addresses.
+        let (a, b) = match *self {
+            FutexKey::Private { space, addr } => (space as u64, addr),
+            FutexKey::Shared { phys } => (u64::MAX, phys),
+        };
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for w in [a, b >> 2] {
+            for byte in w.to_le_bytes() {
+                h ^= byte as u64;
+                h = h.wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        (h as usize) & (BUCKETS - 1)
+    }
+}
+
+/// One waiting thread.
+pub struct Waiter {
+    key: SpinLock<FutexKey>,
+    bitset: u32,
+    woken: AtomicBool,
+    waker: SpinLock<Option<Waker>>,
+}
+
+impl Waiter {
+    fn wake(&self) {
+        self.woken.store(true, Ordering::Release);
+        if let Some(w) = self.waker.lock().take() {
+            w.wake();
+        }
+    }
+
+    /// Whether a FUTEX_WAKE picked this waiter.
+    pub fn is_woken(&self) -> bool {
+        self.woken.load(Ordering::Acquire)
+    }
+}
+
+type Bucket = Vec<Arc<Waiter>>;
+
+/// The global table.
+pub struct FutexTable {
+    buckets: [SpinLock<Bucket>; BUCKETS],
+}
+
+impl Default for FutexTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A bucket locked for a wait: check the word, then `enqueue`.
+pub struct LockedBucket<'a> {
+    guard: SpinLockGuard<'a, Bucket>,
+    key: FutexKey,
+    table: &'a FutexTable,
+}
+
+impl<'a> LockedBucket<'a> {
+    /// Queues a waiter for `bitset` (non-zero) and returns the future that
+    /// completes when it is woken. Dropping the future dequeues it.
+    pub fn enqueue(mut self, bitset: u32) -> FutexWait<'a> {
+        let waiter = Arc::new(Waiter {
+            key: SpinLock::new(self.key),
+            bitset,
+            woken: AtomicBool::new(false),
+            waker: SpinLock::new(None),
+        });
+        self.guard.push(waiter.clone());
+        FutexWait { table: self.table, waiter }
+    }
+}
+
+impl FutexTable {
+    pub fn new() -> Self {
+        Self { buckets: [const { SpinLock::new(Vec::new()) }; BUCKETS] }
+    }
+
+    /// Locks the bucket of `key` (FUTEX_WAIT: the caller reads the word
+    /// while holding it).
+    pub fn lock(&self, key: FutexKey) -> LockedBucket<'_> {
+        LockedBucket { guard: self.buckets[key.bucket()].lock(), key, table: self }
+    }
+
+    /// Wakes up to `n` waiters on `key` whose bitset intersects `bitset`.
+    pub fn wake(&self, key: FutexKey, n: usize, bitset: u32) -> usize {
+        let mut bucket = self.buckets[key.bucket()].lock();
+        wake_in(&mut bucket, key, n, bitset)
+    }
+
+    /// FUTEX_REQUEUE / CMP_REQUEUE: wakes up to `n_wake` waiters on `from`
+    /// and moves up to `n_requeue` of the rest to `to`. `check` runs with
+    /// both buckets locked (CMP_REQUEUE compares the word there) and may
+    /// abort with an error. Returns woken + requeued.
+    pub fn requeue<E>(
+        &self,
+        from: FutexKey,
+        to: FutexKey,
+        n_wake: usize,
+        n_requeue: usize,
+        check: impl FnOnce() -> Result<(), E>,
+    ) -> Result<usize, E> {
+        let (a, b) = (from.bucket(), to.bucket());
+        let (mut first, mut second) = self.lock_pair(a, b);
+        check()?;
+        let src: &mut Bucket = if a <= b { &mut first } else { second.as_mut().unwrap() };
+        let woken = wake_in(src, from, n_wake, BITSET_ANY);
+        let mut moved = Vec::new();
+        src.retain(|w| {
+            if moved.len() < n_requeue && *w.key.lock() == from {
+                moved.push(w.clone());
+                false
+            } else {
+                true
+            }
+        });
+        let count = moved.len();
+        for w in &moved {
+            *w.key.lock() = to;
+        }
+        let dst: &mut Bucket = match (a == b, a < b) {
+            (true, _) => &mut first,
+            (false, true) => second.as_mut().unwrap(),
+            (false, false) => &mut first,
+        };
+        dst.extend(moved);
+        Ok(woken + count)
+    }
+
+    /// FUTEX_WAKE_OP: with both buckets locked, `op` updates the second
+    /// word and says whether its old value passes the comparison; wakes up
+    /// to `n1` on `k1` and, if it passed, up to `n2` on `k2`.
+    pub fn wake_op<E>(
+        &self,
+        k1: FutexKey,
+        k2: FutexKey,
+        n1: usize,
+        n2: usize,
+        op: impl FnOnce() -> Result<bool, E>,
+    ) -> Result<usize, E> {
+        let (a, b) = (k1.bucket(), k2.bucket());
+        let (mut first, mut second) = self.lock_pair(a, b);
+        let passed = op()?;
+        let (b1, b2): (&mut Bucket, &mut Bucket) = match (second.as_mut(), a <= b) {
+            (None, _) => {
+                let w = wake_in(&mut first, k1, n1, BITSET_ANY);
+                let w2 = if passed { wake_in(&mut first, k2, n2, BITSET_ANY) } else { 0 };
+                return Ok(w + w2);
+            }
+            (Some(s), true) => (&mut first, s),
+            (Some(s), false) => (s, &mut first),
+        };
+        let mut woken = wake_in(b1, k1, n1, BITSET_ANY);
+        if passed {
+            woken += wake_in(b2, k2, n2, BITSET_ANY);
+        }
+        Ok(woken)
+    }
+
+    /// Locks two buckets, lower index first; the second is `None` when
+    /// both are the same bucket.
+    fn lock_pair(&self, a: usize, b: usize) -> (SpinLockGuard<'_, Bucket>, Option<SpinLockGuard<'_, Bucket>>) {
+        match a.cmp(&b) {
+            core::cmp::Ordering::Equal => (self.buckets[a].lock(), None),
+            core::cmp::Ordering::Less => {
+                let first = self.buckets[a].lock();
+                (first, Some(self.buckets[b].lock()))
+            }
+            core::cmp::Ordering::Greater => {
+                let first = self.buckets[b].lock();
+                (first, Some(self.buckets[a].lock()))
+            }
+        }
+    }
+
+    /// Waiters queued on `key` (for tests and /proc).
+    pub fn waiters(&self, key: FutexKey) -> usize {
+        self.buckets[key.bucket()].lock().iter().filter(|w| *w.key.lock() == key).count()
+    }
+
+    fn remove(&self, waiter: &Arc<Waiter>) {
+        // The key can change under us (requeue): retry until the bucket we
+        // locked is the waiter's.
+        loop {
+            let key = *waiter.key.lock();
+            let mut bucket = self.buckets[key.bucket()].lock();
+            if *waiter.key.lock() != key {
+                continue;
+            }
+            bucket.retain(|w| !Arc::ptr_eq(w, waiter));
+            return;
+        }
+    }
+}
+
+fn wake_in(bucket: &mut Bucket, key: FutexKey, n: usize, bitset: u32) -> usize {
+    let mut woken = 0;
+    bucket.retain(|w| {
+        if woken < n && *w.key.lock() == key && w.bitset & bitset != 0 {
+            w.wake();
+            woken += 1;
+            false
+        } else {
+            true
+        }
+    });
+    woken
+}
+
+/// A queued FUTEX_WAIT; completes when woken. Timeouts and signals are the
+/// caller's (it drops this future, which dequeues the waiter).
+pub struct FutexWait<'a> {
+    table: &'a FutexTable,
+    waiter: Arc<Waiter>,
+}
+
+impl Future for FutexWait<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.waiter.is_woken() {
+            return Poll::Ready(());
+        }
+        *self.waiter.waker.lock() = Some(cx.waker().clone());
+        // Re-check after registering: a wake between the first check and
+        // the registration found no waker to call.
+        if self.waiter.is_woken() { Poll::Ready(()) } else { Poll::Pending }
+    }
+}
+
+impl Drop for FutexWait<'_> {
+    fn drop(&mut self) {
+        if !self.waiter.is_woken() {
+            self.table.remove(&self.waiter);
+        }
+    }
+}
+
+impl FutexWait<'_> {
+    /// Whether the wait ended by a wake (vs. being abandoned).
+    pub fn is_woken(&self) -> bool {
+        self.waiter.is_woken()
+    }
+}
+
+/// Decodes FUTEX_WAKE_OP's encoded operation and applies it to `old`,
+/// returning (new value, comparison result) (kernel/futex/waitwake.c).
+pub fn wake_op_apply(encoded: u32, old: u32) -> Option<(u32, bool)> {
+    let op = (encoded >> 28) & 7;
+    let cmp = (encoded >> 24) & 15;
+    let mut oparg = ((encoded << 8) as i32 >> 20) as u32;
+    let cmparg = ((encoded << 20) as i32 >> 20) as u32;
+    if encoded & (8 << 28) != 0 {
+        // FUTEX_OP_OPARG_SHIFT
+        if oparg > 31 {
+            return None;
+        }
+        oparg = 1 << oparg;
+    }
+    let new = match op {
+        0 => oparg,                // SET
+        1 => old.wrapping_add(oparg), // ADD
+        2 => old | oparg,          // OR
+        3 => old & !oparg,         // ANDN
+        4 => old ^ oparg,          // XOR
+        _ => return None,
+    };
+    let (o, c) = (old as i32, cmparg as i32);
+    let passed = match cmp {
+        0 => o == c,
+        1 => o != c,
+        2 => o < c,
+        3 => o <= c,
+        4 => o > c,
+        5 => o >= c,
+        _ => return None,
+    };
+    Some((new, passed))
+}
+
+#[cfg(test)]
+mod test;

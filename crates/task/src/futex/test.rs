@@ -1,0 +1,141 @@
+extern crate std;
+
+use alloc::sync::Arc;
+use alloc::task::Wake;
+use core::future::Future;
+use core::pin::pin;
+use core::sync::atomic::AtomicUsize;
+use core::task::{Context, Poll, Waker};
+
+use super::*;
+
+struct CountingWaker(AtomicUsize);
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn waker() -> (Arc<CountingWaker>, Waker) {
+    let w = Arc::new(CountingWaker(AtomicUsize::new(0)));
+    (w.clone(), Waker::from(w))
+}
+
+fn key(addr: u64) -> FutexKey {
+    FutexKey::Private { space: 1, addr }
+}
+
+#[test]
+fn wake_wakes_a_queued_waiter_once() {
+    let t = FutexTable::new();
+    let (count, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    let mut fut = pin!(t.lock(key(0x1000)).enqueue(BITSET_ANY));
+    assert_eq!(fut.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(t.waiters(key(0x1000)), 1);
+    assert_eq!(t.wake(key(0x1000), 1, BITSET_ANY), 1);
+    assert_eq!(count.0.load(Ordering::SeqCst), 1);
+    assert_eq!(fut.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert_eq!(t.wake(key(0x1000), 1, BITSET_ANY), 0);
+}
+
+#[test]
+fn wake_before_first_poll_is_not_lost() {
+    let t = FutexTable::new();
+    let (_, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    let mut fut = pin!(t.lock(key(8)).enqueue(BITSET_ANY));
+    assert_eq!(t.wake(key(8), 1, BITSET_ANY), 1);
+    assert_eq!(fut.as_mut().poll(&mut cx), Poll::Ready(()));
+}
+
+#[test]
+fn dropping_a_wait_dequeues_it() {
+    let t = FutexTable::new();
+    {
+        let _fut = t.lock(key(16)).enqueue(BITSET_ANY);
+        assert_eq!(t.waiters(key(16)), 1);
+    }
+    assert_eq!(t.waiters(key(16)), 0);
+    assert_eq!(t.wake(key(16), 1, BITSET_ANY), 0);
+}
+
+#[test]
+fn bitsets_select_waiters() {
+    let t = FutexTable::new();
+    let _a = t.lock(key(24)).enqueue(0b01);
+    let _b = t.lock(key(24)).enqueue(0b10);
+    assert_eq!(t.wake(key(24), 10, 0b10), 1);
+    assert_eq!(t.waiters(key(24)), 1);
+    assert_eq!(t.wake(key(24), 10, 0b100), 0);
+}
+
+#[test]
+fn requeue_moves_the_rest() {
+    let t = FutexTable::new();
+    let futs: alloc::vec::Vec<_> = (0..5).map(|_| t.lock(key(100)).enqueue(BITSET_ANY)).collect();
+    let n = t.requeue::<()>(key(100), key(200), 1, 2, || Ok(())).unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(t.waiters(key(100)), 2);
+    assert_eq!(t.waiters(key(200)), 2);
+    assert_eq!(t.wake(key(200), 10, BITSET_ANY), 2);
+    assert_eq!(futs.iter().filter(|f| f.is_woken()).count(), 3);
+    assert_eq!(t.requeue(key(100), key(200), 1, 1, || Err(11)), Err(11));
+}
+
+#[test]
+fn requeued_waiter_drop_finds_its_new_bucket() {
+    let t = FutexTable::new();
+    let fut = t.lock(key(300)).enqueue(BITSET_ANY);
+    t.requeue::<()>(key(300), key(4000), 0, 1, || Ok(())).unwrap();
+    assert_eq!(t.waiters(key(4000)), 1);
+    drop(fut);
+    assert_eq!(t.waiters(key(4000)), 0);
+}
+
+#[test]
+fn wake_op_decodes_like_linux() {
+    // FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_GT, 0)
+    let encoded = (1 << 28) | (4 << 24) | (1 << 12);
+    assert_eq!(wake_op_apply(encoded, 5), Some((6, true)));
+    assert_eq!(wake_op_apply(encoded, 0), Some((1, false)));
+    // OPARG_SHIFT with SET: 1 << 3
+    let shifted = (8 << 28) | (3 << 12);
+    assert_eq!(wake_op_apply(shifted, 0), Some((8, true)));
+    let t = FutexTable::new();
+    let _a = t.lock(key(1)).enqueue(BITSET_ANY);
+    let _b = t.lock(key(2)).enqueue(BITSET_ANY);
+    assert_eq!(t.wake_op::<()>(key(1), key(2), 1, 1, || Ok(true)).unwrap(), 2);
+}
+
+#[test]
+fn concurrent_waiters_and_wakers_lose_nothing() {
+    let t = Arc::new(FutexTable::new());
+    let word = Arc::new(core::sync::atomic::AtomicU32::new(0));
+    let mut handles = std::vec::Vec::new();
+    for i in 0..4u64 {
+        let (t, word) = (t.clone(), word.clone());
+        handles.push(std::thread::spawn(move || {
+            // Wait while the word is 0, as a futex-based flag would.
+            let bucket = t.lock(key(0x5000));
+            if word.load(Ordering::SeqCst) != 0 {
+                return i;
+            }
+            let fut = bucket.enqueue(BITSET_ANY);
+            let (_, w) = waker();
+            let mut cx = Context::from_waker(&w);
+            let mut fut = core::pin::pin!(fut);
+            while fut.as_mut().poll(&mut cx).is_pending() {
+                std::thread::yield_now();
+            }
+            i
+        }));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    word.store(1, Ordering::SeqCst);
+    t.wake(key(0x5000), usize::MAX, BITSET_ANY);
+    for h in handles {
+        h.join().unwrap();
+    }
+}
