@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod errno;
+pub mod sysno;
 
 pub use errno::{Errno, KResult};
 /// Linux's own constants and structure layouts (x86_64).

@@ -1,0 +1,40 @@
+/* testinit: PID 1 for test boots. Mounts what the tests may use, runs
+ * /sbin/testrunner with this program's arguments, prints the runner's
+ * status, and powers the machine off (so QEMU exits).
+ *
+ *     init=/sbin/testinit -- -t 60 basic threads
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    mount("proc", "/proc", "proc", 0, NULL);
+    mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+    setenv("PATH", "/bin:/sbin:/tests", 1);
+    pid_t pid = fork();
+    if (pid == 0) {
+        argv[0] = "/sbin/testrunner";
+        execv(argv[0], argv);
+        perror("testinit: exec /sbin/testrunner");
+        _exit(127);
+    }
+    int status = 0;
+    /* Reap everything until the runner itself ends. */
+    for (;;) {
+        pid_t done = wait(&status);
+        if (done == pid || done < 0)
+            break;
+    }
+    printf("TESTINIT runner status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    fflush(stdout);
+    sync();
+    reboot(RB_POWER_OFF);
+    for (;;)
+        pause();
+}
