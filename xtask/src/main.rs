@@ -7,6 +7,7 @@
 mod deps;
 mod initramfs;
 mod kernel;
+mod progress;
 mod qemu;
 mod test;
 mod userprogs;

@@ -124,7 +124,10 @@ fn number_before(text: &str, suffix: &str) -> usize {
 
 fn boot(elf: &std::path::Path, append: &str, smp: u32, timeout: u64) -> Result<Captured> {
     let machine = Machine { elf, initrd: None, append: append.to_string(), smp, mem: "512M".into() };
-    qemu::run_captured(&machine, b"", Duration::from_secs(timeout))
+    let progress = crate::progress::spinner(&format!("booting {} ({smp} CPUs, \"{append}\")", elf.file_name().unwrap().to_string_lossy()));
+    let run = qemu::run_captured(&machine, b"", Duration::from_secs(timeout));
+    progress.finish_and_clear();
+    run
 }
 
 /// In-kernel tier: one boot of the ktest kernel; each `ktest:` line is a
