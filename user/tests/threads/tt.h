@@ -115,14 +115,21 @@ static inline void *child_stack(size_t size)
     return p + size;
 }
 
-/* Burns CPU for about `ns` of this thread's CPU time. */
+/* Burns CPU until this thread has used `ns` of CPU time (or, should the
+ * thread CPU clock not advance, until 20 x ns + 2 s of wall time). */
 static inline void burn_cpu_ns(long long ns)
 {
     long long end = now_ns(CLOCK_THREAD_CPUTIME_ID) + ns;
+    long long wall_end = now_ns(CLOCK_MONOTONIC) + 20 * ns + 2000000000LL;
     volatile unsigned long x = 0;
-    while (now_ns(CLOCK_THREAD_CPUTIME_ID) < end)
+    while (now_ns(CLOCK_THREAD_CPUTIME_ID) < end && now_ns(CLOCK_MONOTONIC) < wall_end)
         for (int i = 0; i < 1000; i++)
             x += i;
+}
+
+static inline long long tv_ns(struct timeval tv)
+{
+    return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
 }
 
 /* Waits until *word becomes 0 (a CLONE_CHILD_CLEARTID word). */
