@@ -7,6 +7,7 @@
 //! table is shared by the threads of a CLONE_SIGHAND family.
 
 pub mod action;
+pub mod deliver;
 pub mod frame;
 pub mod info;
 pub mod pending;
