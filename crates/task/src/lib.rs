@@ -11,9 +11,11 @@
 extern crate alloc;
 
 pub mod clone_args;
+pub mod cred;
 pub mod exec;
 pub mod futex;
 pub mod ids;
+pub mod rlimit;
 pub mod signal;
 pub mod topology;
 pub mod wait_status;
