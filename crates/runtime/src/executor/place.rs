@@ -1,0 +1,154 @@
+//! Where a task goes: placement on wake, work stealing, affinity, and
+//! waking a halted CPU that has been given work.
+//!
+//! Placement of a task being queued (`place`):
+//! 1. a wake issued inside `wake_sync` on CPU c puts it on c (if allowed):
+//!    the waker is about to block, so c is about to be free (Linux WF_SYNC);
+//! 2. else its home CPU (`Task::cpu`: where it was queued or ran last), if
+//!    its affinity allows it;
+//! 3. else the next allowed CPU after home.
+//!
+//! After the push (`push_and_notify`): a halted target gets `wake_cpu`;
+//! and when the target is busy and no CPU is in its haltpoll window, one
+//! halted CPU that may run the task is woken so that it can steal it (the
+//! way tokio unparks a worker when it queues work and nobody is searching).
+
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering::Relaxed;
+
+use crate::loom::sync::Ordering;
+use crate::task::{InvalidAffinity, Task};
+use crate::Runtime;
+
+fn bit(cpu: usize) -> u64 {
+    1 << cpu
+}
+
+impl Runtime {
+    /// Queues a task whose wake returned `Submit` (edge 3).
+    pub(crate) fn schedule(&'static self, task: Arc<Task>) {
+        let me = self.this_cpu();
+        let sync = me.filter(|&c| self.cpus[c].sync_wake.load(Relaxed));
+        let target = self.place(&task, sync);
+        self.push_and_notify(target, task, me, sync.is_some());
+    }
+
+    /// Queues a task just spawned (edge 1: its initial NOTIFIED is the ticket).
+    pub(crate) fn submit_new(&'static self, task: Arc<Task>) {
+        let target = self.place(&task, None);
+        self.push_and_notify(target, task, self.this_cpu(), false);
+    }
+
+    /// Requeues a task woken during its poll (edge 6).
+    pub(crate) fn requeue(&'static self, cpu: usize, task: Arc<Task>) {
+        let target = self.place(&task, None);
+        self.push_and_notify(target, task, Some(cpu), false);
+    }
+
+    fn place(&self, task: &Task, sync: Option<usize>) -> usize {
+        let allowed = task.affinity.load(Relaxed) & self.online_mask();
+        let target = match sync {
+            Some(c) if allowed & bit(c) != 0 => c,
+            _ => {
+                let home = task.cpu.load(Relaxed);
+                if allowed & bit(home) != 0 { home } else { next_allowed(allowed, home, self.cpu_count()) }
+            }
+        };
+        task.cpu.store(target, Relaxed);
+        target
+    }
+
+    fn push_and_notify(&self, target: usize, task: Arc<Task>, me: Option<usize>, sync: bool) {
+        let allowed = task.affinity.load(Relaxed) & self.online_mask();
+        let before = self.cpus[target].push(task);
+        // A read-modify-write, paired with the idle CPU's: see idle.rs.
+        let halted = self.halted.fetch_or(0, Ordering::AcqRel);
+        if me != Some(target) && halted & bit(target) != 0 {
+            self.platform.wake_cpu(target);
+            return;
+        }
+        let target_busy = before > 0 || me == Some(target);
+        let me_halted = me.is_some_and(|c| halted & bit(c) != 0); // an interrupt on an idle CPU
+        if !sync && target_busy && !me_halted && self.polling.load(Ordering::Relaxed) == 0 {
+            let spare = halted & allowed & !bit(target);
+            if spare != 0 {
+                self.platform.wake_cpu(spare.trailing_zeros() as usize);
+            }
+        }
+    }
+
+    /// Makes a halted `cpu` look at its queue and timers again.
+    pub(crate) fn kick(&self, cpu: usize) {
+        if self.this_cpu() != Some(cpu) && self.halted.fetch_or(0, Ordering::AcqRel) & bit(cpu) != 0 {
+            self.platform.wake_cpu(cpu);
+        }
+    }
+
+    /// The next task for `cpu`: its own queue first, then stealing. A task
+    /// whose affinity no longer allows `cpu` is moved on, not run.
+    pub(crate) fn next_task(&'static self, cpu: usize) -> Option<Arc<Task>> {
+        while let Some(task) = self.cpus[cpu].pop() {
+            if task.affinity.load(Relaxed) & bit(cpu) != 0 {
+                return Some(task);
+            }
+            // Still NOTIFIED: we hold its queue ticket and pass it on.
+            let target = self.place(&task, None);
+            self.push_and_notify(target, task, Some(cpu), false);
+        }
+        self.steal(cpu)
+    }
+
+    /// Takes one task that may run on `thief` from another CPU: one with
+    /// two or more queued tasks, or one that is busy polling.
+    pub(crate) fn steal(&self, thief: usize) -> Option<Arc<Task>> {
+        let n = self.cpu_count();
+        for i in 1..n {
+            let victim = &self.cpus[(thief + i) % n];
+            let len = victim.queue_len.load(Ordering::Relaxed);
+            if len >= 2 || (len == 1 && victim.current_id.load(Relaxed) != 0) {
+                if let Some(task) = victim.steal_for(thief) {
+                    task.cpu.store(thief, Relaxed);
+                    self.cpus[thief].stats.steals.fetch_add(1, Relaxed);
+                    return Some(task);
+                }
+            }
+        }
+        None
+    }
+
+    pub(crate) fn set_affinity(&self, task: &Arc<Task>, mask: u64) -> Result<(), InvalidAffinity> {
+        let allowed = mask & self.online_mask();
+        if allowed == 0 {
+            return Err(InvalidAffinity);
+        }
+        task.affinity.store(allowed, Relaxed);
+        let cpu = task.cpu.load(Relaxed);
+        if allowed & bit(cpu) == 0 && self.cpus[cpu].current_id.load(Relaxed) == task.id.0 {
+            // Running where it may no longer run: end its slice; the requeue
+            // after this poll places it on an allowed CPU.
+            self.cpus[cpu].need_resched.store(true, Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Runs `f`; every task it wakes is placed on the calling CPU if its
+    /// affinity allows (Linux's WF_SYNC). For a waker that is about to
+    /// block (join, futex wait, pipe read after waking the writer): the
+    /// woken task then runs here, on a warm cache, without an IPI.
+    /// Interrupt handlers that run inside `f` on this CPU are affected too.
+    pub fn wake_sync<R>(&self, f: impl FnOnce() -> R) -> R {
+        let Some(cpu) = self.this_cpu() else { return f() };
+        let flag = &self.cpus[cpu].sync_wake;
+        let was = flag.swap(true, Relaxed);
+        let result = f();
+        flag.store(was, Relaxed);
+        result
+    }
+}
+
+/// The first CPU in `allowed` after `from`, wrapping around.
+fn next_allowed(allowed: u64, from: usize, n: usize) -> usize {
+    debug_assert!(allowed != 0);
+    (1..=n).map(|i| (from + i) % n).find(|&c| allowed & bit(c) != 0).unwrap_or(0)
+}
+

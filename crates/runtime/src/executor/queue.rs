@@ -1,0 +1,76 @@
+//! A run queue: a FIFO linked through the tasks themselves, so pushing
+//! allocates nothing (a wake from an interrupt handler never reaches the
+//! heap).
+//!
+//! The link (`Task::next`) is a `SpinLock<Option<Arc<Task>>>`: the lock is
+//! only taken while this queue's own lock is held, so it is never
+//! contended; it is there to give interior mutability without `unsafe`.
+//! A task is in at most one queue because only the holder of its NOTIFIED
+//! "ticket" (a `Submit` or `Requeue` action) may push it; `enqueued`
+//! checks that at every push.
+
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering::Relaxed;
+
+use crate::task::Task;
+
+/// A FIFO of tasks. Guarded by the owning CPU's queue lock.
+pub(crate) struct RunQueue {
+    head: Option<Arc<Task>>,
+    tail: Option<Arc<Task>>,
+    len: usize,
+}
+
+impl RunQueue {
+    pub(crate) const fn new() -> Self {
+        Self { head: None, tail: None, len: 0 }
+    }
+
+    pub(crate) fn push_back(&mut self, task: Arc<Task>) {
+        assert!(!task.enqueued.swap(true, Relaxed), "task {} queued twice", task.id);
+        debug_assert!(task.next.lock().is_none());
+        match self.tail.replace(task.clone()) {
+            Some(old_tail) => *old_tail.next.lock() = Some(task),
+            None => self.head = Some(task),
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn pop_front(&mut self) -> Option<Arc<Task>> {
+        let head = self.head.take()?;
+        self.head = head.next.lock().take();
+        if self.head.is_none() {
+            self.tail = None;
+        }
+        self.len -= 1;
+        head.enqueued.store(false, Relaxed);
+        Some(head)
+    }
+
+    /// Unlinks and returns the first task `accept` takes.
+    pub(crate) fn remove_first(&mut self, mut accept: impl FnMut(&Task) -> bool) -> Option<Arc<Task>> {
+        if accept(self.head.as_deref()?) {
+            return self.pop_front();
+        }
+        let mut prev = self.head.clone()?;
+        loop {
+            let cur = prev.next.lock().clone()?;
+            if accept(&cur) {
+                let after = cur.next.lock().take();
+                if after.is_none() {
+                    self.tail = Some(prev.clone());
+                }
+                *prev.next.lock() = after;
+                self.len -= 1;
+                cur.enqueued.store(false, Relaxed);
+                return Some(cur);
+            }
+            prev = cur;
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}

@@ -1,0 +1,45 @@
+//! What the runtime needs from the machine.
+
+/// The hardware hooks the runtime calls, installed once by [`crate::init`].
+/// The kernel implements it with the LAPIC, the TSC and `sti; hlt`; host
+/// tests with std threads as CPUs (a thread-local CPU id, park/unpark).
+pub trait Platform: Sync {
+    /// Index of the calling CPU. Values `>= cpu_count` mean "not one of the
+    /// runtime's CPUs" (a host thread outside the executors); the kernel
+    /// always returns a valid index.
+    fn cpu_id(&self) -> usize;
+
+    /// Monotonic nanoseconds, the same clock on every CPU.
+    fn now_ns(&self) -> u64;
+
+    /// Makes CPU `cpu` return from [`Platform::idle`] (an IPI in the kernel).
+    fn wake_cpu(&self, cpu: usize);
+
+    /// Sleeps until an interrupt or a `wake_cpu`. The platform disables
+    /// interrupts, calls `still_idle()` (the runtime re-checks its queues and
+    /// timers), and only if that returns true halts atomically with
+    /// re-enabling interrupts (`sti; hlt`), so a `wake_cpu` sent after the
+    /// check is never lost. May return spuriously.
+    fn idle(&self, still_idle: &dyn Fn() -> bool);
+}
+
+/// Tunables of a runtime instance.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// Length of a time slice: `tick` asks for preemption once the current
+    /// task has run this long and something else is runnable.
+    pub slice_ns: u64,
+    /// Haltpoll window an idle CPU starts with, and the value a growing
+    /// window restarts from (Linux's `guest_halt_poll_grow_start`).
+    pub haltpoll_start_ns: u64,
+    /// Largest haltpoll window (Linux's `guest_halt_poll_ns`); an idle
+    /// period longer than this shrinks the window.
+    pub haltpoll_max_ns: u64,
+}
+
+impl Default for Config {
+    /// 4 ms slices (one kernel tick), haltpoll from 50 µs up to 200 µs.
+    fn default() -> Self {
+        Self { slice_ns: 4_000_000, haltpoll_start_ns: 50_000, haltpoll_max_ns: 200_000 }
+    }
+}

@@ -1,0 +1,181 @@
+//! The runtime instance: its CPUs, registry, RCU state, and the global
+//! instance the free functions of this crate use.
+//!
+//! # Locks and lock ordering
+//!
+//! Every lock here is a `SpinLock` (interrupts off in the kernel). Order:
+//!
+//! ```text
+//! timers (one CPU) ──▶ run queue (one CPU) ──▶ task.next (run-queue link)
+//! ```
+//!
+//! and every other lock is a leaf, never held while taking another:
+//! wait queue, join cell, the task's future slot, task name, registry
+//! shard, the CPU's `current` slot, RCU state. Two run queues are never
+//! held together (stealing locks one victim at a time). Wakers are always
+//! called after the wait-queue or join-cell lock is released; the timer
+//! code also wakes after releasing its lock, so in practice the first edge
+//! above is never taken either.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering::Relaxed;
+
+use crate::executor::Cpu;
+use crate::loom::sync::{AtomicU64, AtomicUsize, Ordering};
+use crate::rcu::Rcu;
+use crate::task::{Registry, TaskId, TaskInfo, TaskRef};
+use crate::{Config, Platform};
+
+/// Per-CPU executors, timers and the task registry of one kernel (or one
+/// host test). The kernel has exactly one, installed by [`crate::init`];
+/// host tests may create several with [`Runtime::new`].
+pub struct Runtime {
+    pub(crate) platform: &'static dyn Platform,
+    pub(crate) config: Config,
+    pub(crate) cpus: Box<[Cpu]>,
+    online_mask: u64,
+    pub(crate) registry: Registry,
+    pub(crate) rcu: Rcu,
+    /// Bit per CPU that is inside `Platform::idle` (or about to be): a
+    /// wake aimed at it must call `wake_cpu`. Set and read with
+    /// read-modify-writes, see `executor::idle`.
+    pub(crate) halted: AtomicU64,
+    /// Number of CPUs in their haltpoll window: they will find and steal
+    /// new work without being sent a wake.
+    pub(crate) polling: AtomicUsize,
+}
+
+/// Statistics and state of one CPU (for /proc and the debugger).
+#[derive(Clone, Debug)]
+pub struct CpuInfo {
+    /// The CPU index.
+    pub cpu: usize,
+    /// The task being polled there, if any.
+    pub current: Option<TaskId>,
+    /// Tasks in its run queue.
+    pub queue_len: usize,
+    /// Whether it is halted in `Platform::idle`.
+    pub halted: bool,
+    /// Polls it has made.
+    pub polls: u64,
+    /// Tasks it stole from other CPUs.
+    pub steals: u64,
+    /// Times it halted.
+    pub halts: u64,
+    /// Its current haltpoll window.
+    pub haltpoll_ns: u64,
+    /// Pending timers on it.
+    pub timers: usize,
+}
+
+impl Runtime {
+    /// Creates a runtime for `cpu_count` CPUs (at most 64) and leaks it:
+    /// tasks point at their runtime for their whole life.
+    pub fn new(platform: &'static dyn Platform, cpu_count: usize, config: Config) -> &'static Runtime {
+        assert!((1..=64).contains(&cpu_count), "runtime supports 1 to 64 CPUs, not {cpu_count}");
+        let online_mask = if cpu_count == 64 { u64::MAX } else { (1u64 << cpu_count) - 1 };
+        Box::leak(Box::new(Runtime {
+            platform,
+            config,
+            cpus: (0..cpu_count).map(|_| Cpu::new(&config)).collect::<Vec<_>>().into_boxed_slice(),
+            online_mask,
+            registry: Registry::new(),
+            rcu: Rcu::new(online_mask),
+            halted: AtomicU64::new(0),
+            polling: AtomicUsize::new(0),
+        }))
+    }
+
+    /// Number of CPUs.
+    pub fn cpu_count(&self) -> usize {
+        self.cpus.len()
+    }
+
+    /// Bit mask of the runtime's CPUs.
+    pub fn online_mask(&self) -> u64 {
+        self.online_mask
+    }
+
+    /// The calling CPU, if it is one of the runtime's.
+    pub fn this_cpu(&self) -> Option<usize> {
+        let id = self.platform.cpu_id();
+        (id < self.cpus.len()).then_some(id)
+    }
+
+    /// The platform's clock.
+    pub fn now_ns(&self) -> u64 {
+        self.platform.now_ns()
+    }
+
+    /// The platform this runtime runs on.
+    pub fn platform(&self) -> &'static dyn Platform {
+        self.platform
+    }
+
+    /// The task being polled on the calling CPU.
+    pub fn current_task(&self) -> Option<TaskRef> {
+        let cpu = self.this_cpu()?;
+        self.cpus[cpu].current.lock().clone().map(TaskRef)
+    }
+
+    /// Looks a live task up by id.
+    pub fn task(&self, id: TaskId) -> Option<TaskRef> {
+        self.registry.get(id)
+    }
+
+    /// Number of live (not yet complete) tasks.
+    pub fn task_count(&self) -> usize {
+        self.registry.len()
+    }
+
+    /// A snapshot of every live task, in id order.
+    pub fn tasks(&self) -> impl Iterator<Item = TaskInfo> + use<> {
+        self.registry.snapshot().iter().map(TaskInfo::from).collect::<Vec<_>>().into_iter()
+    }
+
+    /// State and statistics of CPU `cpu`.
+    pub fn cpu_info(&self, cpu: usize) -> CpuInfo {
+        let c = &self.cpus[cpu];
+        CpuInfo {
+            cpu,
+            current: match c.current_id.load(Relaxed) {
+                0 => None,
+                id => Some(TaskId(id)),
+            },
+            queue_len: c.queue_len.load(Ordering::Relaxed),
+            halted: self.halted.load(Ordering::Relaxed) & (1 << cpu) != 0,
+            polls: c.stats.polls.load(Relaxed),
+            steals: c.stats.steals.load(Relaxed),
+            halts: c.stats.halts.load(Relaxed),
+            haltpoll_ns: c.haltpoll.window_ns(),
+            timers: c.timers.len(),
+        }
+    }
+}
+
+/// Spawns on a given runtime (`rt.spawn(fut)` reads better in tests).
+impl Runtime {
+    /// Spawns `future` on the calling CPU of this runtime.
+    pub fn spawn<F>(&'static self, future: F) -> crate::JoinHandle<F::Output>
+    where
+        F: core::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        crate::Builder::on(self).spawn(future)
+    }
+
+    /// Spawns `future` queued on `cpu`.
+    pub fn spawn_on<F>(&'static self, cpu: usize, future: F) -> crate::JoinHandle<F::Output>
+    where
+        F: core::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        crate::Builder::on(self).cpu(cpu).spawn(future)
+    }
+
+    /// A task [`Builder`](crate::Builder) for this runtime.
+    pub fn builder(&'static self) -> crate::Builder<'static> {
+        crate::Builder::on(self)
+    }
+}

@@ -1,0 +1,87 @@
+//! Spawning tasks.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::future::Future;
+
+use super::{JoinCell, JoinHandle, Task, TaskRef};
+use crate::Runtime;
+
+/// Options for a new task: name, first CPU, affinity.
+///
+/// ```ignore
+/// let h = Builder::new().name("kswapd").cpu(1).affinity(0b10).spawn(async { 42 });
+/// ```
+#[derive(Clone, Copy)]
+#[must_use = "a Builder does nothing until `spawn`"]
+pub struct Builder<'a> {
+    rt: Option<&'static Runtime>,
+    name: Option<&'a str>,
+    cpu: Option<usize>,
+    affinity: u64,
+}
+
+impl Default for Builder<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for the global runtime (installed by [`crate::init`]):
+    /// no name, the current CPU, every CPU allowed.
+    pub fn new() -> Self {
+        Self { rt: None, name: None, cpu: None, affinity: u64::MAX }
+    }
+
+    /// A builder for a given runtime instance.
+    pub fn on(rt: &'static Runtime) -> Self {
+        Self { rt: Some(rt), ..Self::new() }
+    }
+
+    /// Names the task (shown by introspection).
+    pub fn name(self, name: &'a str) -> Self {
+        Self { name: Some(name), ..self }
+    }
+
+    /// Queues the task on `cpu` first (default: the calling CPU, or CPU 0
+    /// when the caller is not one of the runtime's CPUs). If `cpu` is not
+    /// in the affinity mask the first allowed CPU is used instead.
+    pub fn cpu(self, cpu: usize) -> Self {
+        Self { cpu: Some(cpu), ..self }
+    }
+
+    /// Restricts the task to the CPUs whose bits are set in `mask`.
+    pub fn affinity(self, mask: u64) -> Self {
+        Self { affinity: mask, ..self }
+    }
+
+    /// Creates the task and queues it. Panics if the affinity mask names
+    /// no online CPU.
+    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let rt = self.rt.unwrap_or_else(crate::global);
+        let affinity = self.affinity & rt.online_mask();
+        assert!(affinity != 0, "spawn: affinity {:#x} names no online CPU", self.affinity);
+        let cpu = self.cpu.or_else(|| rt.this_cpu()).unwrap_or(0).min(rt.cpu_count() - 1);
+
+        let cell = Arc::new(JoinCell::new());
+        let output = cell.clone();
+        let wrapped = async move {
+            let value = future.await;
+            if let Some(joiner) = output.complete(value) {
+                // This task is finishing: its CPU is about to be free for the
+                // joiner (WF_SYNC, see `Runtime::wake_sync`).
+                rt.wake_sync(|| joiner.wake());
+            }
+        };
+        let task = Arc::new(Task::new(rt, Box::pin(wrapped), self.name, cpu, affinity));
+        rt.registry.insert(&task);
+        let handle = JoinHandle::new(cell, TaskRef(task.clone()));
+        rt.submit_new(task);
+        handle
+    }
+}
