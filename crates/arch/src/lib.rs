@@ -26,6 +26,7 @@ pub mod smp;
 pub mod time;
 pub mod trap;
 pub mod user;
+pub mod useratomic;
 pub mod usercopy;
 
 /// Virtual address of physical address 0 in the direct map of all RAM.

@@ -55,11 +55,14 @@ pub struct FrameAllocator<B: BitAlloc> {
     total: usize,
     free: usize,
     by_kind: [usize; FRAME_KINDS],
+    /// Lowest and one past the highest frame number ever added (the span
+    /// the per-frame metadata table of `page` covers).
+    span: (usize, usize),
 }
 
 impl<B: BitAlloc> FrameAllocator<B> {
     pub const fn new() -> Self {
-        Self { bits: B::DEFAULT, total: 0, free: 0, by_kind: [0; FRAME_KINDS] }
+        Self { bits: B::DEFAULT, total: 0, free: 0, by_kind: [0; FRAME_KINDS], span: (usize::MAX, 0) }
     }
 
     /// Adds the frames of `range` (frame numbers) as free memory. Frames
@@ -71,6 +74,9 @@ impl<B: BitAlloc> FrameAllocator<B> {
             if !self.bits.test(frame) {
                 added += 1;
             }
+        }
+        if range.start < range.end {
+            self.span = (self.span.0.min(range.start), self.span.1.max(range.end));
         }
         self.bits.insert(range);
         self.total += added;
@@ -123,6 +129,36 @@ impl<B: BitAlloc> FrameAllocator<B> {
     pub fn in_use(&self, kind: FrameKind) -> usize {
         self.by_kind[kind as usize]
     }
+
+    /// Frame numbers from the lowest to one past the highest frame ever
+    /// added (empty before the first `add_free`).
+    pub fn span(&self) -> Range<usize> {
+        if self.span.0 > self.span.1 { 0..0 } else { self.span.0..self.span.1 }
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> FrameStats {
+        FrameStats { total: self.total, free: self.free, by_kind: self.by_kind }
+    }
+}
+
+/// Frame counters at one instant (for `/proc/meminfo`, `weft pmem` and
+/// tests that check a teardown returned every frame).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameStats {
+    /// Frames handed to the allocator.
+    pub total: usize,
+    /// Frames free.
+    pub free: usize,
+    /// Frames in use, indexed by `FrameKind as usize`.
+    pub by_kind: [usize; FRAME_KINDS],
+}
+
+impl FrameStats {
+    /// Frames in use for `kind`.
+    pub fn in_use(&self, kind: FrameKind) -> usize {
+        self.by_kind[kind as usize]
+    }
 }
 
 impl<B: BitAlloc> Default for FrameAllocator<B> {
@@ -157,6 +193,7 @@ pub fn freed_total() -> usize {
 
 /// Allocates one frame from the global allocator; returns its physical address.
 pub fn alloc_frame(kind: FrameKind) -> Option<u64> {
+    crate::phys::ensure_init();
     FRAMES.lock().alloc(kind).map(|f| (f * PAGE_SIZE) as u64)
 }
 
@@ -174,6 +211,12 @@ pub fn free_frames() -> usize {
 /// Frames managed in total.
 pub fn total_frames() -> usize {
     FRAMES.lock().total()
+}
+
+/// All frame counters of the global allocator.
+pub fn stats() -> FrameStats {
+    crate::phys::ensure_init();
+    FRAMES.lock().stats()
 }
 
 #[cfg(test)]

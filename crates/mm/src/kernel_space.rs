@@ -39,7 +39,10 @@ unsafe impl PtFrameSource<Size4KiB> for PageTableFrames {
 }
 
 /// Hands usable RAM to the frame allocator, builds the kernel page table
-/// and switches to it. Returns (total, free) frames.
+/// and switches to it, then sets up what user address spaces need: the
+/// per-frame reference counts (`page::init_metadata`) and the TLB-shootdown
+/// IPI handler (`tlb::init`). Must run on the boot CPU before the other
+/// CPUs start. Returns (total, free) frames.
 pub fn init(boot: &BootInfo) -> (usize, usize) {
     let (kernel_start, kernel_end) = boot.kernel_image;
     let initrd = boot.initrd.map(|(start, len)| (start, start + len)).unwrap_or((0, 0));
@@ -135,6 +138,10 @@ pub fn init(boot: &BootInfo) -> (usize, usize) {
     unsafe { arch::paging::activate_page_table(pml4_phys) };
     arch::paging::set_kernel_page_table(pml4_phys);
     *KERNEL_PML4.lock() = pml4_phys;
+    // User address spaces need the per-frame reference counts (allocated
+    // on the heap, which works now) and the shootdown IPI handler.
+    crate::page::init_metadata();
+    crate::tlb::init();
     let frames = FRAMES.lock();
     (frames.total(), frames.free())
 }

@@ -1,22 +1,77 @@
 //! Memory management: physical frames, the kernel heap, guarded kernel
-//! stacks and the kernel's page table (and, later, user address spaces).
+//! stacks, the kernel's page table, and user address spaces (VMAs, demand
+//! paging, copy-on-write, mmap/brk/mprotect/mremap policy, page faults,
+//! TLB shootdowns, user-memory access with fault fixup).
 //!
-//! The allocator logic builds and runs on the host (`cargo test -p mm`);
-//! the modules that touch real memory are compiled for the kernel target
-//! only. Those few low-level modules may use `unsafe` (DESIGN.md §2); each
-//! block carries its proof.
+//! Layers (docs/memory.md has the full picture):
+//!
+//! | module         | what                                                   | unsafe |
+//! |----------------|--------------------------------------------------------|--------|
+//! | `frame`        | frame allocator and per-kind counters                  | no     |
+//! | `phys`         | reaching frame bytes (direct map / host arena)         | yes    |
+//! | `page`         | `UserFrame`: reference-counted user frames             | yes    |
+//! | `pt`           | user page tables, `MmuSpace` (tree + lock + CR3)       | yes    |
+//! | `tlb`          | who runs what, shootdown protocol, `MmLock`            | yes    |
+//! | `layout`       | the user virtual layout (Linux's numbers)              | no     |
+//! | `vma`          | VMAs in an ordered map: split, merge, gaps             | no     |
+//! | `space`        | `AddressSpace`: create, fork, activate, introspection  | no     |
+//! | `mmap`         | mmap/munmap/mprotect/mremap/brk/madvise policy         | no     |
+//! | `fault`        | page-fault resolution                                  | no     |
+//! | `uaccess`      | copies to and from user memory                         | no     |
+//! | `shared`, `file` | shared-anonymous objects, the file-backing trait     | no     |
+//!
+//! The logic builds and runs on the host (`cargo test -p mm`), where
+//! physical memory is an arena and there is one simulated CPU; the kernel
+//! modules (`heap`, `kernel_space`, `kstack`) build for the kernel only.
+//! Unsafe code is allowed only in the low-level modules (DESIGN.md §2);
+//! each block carries its proof.
 #![no_std]
+#![deny(unsafe_code)]
 
 extern crate alloc;
+#[cfg(test)]
+extern crate std;
 
+pub mod file;
 pub mod frame;
+pub mod layout;
+pub mod shared;
+pub mod vma;
+
+#[allow(unsafe_code)] // low level: frame bytes through the direct map or the host arena
+pub mod phys;
+#[allow(unsafe_code)] // low level: per-frame reference counts over raw frames
+pub mod page;
+#[allow(unsafe_code)] // low level: page-table entries in physical memory
+pub mod pt;
+#[allow(unsafe_code)] // low level: CR3 switches in the shootdown protocol
+pub mod tlb;
+
+mod fault;
+mod mmap;
+mod remap;
+mod space;
+mod uaccess;
 
 #[cfg(target_os = "none")]
+#[allow(unsafe_code)] // low level: the global allocator over claimed frames
 pub mod heap;
 #[cfg(target_os = "none")]
+#[allow(unsafe_code)] // low level: builds the kernel page table
 pub mod kernel_space;
 #[cfg(target_os = "none")]
+#[allow(unsafe_code)] // low level: `StackMemory` for kernel stacks
 pub mod kstack;
+
+pub use fault::{Access, Fault};
+pub use file::{FileBacking, FileId};
+pub use mmap::{MmapFile, MmapRequest};
+pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
+pub use uaccess::FutexKey;
+pub use vma::Prot;
 
 /// Size of a base page.
 pub const PAGE_SIZE: usize = 4096;
+
+#[cfg(test)]
+mod test;

@@ -1,0 +1,327 @@
+//! mremap, brk, madvise and mincore (Linux v6.1 `mm/mremap.c`,
+//! `mm/mmap.c` `sys_brk`, `mm/madvise.c`, `mm/mincore.c`).
+
+use alloc::vec::Vec;
+
+use abi::linux as l;
+use abi::{Errno, KResult};
+
+use crate::PAGE_SIZE;
+use crate::fault::Access;
+use crate::layout::{self, TASK_SIZE};
+use crate::mmap::{check_as_limit, find_area};
+use crate::pt::{Locked, Unmapped};
+use crate::space::{AddressSpace, State};
+use crate::tlb::MmGuard;
+use crate::vma::{Backing, Prot, Vma};
+
+type Guard<'a> = MmGuard<'a, Locked<State>>;
+
+impl AddressSpace {
+    /// mremap(2): resizes and/or moves a mapping, keeping its contents.
+    pub fn mremap(&self, old_addr: usize, old_len: usize, new_len: usize, flags: u32, new_addr: usize) -> KResult<usize> {
+        let (may_move, fixed, dont_unmap) =
+            (flags & l::MREMAP_MAYMOVE != 0, flags & l::MREMAP_FIXED != 0, flags & l::MREMAP_DONTUNMAP != 0);
+        if flags & !(l::MREMAP_MAYMOVE | l::MREMAP_FIXED | l::MREMAP_DONTUNMAP) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if fixed && !may_move {
+            return Err(Errno::EINVAL);
+        }
+        if dont_unmap && (!may_move || old_len != new_len) {
+            return Err(Errno::EINVAL);
+        }
+        if !layout::is_page_aligned(old_addr) {
+            return Err(Errno::EINVAL);
+        }
+        let old_len = layout::page_align_up(old_len).ok_or(Errno::EINVAL)?;
+        let new_len = layout::page_align_up(new_len).ok_or(Errno::EINVAL)?;
+        if new_len == 0 {
+            return Err(Errno::EINVAL);
+        }
+        let mut guard = self.mmu.lock();
+        let Some(vma) = guard.data.vmas.find(old_addr).cloned() else { return Err(Errno::EFAULT) };
+        if old_len == 0 {
+            // Duplicating a shared mapping (old_len 0) is not supported.
+            return Err(Errno::EINVAL);
+        }
+        if dont_unmap && (vma.shared || !matches!(vma.backing, Backing::Anon)) {
+            return Err(Errno::EINVAL);
+        }
+        let mut trash = Vec::new();
+        let result = if fixed || dont_unmap {
+            self.mremap_to(&mut guard, old_addr, old_len, new_len, if fixed { Some(new_addr) } else { None }, dont_unmap, &mut trash)
+        } else if old_len >= new_len {
+            if old_len > new_len {
+                trash.push(self.unmap_locked(&mut guard, old_addr + new_len, old_addr + old_len));
+            }
+            Ok(old_addr)
+        } else {
+            self.mremap_grow(&mut guard, &vma, old_addr, old_len, new_len, may_move, &mut trash)
+        };
+        drop(guard);
+        drop(trash);
+        result
+    }
+
+    fn mremap_grow(
+        &self,
+        guard: &mut Guard<'_>,
+        vma: &Vma,
+        old_addr: usize,
+        old_len: usize,
+        new_len: usize,
+        may_move: bool,
+        trash: &mut Vec<Unmapped>,
+    ) -> KResult<usize> {
+        // vma_to_resize
+        if old_len > vma.end - old_addr {
+            return Err(Errno::EFAULT);
+        }
+        let st = &mut guard.data;
+        check_as_limit(st, new_len - old_len)?;
+        let old_end = old_addr + old_len;
+        let new_end = old_addr.checked_add(new_len).filter(|&e| e <= TASK_SIZE);
+        if old_end == vma.end
+            && let Some(new_end) = new_end
+            && !st.vmas.overlaps(old_end, new_end)
+        {
+            st.vmas.get_mut(vma.start).expect("VMA found above").end = new_end;
+            st.vmas.merge_around(vma.start, new_end);
+            return Ok(old_addr);
+        }
+        if !may_move {
+            return Err(Errno::ENOMEM);
+        }
+        let dest = find_area(st, 0, new_len)?;
+        self.move_mapping(guard, old_addr, old_len, dest, new_len, false, trash)?;
+        Ok(dest)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn mremap_to(
+        &self,
+        guard: &mut Guard<'_>,
+        old_addr: usize,
+        mut old_len: usize,
+        new_len: usize,
+        new_addr: Option<usize>,
+        dont_unmap: bool,
+        trash: &mut Vec<Unmapped>,
+    ) -> KResult<usize> {
+        if let Some(new_addr) = new_addr {
+            if !layout::is_page_aligned(new_addr) {
+                return Err(Errno::EINVAL);
+            }
+            if new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len {
+                return Err(Errno::EINVAL);
+            }
+            // The ranges may not overlap.
+            if new_addr < old_addr + old_len && old_addr < new_addr + new_len {
+                return Err(Errno::EINVAL);
+            }
+            trash.push(self.unmap_locked(guard, new_addr, new_addr + new_len));
+        }
+        if old_len > new_len {
+            trash.push(self.unmap_locked(guard, old_addr + new_len, old_addr + old_len));
+            old_len = new_len;
+        }
+        let Some(vma) = guard.data.vmas.find(old_addr).cloned() else { return Err(Errno::EFAULT) };
+        if old_len > vma.end - old_addr {
+            return Err(Errno::EFAULT);
+        }
+        check_as_limit(&guard.data, new_len - old_len)?;
+        let dest = match new_addr {
+            Some(a) => a,
+            None => find_area(&guard.data, 0, new_len)?,
+        };
+        self.move_mapping(guard, old_addr, old_len, dest, new_len, dont_unmap, trash)?;
+        Ok(dest)
+    }
+
+    /// Moves `src..src+len` (inside one VMA) to `dst..dst+new_len` (free),
+    /// page-table entries included. Transactional: on ENOMEM nothing moved.
+    #[allow(clippy::too_many_arguments)]
+    fn move_mapping(
+        &self,
+        guard: &mut Guard<'_>,
+        src: usize,
+        len: usize,
+        dst: usize,
+        new_len: usize,
+        keep_source: bool,
+        trash: &mut Vec<Unmapped>,
+    ) -> KResult<()> {
+        let (mut pt, st) = guard.split();
+        let template = st.vmas.find(src).expect("source VMA checked by the caller").clone();
+        // 1. Map the pages at the destination as extra references.
+        let mut pages = Vec::new();
+        pt.for_each(src, src + len, |va, pte| pages.push((va, pte.flags)));
+        let mut staged = Unmapped::new();
+        for &(va, flags) in &pages {
+            let frame = pt.frame(va).expect("page vanished under the lock");
+            if pt.map(dst + (va - src), frame, flags).is_err() {
+                pt.unmap_range(dst, dst + len, &mut staged);
+                trash.push(staged);
+                return Err(Errno::ENOMEM);
+            }
+        }
+        // 2. Drop the source (its references go after the flush).
+        let mut moved = Vma { start: dst, end: dst + new_len, ..template.clone() };
+        if let Backing::File { offset, .. } | Backing::Shared { offset, .. } = &mut moved.backing {
+            *offset = template.backing_offset(src);
+        }
+        if keep_source {
+            // MREMAP_DONTUNMAP: the source stays mapped, empty.
+            let mut old = Unmapped::new();
+            pt.unmap_range(src, src + len, &mut old);
+            trash.push(old);
+            if !pages.is_empty() {
+                self.mmu.flush(src, src + len);
+            }
+            guard.data.vmas.insert(moved);
+        } else {
+            trash.push(self.unmap_locked(guard, src, src + len));
+            guard.data.vmas.insert(moved);
+        }
+        Ok(())
+    }
+
+    /// brk(2): moves the program break and returns the new one, or the old
+    /// one when the request cannot be met (Linux's syscall never fails).
+    pub fn brk(&self, requested: usize) -> usize {
+        let mut guard = self.mmu.lock();
+        let st = &mut guard.data;
+        let old = st.brk;
+        if requested < st.brk_start {
+            return old;
+        }
+        let (Some(new_top), Some(old_top)) = (layout::page_align_up(requested), layout::page_align_up(old)) else {
+            return old;
+        };
+        if new_top == old_top {
+            st.brk = requested;
+            return requested;
+        }
+        if requested <= old {
+            st.brk = requested;
+            let unmapped = self.unmap_locked(&mut guard, new_top, old_top);
+            drop(guard);
+            drop(unmapped);
+            return requested;
+        }
+        // Grow: room up to the next VMA (and its stack guard gap) plus one page.
+        if new_top > TASK_SIZE {
+            return old;
+        }
+        if let Some(next) = st.vmas.first_ending_after(old_top)
+            && new_top + PAGE_SIZE > next.start_gap()
+        {
+            return old;
+        }
+        if check_as_limit(st, new_top - old_top).is_err() {
+            return old;
+        }
+        st.vmas.insert(Vma::anon(old_top, new_top, Prot::READ | Prot::WRITE));
+        st.brk = requested;
+        requested
+    }
+
+    /// madvise(2). MADV_DONTNEED (and MADV_FREE) drop the pages of the
+    /// range: private anonymous memory reads back as zeros, private file
+    /// pages are read again, shared memory keeps its contents. The other
+    /// known advice values are accepted and ignored; unmapped parts of the
+    /// range give ENOMEM after the mapped parts were handled.
+    pub fn madvise(&self, addr: usize, len: usize, advice: u32) -> KResult<()> {
+        if !layout::is_page_aligned(addr) {
+            return Err(Errno::EINVAL);
+        }
+        let len = layout::page_align_up(len).ok_or(Errno::EINVAL)?;
+        let end = addr.checked_add(len).ok_or(Errno::EINVAL)?;
+        let drop_pages = match advice {
+            l::MADV_DONTNEED | l::MADV_DONTNEED_LOCKED | l::MADV_FREE => true,
+            l::MADV_NORMAL
+            | l::MADV_RANDOM
+            | l::MADV_SEQUENTIAL
+            | l::MADV_WILLNEED
+            | l::MADV_DONTFORK
+            | l::MADV_DOFORK
+            | l::MADV_MERGEABLE
+            | l::MADV_UNMERGEABLE
+            | l::MADV_HUGEPAGE
+            | l::MADV_NOHUGEPAGE
+            | l::MADV_DONTDUMP
+            | l::MADV_DODUMP
+            | l::MADV_WIPEONFORK
+            | l::MADV_KEEPONFORK
+            | l::MADV_COLD
+            | l::MADV_PAGEOUT
+            | l::MADV_POPULATE_READ
+            | l::MADV_POPULATE_WRITE
+            | l::MADV_COLLAPSE => false,
+            l::MADV_HWPOISON | l::MADV_SOFT_OFFLINE => return Err(Errno::EPERM),
+            _ => return Err(Errno::EINVAL),
+        };
+        if end == addr {
+            return Ok(());
+        }
+        let mut guard = self.mmu.lock();
+        let (mut pt, st) = guard.split();
+        let mut hole = false;
+        let mut cur = addr;
+        let mut ranges = Vec::new();
+        for v in st.vmas.overlapping(addr, end) {
+            if v.start > cur {
+                hole = true;
+            }
+            ranges.push((v.start.max(addr), v.end.min(end)));
+            cur = v.end;
+        }
+        if cur < end {
+            hole = true;
+        }
+        let mut unmapped = Unmapped::new();
+        if drop_pages {
+            for &(s, e) in &ranges {
+                pt.unmap_range(s, e, &mut unmapped);
+            }
+            if !unmapped.is_empty() {
+                self.mmu.flush(addr, end);
+            }
+        }
+        drop(guard);
+        drop(unmapped);
+        if matches!(advice, l::MADV_POPULATE_READ | l::MADV_POPULATE_WRITE) {
+            let access = if advice == l::MADV_POPULATE_WRITE { Access::Write } else { Access::Read };
+            for (s, e) in ranges {
+                if !self.populate(s, e, access) {
+                    return Err(Errno::EFAULT);
+                }
+            }
+        }
+        if hole { Err(Errno::ENOMEM) } else { Ok(()) }
+    }
+
+    /// mincore(2): one byte per page of `addr..addr+len`, 1 when resident.
+    pub fn mincore(&self, addr: usize, len: usize) -> KResult<Vec<u8>> {
+        if !layout::is_page_aligned(addr) {
+            return Err(Errno::EINVAL);
+        }
+        let len = layout::page_align_up(len).ok_or(Errno::ENOMEM)?;
+        let end = addr.checked_add(len).filter(|&e| e <= TASK_SIZE).ok_or(Errno::ENOMEM)?;
+        let guard = self.mmu.lock();
+        let mut cur = addr;
+        for v in guard.data.vmas.overlapping(addr, end) {
+            if v.start > cur {
+                return Err(Errno::ENOMEM);
+            }
+            cur = v.end;
+        }
+        if cur < end {
+            return Err(Errno::ENOMEM);
+        }
+        let mut out = alloc::vec![0u8; len / PAGE_SIZE];
+        guard.pt().for_each(addr, end, |va, _| out[(va - addr) / PAGE_SIZE] = 1);
+        Ok(out)
+    }
+}

@@ -1,0 +1,359 @@
+//! `AddressSpace`: a user address space, shared by the threads of a
+//! process through `Arc` (CLONE_VM).
+//!
+//! # Locks and lock ordering
+//!
+//! One lock per address space (an [`MmLock`](crate::tlb::MmLock) inside
+//! [`MmuSpace`]) guards the VMAs, the page table and the brk/stack state
+//! together. Order:
+//!
+//! ```text
+//! address space (parent before child in fork)
+//!   -> SharedMem pages -> kernel heap -> frames
+//! ```
+//!
+//! `FileBacking::read_page` runs with no mm lock held (see `fault`). TLB
+//! shootdowns run with the address-space lock held; other CPUs waiting for
+//! that lock keep answering them. Callers must not hold any other spin lock
+//! while calling into an address space (a shootdown target spinning on it
+//! with interrupts off could not answer).
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use abi::{Errno, KResult};
+
+use crate::PAGE_SIZE;
+use crate::layout::{self, DEFAULT_STACK_LIMIT, TASK_SIZE};
+use crate::pt::{MmuSpace, Unmapped, Walk};
+use crate::vma::{Backing, Prot, Vma, VmaMap};
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The state under the address-space lock (besides the page table).
+#[derive(Clone)]
+pub(crate) struct State {
+    pub vmas: VmaMap,
+    /// Start of the program break (end of the ELF image, page aligned).
+    pub brk_start: usize,
+    /// The current break (not necessarily page aligned).
+    pub brk: usize,
+    /// Initial stack pointer region of the main thread (names `[stack]`).
+    pub start_stack: usize,
+    /// RLIMIT_STACK: how far the main stack may grow.
+    pub stack_limit: usize,
+    /// RLIMIT_AS: bytes of VMAs allowed.
+    pub as_limit: usize,
+    /// Top of the top-down mmap area.
+    pub mmap_base: usize,
+}
+
+impl State {
+    fn new() -> Self {
+        Self {
+            vmas: VmaMap::new(),
+            brk_start: 0,
+            brk: 0,
+            start_stack: 0,
+            stack_limit: DEFAULT_STACK_LIMIT,
+            as_limit: usize::MAX,
+            mmap_base: layout::mmap_base(DEFAULT_STACK_LIMIT),
+        }
+    }
+}
+
+/// A user address space.
+pub struct AddressSpace {
+    id: u64,
+    pub(crate) mmu: MmuSpace<State>,
+}
+
+/// Where a stack was placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StackArea {
+    /// Lowest address of the guard below the stack (a PROT_NONE VMA for
+    /// thread stacks; for the main stack, the start of its guard gap).
+    pub guard: usize,
+    /// Lowest mapped stack address now.
+    pub bottom: usize,
+    /// One past the highest stack address (the initial stack pointer).
+    pub top: usize,
+}
+
+/// Sizes of an address space (for /proc/<pid>/status and statm).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpaceStats {
+    /// VmSize: pages covered by VMAs.
+    pub vm_pages: usize,
+    /// VmRSS: pages mapped in the page table.
+    pub rss_pages: usize,
+    /// VmPTE: frames used by page tables.
+    pub page_table_frames: usize,
+    /// VmStk: pages of grows-down VMAs.
+    pub stack_pages: usize,
+    /// VmData: pages of private writable non-stack VMAs.
+    pub data_pages: usize,
+    /// Number of VMAs.
+    pub vma_count: usize,
+    pub brk_start: usize,
+    pub brk: usize,
+}
+
+/// One line of /proc/<pid>/maps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapsEntry {
+    pub start: usize,
+    pub end: usize,
+    /// `rwxp` / `rw-s` ...
+    pub perms: [u8; 4],
+    pub offset: u64,
+    pub dev: (u32, u32),
+    pub inode: u64,
+    /// Path, `[heap]`, `[stack]`, or empty.
+    pub name: String,
+}
+
+impl fmt::Display for MapsEntry {
+    /// Linux's format (fs/proc/task_mmu.c `show_map_vma`): the name starts
+    /// at column 74 when there is one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let perms = core::str::from_utf8(&self.perms).unwrap_or("????");
+        let head = alloc::format!(
+            "{:08x}-{:08x} {} {:08x} {:02x}:{:02x} {} ",
+            self.start, self.end, perms, self.offset, self.dev.0, self.dev.1, self.inode
+        );
+        if self.name.is_empty() {
+            write!(f, "{head}")
+        } else {
+            write!(f, "{head:<73}{}", self.name)
+        }
+    }
+}
+
+impl AddressSpace {
+    /// An empty address space: no user mappings, the kernel half shared.
+    pub fn new() -> KResult<Arc<Self>> {
+        let mmu = MmuSpace::new(State::new()).ok_or(Errno::ENOMEM)?;
+        Ok(Arc::new(Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), mmu }))
+    }
+
+    /// A number unique among all address spaces ever created (futex keys).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Physical address of the PML4 (the debugger's `weft pt`).
+    pub fn page_table_root(&self) -> u64 {
+        self.mmu.root()
+    }
+
+    /// Makes this address space the one the calling CPU runs, if it is not
+    /// already (one atomic load when it is). Records the CPU as a shootdown
+    /// target.
+    pub fn activate(&self) {
+        self.mmu.activate();
+    }
+
+    /// Whether the calling CPU runs this address space.
+    pub fn is_active_here(&self) -> bool {
+        self.mmu.is_active_here()
+    }
+
+    /// The child of `fork`: the same VMAs; private pages shared
+    /// copy-on-write (write-protected in both, the frame's count raised),
+    /// shared pages shared writable.
+    pub fn fork(&self) -> KResult<Arc<Self>> {
+        let child = Self::new()?;
+        let mut parent_guard = self.mmu.lock();
+        // Lock order: parent -> child (the child is not reachable by anyone
+        // else yet).
+        let mut child_guard = child.mmu.lock();
+        let (mut ppt, pstate) = parent_guard.split();
+        let (mut cpt, cstate) = child_guard.split();
+        *cstate = pstate.clone();
+        let mut protected = 0;
+        for vma in pstate.vmas.iter() {
+            let cow = !matches!(vma.backing, Backing::Shared { .. });
+            if cow {
+                protected += ppt.update_range(vma.start, vma.end, |_, pte| {
+                    pte.flags.writable.then_some(crate::pt::PteFlags { writable: false, ..pte.flags })
+                });
+            }
+            let mut pages = Vec::new();
+            ppt.for_each(vma.start, vma.end, |va, pte| pages.push((va, pte.flags)));
+            for (va, flags) in pages {
+                let frame = ppt.frame(va).expect("page vanished under the lock");
+                cpt.map(va, frame, flags).map_err(|_| Errno::ENOMEM)?;
+            }
+        }
+        if protected > 0 {
+            // Other threads of the parent must stop writing through their
+            // old writable translations before fork returns.
+            self.mmu.flush(0, TASK_SIZE);
+        }
+        drop(child_guard);
+        Ok(child)
+    }
+
+    /// Sets where the program break starts (the ELF loader, after the last
+    /// segment). The break starts empty there.
+    pub fn set_brk_start(&self, addr: usize) {
+        let mut g = self.mmu.lock();
+        let start = layout::page_align_up(addr).unwrap_or(addr);
+        g.data.brk_start = start;
+        g.data.brk = start;
+    }
+
+    /// Records the main thread's initial stack pointer (names `[stack]`).
+    pub fn set_start_stack(&self, sp: usize) {
+        self.mmu.lock().data.start_stack = sp;
+    }
+
+    /// Sets RLIMIT_STACK. Before the first mapping (exec) it also moves the
+    /// mmap base, as Linux picks the layout at exec time.
+    pub fn set_stack_limit(&self, bytes: usize) {
+        let mut g = self.mmu.lock();
+        g.data.stack_limit = bytes;
+        if g.data.vmas.count() == 0 {
+            g.data.mmap_base = layout::mmap_base(bytes);
+        }
+    }
+
+    /// Sets RLIMIT_AS (bytes of mappings; `usize::MAX` for none).
+    pub fn set_as_limit(&self, bytes: usize) {
+        self.mmu.lock().data.as_limit = bytes;
+    }
+
+    /// Maps the main thread's stack: a grows-down VMA of
+    /// `INITIAL_STACK_SIZE` below `top` (page aligned), which faults grow up
+    /// to the stack limit. Returns where it is.
+    pub fn map_main_stack(&self, top: usize) -> KResult<StackArea> {
+        if !layout::is_page_aligned(top) || top > TASK_SIZE || top < layout::INITIAL_STACK_SIZE + layout::MMAP_MIN_ADDR {
+            return Err(Errno::EINVAL);
+        }
+        let bottom = top - layout::INITIAL_STACK_SIZE;
+        let mut g = self.mmu.lock();
+        if g.data.vmas.overlaps(bottom, top) {
+            return Err(Errno::EEXIST);
+        }
+        let vma = Vma { grows_down: true, ..Vma::anon(bottom, top, Prot::READ | Prot::WRITE) };
+        g.data.vmas.insert(vma);
+        g.data.start_stack = top - PAGE_SIZE;
+        Ok(StackArea { guard: bottom.saturating_sub(layout::STACK_GUARD_GAP), bottom, top })
+    }
+
+    /// Maps a thread stack of `size` bytes (rounded up to pages) where mmap
+    /// would put it, with a PROT_NONE guard VMA of `THREAD_STACK_GUARD`
+    /// bytes right below it.
+    pub fn map_thread_stack(&self, size: usize) -> KResult<StackArea> {
+        let size = layout::page_align_up(size).filter(|&s| s > 0).ok_or(Errno::EINVAL)?;
+        let total = size.checked_add(layout::THREAD_STACK_GUARD).ok_or(Errno::ENOMEM)?;
+        let mut g = self.mmu.lock();
+        let st = &mut g.data;
+        crate::mmap::check_as_limit(st, total)?;
+        let guard = crate::mmap::find_area(st, 0, total)?;
+        st.vmas.insert(Vma::anon(guard, guard + layout::THREAD_STACK_GUARD, Prot::empty()));
+        let bottom = guard + layout::THREAD_STACK_GUARD;
+        st.vmas.insert(Vma::anon(bottom, bottom + size, Prot::READ | Prot::WRITE));
+        Ok(StackArea { guard, bottom, top: bottom + size })
+    }
+
+    /// The VMAs as /proc/<pid>/maps lists them.
+    pub fn maps(&self) -> Vec<MapsEntry> {
+        let g = self.mmu.lock();
+        let st = &g.data;
+        st.vmas
+            .iter()
+            .map(|v| {
+                let perms = [
+                    if v.prot.contains(Prot::READ) { b'r' } else { b'-' },
+                    if v.prot.contains(Prot::WRITE) { b'w' } else { b'-' },
+                    if v.prot.contains(Prot::EXEC) { b'x' } else { b'-' },
+                    if v.shared { b's' } else { b'p' },
+                ];
+                let (offset, dev, inode, name) = match &v.backing {
+                    Backing::Shared { mem, offset } => (*offset, (0, 1), mem.id(), String::from("/dev/zero (deleted)")),
+                    Backing::File { file, offset } => {
+                        let id = file.describe();
+                        (*offset, id.dev, id.ino, id.path)
+                    }
+                    Backing::Anon => {
+                        let name = if st.brk > st.brk_start && v.start <= st.brk && v.end >= st.brk_start {
+                            "[heap]"
+                        } else if v.start <= st.start_stack && v.end >= st.start_stack {
+                            "[stack]"
+                        } else {
+                            ""
+                        };
+                        (0, (0, 0), 0, String::from(name))
+                    }
+                };
+                MapsEntry { start: v.start, end: v.end, perms, offset, dev, inode, name }
+            })
+            .collect()
+    }
+
+    /// Sizes, counted per address space.
+    pub fn stats(&self) -> SpaceStats {
+        let g = self.mmu.lock();
+        let st = &g.data;
+        let mut stats = SpaceStats {
+            vm_pages: st.vmas.total_bytes() / PAGE_SIZE,
+            rss_pages: g.pt().mapped_pages(),
+            page_table_frames: g.pt().table_frames(),
+            vma_count: st.vmas.count(),
+            brk_start: st.brk_start,
+            brk: st.brk,
+            ..SpaceStats::default()
+        };
+        for v in st.vmas.iter() {
+            if v.grows_down {
+                stats.stack_pages += v.len() / PAGE_SIZE;
+            } else if v.prot.contains(Prot::WRITE) && !v.shared {
+                stats.data_pages += v.len() / PAGE_SIZE;
+            }
+        }
+        stats
+    }
+
+    /// The page-table entries on the way to `addr` (the debugger).
+    pub fn walk(&self, addr: usize) -> Walk {
+        self.mmu.lock().pt().walk(addr)
+    }
+
+    /// The program break range: (start, current).
+    pub fn brk_range(&self) -> (usize, usize) {
+        let g = self.mmu.lock();
+        (g.data.brk_start, g.data.brk)
+    }
+
+    /// Removes every mapping of `start..end` (VMAs and pages) and flushes;
+    /// the lock must be held by the caller through `guard`. Returns what to
+    /// drop after unlocking.
+    pub(crate) fn unmap_locked(
+        &self,
+        guard: &mut crate::tlb::MmGuard<'_, crate::pt::Locked<State>>,
+        start: usize,
+        end: usize,
+    ) -> Unmapped {
+        let (mut pt, st) = guard.split();
+        let removed = st.vmas.remove_range(start, end);
+        let mut out = Unmapped::new();
+        if !removed.is_empty() {
+            pt.unmap_range(start, end, &mut out);
+            if !out.is_empty() {
+                self.mmu.flush(start, end);
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Debug for AddressSpace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AddressSpace#{}", self.id)
+    }
+}

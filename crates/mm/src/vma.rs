@@ -1,0 +1,344 @@
+//! Virtual memory areas: page-aligned ranges with one protection and one
+//! backing, kept in a `BTreeMap` keyed by start address.
+//!
+//! Invariants of a [`VmaMap`] (checked by `check` in tests):
+//! - every VMA is non-empty and page aligned, and VMAs do not overlap;
+//! - two adjacent VMAs that [`Vma::can_merge`] are always merged (as Linux
+//!   merges anonymous neighbours), so the map is canonical: the same
+//!   contents always give the same list.
+
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use bitflags::bitflags;
+
+use crate::PAGE_SIZE;
+use crate::file::FileBacking;
+use crate::layout::STACK_GUARD_GAP;
+use crate::shared::SharedMem;
+
+bitflags! {
+    /// Access rights of a mapping (`PROT_*` bits).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct Prot: u32 {
+        const READ = 1;
+        const WRITE = 2;
+        const EXEC = 4;
+    }
+}
+
+/// Where a VMA's pages come from.
+#[derive(Clone)]
+pub enum Backing {
+    /// Private demand-zero memory.
+    Anon,
+    /// Pages copied in from a file on fault; `offset` is the file offset of
+    /// the VMA's start.
+    File { file: Arc<dyn FileBacking>, offset: u64 },
+    /// Shared anonymous memory; `offset` is the object offset of the start.
+    Shared { mem: Arc<SharedMem>, offset: u64 },
+}
+
+impl core::fmt::Debug for Backing {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Backing::Anon => write!(f, "Anon"),
+            Backing::File { offset, .. } => write!(f, "File@{offset:#x}"),
+            Backing::Shared { mem, offset } => write!(f, "Shared#{}@{offset:#x}", mem.id()),
+        }
+    }
+}
+
+/// One mapping.
+#[derive(Clone, Debug)]
+pub struct Vma {
+    pub start: usize,
+    pub end: usize,
+    /// Current rights.
+    pub prot: Prot,
+    /// Rights mprotect may grant (Linux `VM_MAY*`): a shared mapping of a
+    /// file opened read-only may never become writable.
+    pub max_prot: Prot,
+    /// Mapped with MAP_SHARED (shown as `s` in maps). Shared anonymous
+    /// memory has `Backing::Shared`; shared file mappings are read-only
+    /// copies (see docs/memory.md).
+    pub shared: bool,
+    /// Grows down on faults below it (stacks, MAP_GROWSDOWN).
+    pub grows_down: bool,
+    pub backing: Backing,
+}
+
+impl Vma {
+    /// A private anonymous read-write VMA.
+    pub fn anon(start: usize, end: usize, prot: Prot) -> Self {
+        Self { start, end, prot, max_prot: Prot::all(), shared: false, grows_down: false, backing: Backing::Anon }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains(&self, addr: usize) -> bool {
+        (self.start..self.end).contains(&addr)
+    }
+
+    /// Backing offset (file or object) of `addr` inside the VMA.
+    pub fn backing_offset(&self, addr: usize) -> u64 {
+        let delta = (addr - self.start) as u64;
+        match &self.backing {
+            Backing::Anon => 0,
+            Backing::File { offset, .. } | Backing::Shared { offset, .. } => offset + delta,
+        }
+    }
+
+    /// The lowest address a new mapping below this VMA may end at (Linux
+    /// `vm_start_gap`: a grows-down stack keeps `STACK_GUARD_GAP` free).
+    pub fn start_gap(&self) -> usize {
+        if self.grows_down { self.start.saturating_sub(STACK_GUARD_GAP) } else { self.start }
+    }
+
+    /// Splits at `at` (strictly inside): `self` keeps `start..at`, the
+    /// result is `at..end`.
+    fn split_off(&mut self, at: usize) -> Vma {
+        debug_assert!(self.start < at && at < self.end && at % PAGE_SIZE == 0);
+        let mut right = self.clone();
+        right.start = at;
+        match &mut right.backing {
+            Backing::Anon => {}
+            Backing::File { offset, .. } | Backing::Shared { offset, .. } => *offset += (at - self.start) as u64,
+        }
+        self.end = at;
+        right
+    }
+
+    /// Whether `next`, starting where `self` ends, can join `self`.
+    pub fn can_merge(&self, next: &Vma) -> bool {
+        if self.end != next.start
+            || self.prot != next.prot
+            || self.max_prot != next.max_prot
+            || self.shared != next.shared
+            || self.grows_down != next.grows_down
+        {
+            return false;
+        }
+        let len = self.len() as u64;
+        match (&self.backing, &next.backing) {
+            (Backing::Anon, Backing::Anon) => true,
+            (Backing::File { file: a, offset: oa }, Backing::File { file: b, offset: ob }) => {
+                Arc::ptr_eq(a, b) && oa + len == *ob
+            }
+            (Backing::Shared { mem: a, offset: oa }, Backing::Shared { mem: b, offset: ob }) => {
+                Arc::ptr_eq(a, b) && oa + len == *ob
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The VMAs of one address space.
+#[derive(Clone, Default)]
+pub struct VmaMap {
+    map: BTreeMap<usize, Vma>,
+}
+
+impl VmaMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of VMAs.
+    pub fn count(&self) -> usize {
+        self.map.len()
+    }
+
+    /// All VMAs in address order.
+    pub fn iter(&self) -> impl Iterator<Item = &Vma> {
+        self.map.values()
+    }
+
+    /// Bytes mapped.
+    pub fn total_bytes(&self) -> usize {
+        self.map.values().map(Vma::len).sum()
+    }
+
+    /// The VMA containing `addr`.
+    pub fn find(&self, addr: usize) -> Option<&Vma> {
+        self.map.range(..=addr).next_back().map(|(_, v)| v).filter(|v| v.contains(addr))
+    }
+
+    /// The first VMA ending above `addr` (Linux `find_vma`).
+    pub fn first_ending_after(&self, addr: usize) -> Option<&Vma> {
+        if let Some(v) = self.find(addr) {
+            return Some(v);
+        }
+        self.map.range(addr..).next().map(|(_, v)| v)
+    }
+
+    /// The last VMA starting below `addr`.
+    pub fn last_starting_before(&self, addr: usize) -> Option<&Vma> {
+        self.map.range(..addr).next_back().map(|(_, v)| v)
+    }
+
+    /// VMAs overlapping `start..end`, in order.
+    pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &Vma> {
+        let first = self.find(start).map(|v| v.start).unwrap_or(start);
+        self.map.range(first..end).map(|(_, v)| v).filter(move |v| v.end > start)
+    }
+
+    /// Whether anything is mapped in `start..end`.
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.overlapping(start, end).next().is_some()
+    }
+
+    /// Whether `start..end` is free and keeps the guard gap below any
+    /// grows-down VMA above it.
+    pub fn is_free_with_gaps(&self, start: usize, end: usize) -> bool {
+        if self.overlaps(start, end) {
+            return false;
+        }
+        match self.first_ending_after(start) {
+            Some(next) => end <= next.start_gap(),
+            None => true,
+        }
+    }
+
+    /// Adds a VMA over free space and merges it with its neighbours.
+    pub fn insert(&mut self, vma: Vma) {
+        debug_assert!(!vma.is_empty() && vma.start % PAGE_SIZE == 0 && vma.end % PAGE_SIZE == 0);
+        debug_assert!(!self.overlaps(vma.start, vma.end), "VMA {:#x}..{:#x} overlaps", vma.start, vma.end);
+        let (start, end) = (vma.start, vma.end);
+        self.map.insert(vma.start, vma);
+        self.merge_around(start, end);
+    }
+
+    /// Splits the VMA containing `addr` so that one starts at `addr`.
+    pub fn split_at(&mut self, addr: usize) {
+        let Some(start) = self.find(addr).map(|v| v.start) else { return };
+        if start == addr {
+            return;
+        }
+        let right = self.map.get_mut(&start).unwrap().split_off(addr);
+        self.map.insert(addr, right);
+    }
+
+    /// Removes `start..end`, splitting VMAs that straddle its ends; returns
+    /// the removed pieces in order.
+    pub fn remove_range(&mut self, start: usize, end: usize) -> Vec<Vma> {
+        self.split_at(start);
+        self.split_at(end);
+        let keys: Vec<usize> = self.map.range(start..end).map(|(&k, _)| k).collect();
+        keys.into_iter().map(|k| self.map.remove(&k).unwrap()).collect()
+    }
+
+    /// Applies `f` to every VMA inside `start..end` after splitting at both
+    /// ends (the range must be fully mapped for a meaningful result), then
+    /// re-merges.
+    pub fn update_range(&mut self, start: usize, end: usize, mut f: impl FnMut(&mut Vma)) {
+        self.split_at(start);
+        self.split_at(end);
+        for (_, v) in self.map.range_mut(start..end) {
+            f(v);
+        }
+        self.merge_around(start, end);
+    }
+
+    /// Merges mergeable neighbours among the VMAs touching `start..end`.
+    pub fn merge_around(&mut self, start: usize, end: usize) {
+        let from = self.last_starting_before(start).map(|v| v.start).unwrap_or(start);
+        let keys: Vec<usize> = self.map.range(from..=end).map(|(&k, _)| k).collect();
+        let mut cur = None::<usize>;
+        for k in keys {
+            if let Some(c) = cur {
+                let mergeable = self.map[&c].can_merge(&self.map[&k]);
+                if mergeable {
+                    let next = self.map.remove(&k).unwrap();
+                    self.map.get_mut(&c).unwrap().end = next.end;
+                    continue;
+                }
+            }
+            cur = Some(k);
+        }
+    }
+
+    /// Mutable access to the VMA starting at `start`.
+    pub fn get_mut(&mut self, start: usize) -> Option<&mut Vma> {
+        self.map.get_mut(&start)
+    }
+
+    /// Moves the start of the VMA at `old_start` down to `new_start` (stack
+    /// growth); the space must be free.
+    pub fn extend_down(&mut self, old_start: usize, new_start: usize) {
+        let mut vma = self.map.remove(&old_start).unwrap();
+        if let Backing::File { offset, .. } | Backing::Shared { offset, .. } = &mut vma.backing {
+            *offset -= (old_start - new_start) as u64;
+        }
+        vma.start = new_start;
+        self.map.insert(new_start, vma);
+        self.merge_around(new_start, new_start);
+    }
+
+    /// The highest `len`-byte free range inside `low..high` that respects
+    /// stack guard gaps (Linux `unmapped_area_topdown`).
+    pub fn find_gap_topdown(&self, len: usize, low: usize, high: usize) -> Option<usize> {
+        if len == 0 || high < low || high - low < len {
+            return None;
+        }
+        // The gap under consideration ends at `gap_end` (exclusive): the
+        // limit, or the start gap of the VMA above it.
+        let mut gap_end = self.map.range(high..).next().map_or(high, |(_, v)| v.start_gap().min(high));
+        for v in self.map.range(..high).rev().map(|(_, v)| v) {
+            let gap_start = v.end.max(low);
+            if gap_end >= gap_start && gap_end - gap_start >= len {
+                return Some(gap_end - len);
+            }
+            gap_end = gap_end.min(v.start_gap());
+            if gap_end < low.saturating_add(len) {
+                return None;
+            }
+        }
+        (gap_end >= low && gap_end - low >= len).then(|| gap_end - len)
+    }
+
+    /// The lowest `len`-byte free range inside `low..high` (bottom-up).
+    pub fn find_gap_bottomup(&self, len: usize, low: usize, high: usize) -> Option<usize> {
+        let mut candidate = low;
+        for v in self.map.values() {
+            if v.end <= candidate {
+                continue;
+            }
+            if candidate.checked_add(len)? <= v.start_gap().min(high) {
+                return Some(candidate);
+            }
+            candidate = candidate.max(v.end);
+            if candidate >= high {
+                return None;
+            }
+        }
+        (candidate.checked_add(len)? <= high).then_some(candidate)
+    }
+
+    /// Checks the invariants (tests).
+    pub fn check(&self) -> Result<(), alloc::string::String> {
+        let mut prev: Option<&Vma> = None;
+        for (&k, v) in &self.map {
+            if k != v.start || v.is_empty() || v.start % PAGE_SIZE != 0 || v.end % PAGE_SIZE != 0 {
+                return Err(alloc::format!("bad VMA {:#x}..{:#x} at key {k:#x}", v.start, v.end));
+            }
+            if let Some(p) = prev {
+                if p.end > v.start {
+                    return Err(alloc::format!("overlap {:#x}..{:#x} / {:#x}..", p.start, p.end, v.start));
+                }
+                if p.can_merge(v) {
+                    return Err(alloc::format!("unmerged neighbours at {:#x}", v.start));
+                }
+            }
+            prev = Some(v);
+        }
+        Ok(())
+    }
+}
