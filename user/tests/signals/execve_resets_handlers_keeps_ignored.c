@@ -22,7 +22,8 @@ int main(int argc, char **argv)
     on_signal(SIGTERM, h, 0);
     on_signal(SIGUSR2, SIG_IGN, 0);
     on_signal(SIGHUP, SIG_IGN, 0);
-    char *args[] = {argv[0], "check", 0};
-    execv(argv[0], args);
-    FAIL("execv %s: %s", argv[0], strerror(errno));
+    char *self = self_path(argv[0], "/tests/signals/execve_resets_handlers_keeps_ignored");
+    char *args[] = {self, "check", 0};
+    execv(self, args);
+    FAIL("execv %s: %s", self, strerror(errno));
 }

@@ -13,7 +13,8 @@ int main(int argc, char **argv)
     }
     block(SIGUSR2);
     block(SIGRTMIN + 2);
-    char *args[] = {argv[0], "check", 0};
-    execv(argv[0], args);
-    FAIL("execv %s: %s", argv[0], strerror(errno));
+    char *self = self_path(argv[0], "/tests/signals/mask_kept_across_execve");
+    char *args[] = {self, "check", 0};
+    execv(self, args);
+    FAIL("execv %s: %s", self, strerror(errno));
 }

@@ -117,4 +117,11 @@ static inline int wait_for(pid_t pid)
                  WIFEXITED(_st) ? WEXITSTATUS(_st) : WTERMSIG(_st));         \
     } while (0)
 
+/* The path to re-execute this program: argv[0] when it contains a '/',
+ * otherwise where the initramfs installs it (`installed`). */
+static inline char *self_path(char *argv0, char *installed)
+{
+    return strchr(argv0, '/') ? argv0 : installed;
+}
+
 #endif

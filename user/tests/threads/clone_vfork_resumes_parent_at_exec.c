@@ -1,7 +1,7 @@
 /* CLONE_VFORK: the parent resumes when the child execs (not only when it
  * exits). The child execs this program again ("child" argument), which
  * sleeps before exiting: the parent is back while the new program still
- * runs. Uses argv[0] as the path to this program. */
+ * runs. Re-executes itself (self_path). */
 #include "tt.h"
 
 static volatile int before_exec;
@@ -20,10 +20,10 @@ int main(int argc, char **argv)
 {
     int st;
     if (argc > 1 && strcmp(argv[1], "child") == 0) {
-        sleep_ms(1000);
+        sleep_ms(500);
         return 7;
     }
-    child_argv[0] = argv[0];
+    child_argv[0] = self_path(argv[0], "/tests/threads/clone_vfork_resumes_parent_at_exec");
     void *stk = child_stack(65536);
     int pid = clone(child, stk, CLONE_VM | CLONE_VFORK | SIGCHLD, 0);
     CHECK_OK(pid);

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     int st;
     if (argc == 6 && strcmp(argv[1], "after") == 0)
         return after(argv);
-    self = argv[0];
+    self = self_path(argv[0], "/tests/threads/execve_from_nonleader_thread");
     pid_t pid = fork();
     CHECK_OK(pid);
     if (pid == 0) {

@@ -140,4 +140,11 @@ static inline void wait_tid_clear(volatile int *word)
         futex(word, FUTEX_WAIT, v, 0, 0, 0);
 }
 
+/* The path to re-execute this program: argv[0] when it contains a '/',
+ * otherwise where the initramfs installs it (`installed`). */
+static inline char *self_path(char *argv0, char *installed)
+{
+    return strchr(argv0, '/') ? argv0 : installed;
+}
+
 #endif
