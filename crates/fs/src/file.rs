@@ -1,0 +1,317 @@
+//! Open file descriptions: [`OpenFile`] and the [`FileOps`] it dispatches to.
+//!
+//! An `OpenFile` is what `open`, `pipe` and `dup` share: the file
+//! operations, the inode (for `fstat`), where it was opened (for `openat`
+//! and /proc/<pid>/fd), the status flags and the offset. File descriptors
+//! are `Arc<OpenFile>`s in an `FdTable`; fork and dup share the description.
+//!
+//! # Blocking protocol
+//! Every operation that can wait is a `poll_*` method: it returns
+//! `Poll::Ready` with the result, or registers `cx.waker()` with the object
+//! it waits on and returns `Poll::Pending`. With `O_NONBLOCK` it returns
+//! `Ready(Err(EAGAIN))` instead. The syscall layer awaits these through
+//! `poll_fn` ([`OpenFile::read`], [`OpenFile::write`]) and drops the future
+//! when a signal interrupts the wait: no fs state depends on a pending call
+//! being completed.
+//!
+//! Locks: `pos` is taken before any lock of the file's own objects (inode
+//! data locks). Lock order: `OpenFile::pos` -> inode locks.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::future::poll_fn;
+use core::sync::atomic::{AtomicU32, Ordering};
+use core::task::{Context, Poll};
+
+use abi::linux as l;
+use abi::{Errno, KResult};
+use ksync::{SpinLock, SpinLockGuard};
+
+use crate::flags::{OpenFlags, PollEvents};
+use crate::inode::Inode;
+use crate::location::Location;
+use crate::types::{FileType, Metadata};
+use crate::user::UserMemory;
+
+/// The operations behind an open file. Implemented by regular files and
+/// directories (generically, over the [`Inode`]), pipes, ttys, devices and
+/// synthetic files. Access-mode checks (EBADF) are done by [`OpenFile`]
+/// before these are called.
+pub trait FileOps: Send + Sync {
+    /// Reads at the file's position (or from the stream); `Ready(Ok(0))` is
+    /// end of file.
+    fn poll_read(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>>;
+
+    /// Writes at the file's position (or to the stream). May write less than
+    /// `buf.len()`; the caller retries with the rest if it wants all written.
+    fn poll_write(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>>;
+
+    /// `pread`: reads at `offset` without moving the position (ESPIPE on streams).
+    fn read_at(&self, _file: &OpenFile, _offset: u64, _buf: &mut [u8]) -> KResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+
+    /// `pwrite`: writes at `offset` without moving the position (ESPIPE on streams).
+    fn write_at(&self, _file: &OpenFile, _offset: u64, _buf: &[u8]) -> KResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+
+    /// `lseek` (ESPIPE on streams); see [`seek_position`].
+    fn seek(&self, _file: &OpenFile, _offset: i64, _whence: u32) -> KResult<u64> {
+        Err(Errno::ESPIPE)
+    }
+
+    /// Current readiness (`POLLIN`, `POLLOUT`, `POLLHUP`, `POLLERR`...). When
+    /// `cx` is given, also registers its waker to be woken on any change.
+    fn poll_ready(&self, _file: &OpenFile, _cx: Option<&mut Context<'_>>) -> PollEvents {
+        PollEvents::READABLE | PollEvents::WRITABLE
+    }
+
+    /// Device-specific `ioctl`. `user` reaches pointer arguments.
+    fn ioctl(&self, _file: &OpenFile, _cmd: u32, _arg: usize, _user: &dyn UserMemory) -> KResult<usize> {
+        Err(Errno::ENOTTY)
+    }
+
+    /// `getdents64` into `buf` (ENOTDIR for non-directories).
+    fn getdents(&self, _file: &OpenFile, _buf: &mut [u8]) -> KResult<usize> {
+        Err(Errno::ENOTDIR)
+    }
+
+    /// Waits until the open may complete (a fifo opened for reading waits for
+    /// a writer). The syscall layer awaits this before installing the fd.
+    fn poll_open(&self, _file: &OpenFile, _cx: &mut Context<'_>) -> Poll<KResult<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// The description is going away (last reference dropped).
+    fn release(&self, _file: &OpenFile) {}
+}
+
+/// An open file description.
+pub struct OpenFile {
+    ops: Arc<dyn FileOps>,
+    inode: Arc<dyn Inode>,
+    /// Where the file was opened; `None` for anonymous files (pipes).
+    location: Option<Location>,
+    /// Name for /proc/<pid>/fd of anonymous files ("pipe:[123]").
+    anon_name: Option<Vec<u8>>,
+    /// Access mode and status flags (`F_GETFL`).
+    flags: AtomicU32,
+    /// File position. Lock order: before inode locks.
+    pos: SpinLock<u64>,
+}
+
+impl OpenFile {
+    /// A description of a file opened by path.
+    pub fn new(ops: Arc<dyn FileOps>, location: Location, flags: OpenFlags) -> Arc<OpenFile> {
+        let inode = location.inode().clone();
+        Self::build(ops, inode, Some(location), None, flags)
+    }
+
+    /// A description of an anonymous file (pipe ends): `name` is what
+    /// /proc/<pid>/fd shows.
+    pub fn new_anon(ops: Arc<dyn FileOps>, inode: Arc<dyn Inode>, flags: OpenFlags, name: Vec<u8>) -> Arc<OpenFile> {
+        Self::build(ops, inode, None, Some(name), flags)
+    }
+
+    fn build(ops: Arc<dyn FileOps>, inode: Arc<dyn Inode>, location: Option<Location>, anon_name: Option<Vec<u8>>, flags: OpenFlags) -> Arc<OpenFile> {
+        let kept = flags - OpenFlags::OPEN_ONLY;
+        Arc::new(OpenFile { ops, inode, location, anon_name, flags: AtomicU32::new(kept.bits()), pos: SpinLock::new(0) })
+    }
+
+    /// Reads (see [`FileOps::poll_read`]); EBADF unless opened for reading.
+    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+        if !self.flags().readable() {
+            return Poll::Ready(Err(Errno::EBADF));
+        }
+        self.ops.poll_read(self, cx, buf)
+    }
+
+    /// Writes (see [`FileOps::poll_write`]); EBADF unless opened for writing.
+    pub fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+        if !self.flags().writable() {
+            return Poll::Ready(Err(Errno::EBADF));
+        }
+        self.ops.poll_write(self, cx, buf)
+    }
+
+    /// `read(2)` as a future.
+    pub async fn read(&self, buf: &mut [u8]) -> KResult<usize> {
+        poll_fn(|cx| self.poll_read(cx, buf)).await
+    }
+
+    /// `write(2)` as a future (one `poll_write`: may be partial).
+    pub async fn write(&self, buf: &[u8]) -> KResult<usize> {
+        poll_fn(|cx| self.poll_write(cx, buf)).await
+    }
+
+    /// Waits for the open to complete (see [`FileOps::poll_open`]).
+    pub async fn wait_opened(&self) -> KResult<()> {
+        poll_fn(|cx| self.ops.poll_open(self, cx)).await
+    }
+
+    /// `pread64`: EINVAL for a negative offset, ESPIPE on streams.
+    pub fn pread(&self, offset: i64, buf: &mut [u8]) -> KResult<usize> {
+        if !self.flags().readable() {
+            return Err(Errno::EBADF);
+        }
+        let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+        self.ops.read_at(self, offset, buf)
+    }
+
+    /// `pwrite64`: EINVAL for a negative offset, ESPIPE on streams. Like
+    /// Linux, writes at the end when the file has `O_APPEND`.
+    pub fn pwrite(&self, offset: i64, buf: &[u8]) -> KResult<usize> {
+        if !self.flags().writable() {
+            return Err(Errno::EBADF);
+        }
+        let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+        self.ops.write_at(self, offset, buf)
+    }
+
+    /// `lseek`: returns the new position.
+    pub fn seek(&self, offset: i64, whence: u32) -> KResult<u64> {
+        if self.flags().contains(OpenFlags::PATH) {
+            return Err(Errno::EBADF);
+        }
+        self.ops.seek(self, offset, whence)
+    }
+
+    /// Readiness for poll/select (see [`FileOps::poll_ready`]).
+    pub fn poll_ready(&self, cx: Option<&mut Context<'_>>) -> PollEvents {
+        if self.flags().contains(OpenFlags::PATH) {
+            return PollEvents::NVAL;
+        }
+        self.ops.poll_ready(self, cx)
+    }
+
+    /// `ioctl`: `FIONBIO` and, for regular files, `FIONREAD` are handled
+    /// here; everything else goes to the file's operations. (`FIOCLEX` and
+    /// `FIONCLEX` concern the fd, not the description: the syscall layer.)
+    pub fn ioctl(&self, cmd: u32, arg: usize, user: &dyn UserMemory) -> KResult<usize> {
+        if self.flags().contains(OpenFlags::PATH) {
+            return Err(Errno::EBADF);
+        }
+        match cmd {
+            abi::ioctl::FIONBIO => {
+                let on = user.read_i32(arg)? != 0;
+                let mut f = self.flags();
+                f.set(OpenFlags::NONBLOCK, on);
+                self.flags.store(f.bits(), Ordering::Relaxed);
+                Ok(0)
+            }
+            abi::ioctl::FIONREAD if self.inode.file_type() == FileType::Regular => {
+                let avail = self.inode.metadata().size.saturating_sub(*self.pos.lock());
+                user.write_i32(arg, avail.min(i32::MAX as u64) as i32)?;
+                Ok(0)
+            }
+            _ => self.ops.ioctl(self, cmd, arg, user),
+        }
+    }
+
+    /// `getdents64` into `buf`: returns the bytes filled, 0 at the end,
+    /// EINVAL if `buf` cannot hold the next entry.
+    pub fn getdents64(&self, buf: &mut [u8]) -> KResult<usize> {
+        if self.flags().contains(OpenFlags::PATH) {
+            return Err(Errno::EBADF);
+        }
+        self.ops.getdents(self, buf)
+    }
+
+    /// `fstat`.
+    pub fn metadata(&self) -> Metadata {
+        self.inode.metadata()
+    }
+
+    /// `ftruncate`: EINVAL unless a regular file opened for writing.
+    pub fn truncate(&self, len: i64) -> KResult<()> {
+        let len = u64::try_from(len).map_err(|_| Errno::EINVAL)?;
+        if !self.flags().writable() || self.inode.file_type() != FileType::Regular {
+            return Err(Errno::EINVAL);
+        }
+        self.inode.truncate(len)
+    }
+
+    /// The access mode and status flags (`F_GETFL`).
+    pub fn flags(&self) -> OpenFlags {
+        OpenFlags::from_bits_retain(self.flags.load(Ordering::Relaxed))
+    }
+
+    /// `F_SETFL`: changes `O_APPEND`, `O_NONBLOCK`, `O_ASYNC`, `O_DIRECT`,
+    /// `O_NOATIME`; other bits of `flags` are ignored.
+    pub fn set_status_flags(&self, flags: OpenFlags) {
+        let _ = self.flags.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+            let old = OpenFlags::from_bits_retain(old);
+            Some(((old - OpenFlags::SETFL_MASK) | (flags & OpenFlags::SETFL_MASK)).bits())
+        });
+    }
+
+    /// Whether operations must not wait (`O_NONBLOCK`).
+    pub fn is_nonblocking(&self) -> bool {
+        self.flags().contains(OpenFlags::NONBLOCK)
+    }
+
+    /// The file position, locked (for `FileOps` implementations).
+    /// Lock order: before inode locks.
+    pub fn pos(&self) -> SpinLockGuard<'_, u64> {
+        self.pos.lock()
+    }
+
+    /// The inode (`fstat`, mmap, exec).
+    pub fn inode(&self) -> &Arc<dyn Inode> {
+        &self.inode
+    }
+
+    /// Where the file was opened (`None` for pipes): the start of `openat`
+    /// resolution for a directory fd, `fchdir`.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// The file operations.
+    pub fn ops(&self) -> &Arc<dyn FileOps> {
+        &self.ops
+    }
+
+    /// What readlink of /proc/<pid>/fd/N shows: the absolute path as seen
+    /// from `root` (with " (deleted)" if it was removed), or the anonymous
+    /// name ("pipe:[123]").
+    pub fn path(&self, root: &Location) -> Vec<u8> {
+        match (&self.location, &self.anon_name) {
+            (Some(loc), _) => match loc.absolute_path(root) {
+                Ok(p) => p,
+                Err(_) => b"(deleted)".to_vec(),
+            },
+            (None, Some(name)) => name.clone(),
+            (None, None) => b"anon_inode:[unknown]".to_vec(),
+        }
+    }
+}
+
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        self.ops.release(self);
+    }
+}
+
+/// The new position for `lseek` on a file of `size` bytes at `cur`:
+/// `SEEK_SET`/`SEEK_CUR`/`SEEK_END`, and `SEEK_DATA`/`SEEK_HOLE` treating the
+/// whole file as data. EINVAL for a negative result or an unknown whence,
+/// ENXIO for DATA/HOLE at or past the end.
+pub fn seek_position(cur: u64, size: u64, offset: i64, whence: u32) -> KResult<u64> {
+    let base = match whence {
+        l::SEEK_SET => 0,
+        l::SEEK_CUR => cur as i64,
+        l::SEEK_END => size as i64,
+        l::SEEK_DATA | l::SEEK_HOLE => {
+            let off = u64::try_from(offset).map_err(|_| Errno::ENXIO)?;
+            if off >= size {
+                return Err(Errno::ENXIO);
+            }
+            return Ok(if whence == l::SEEK_DATA { off } else { size });
+        }
+        _ => return Err(Errno::EINVAL),
+    };
+    let new = base.checked_add(offset).ok_or(Errno::EOVERFLOW)?;
+    u64::try_from(new).map_err(|_| Errno::EINVAL)
+}

@@ -1,0 +1,391 @@
+//! [`RamInode`]: a ramfs inode and its [`Inode`] implementation.
+
+use alloc::sync::{Arc, Weak};
+use alloc::vec::Vec;
+
+use abi::{Errno, KResult};
+use ksync::SpinLock;
+
+use super::{DirEntries, FileData, Shared};
+use crate::file::FileOps;
+use crate::flags::OpenFlags;
+use crate::hooks::now;
+use crate::inode::{DirEntry, Inode, NewNode};
+use crate::pipe::Pipe;
+use crate::types::{DevId, FileType, Metadata, PERM_MASK, SetAttr, TimeChange, Timespec};
+
+/// Attributes that change. Lock order: leaf.
+struct Attr {
+    perm: u32,
+    nlink: u32,
+    uid: u32,
+    gid: u32,
+    atime: Timespec,
+    mtime: Timespec,
+    ctime: Timespec,
+}
+
+/// A directory's contents.
+struct DirBody {
+    entries: DirEntries<Arc<RamInode>>,
+    /// `..`; the root points at itself.
+    parent: Weak<RamInode>,
+    /// Set by rmdir: no new entries may appear.
+    dead: bool,
+}
+
+enum Body {
+    File(SpinLock<FileData>),
+    Dir(SpinLock<DirBody>),
+    Symlink(Vec<u8>),
+    Device(DevId),
+    Fifo(Arc<Pipe>),
+    Socket,
+}
+
+/// A ramfs inode.
+pub struct RamInode {
+    ino: u64,
+    ty: FileType,
+    me: Weak<RamInode>,
+    fs: Arc<Shared>,
+    attr: SpinLock<Attr>,
+    body: Body,
+}
+
+impl RamInode {
+    pub(super) fn new_root(fs: Arc<Shared>, perm: u32) -> Arc<RamInode> {
+        Arc::new_cyclic(|me| {
+            let body = Body::Dir(SpinLock::new(DirBody { entries: DirEntries::default(), parent: me.clone(), dead: false }));
+            RamInode::build(me.clone(), fs, 1, FileType::Directory, perm, 0, 0, body)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(me: Weak<RamInode>, fs: Arc<Shared>, ino: u64, ty: FileType, perm: u32, uid: u32, gid: u32, body: Body) -> RamInode {
+        let t = now();
+        let nlink = if ty == FileType::Directory { 2 } else { 1 };
+        let attr = Attr { perm: perm & PERM_MASK, nlink, uid, gid, atime: t, mtime: t, ctime: t };
+        RamInode { ino, ty, me, fs, attr: SpinLock::new(attr), body }
+    }
+
+    fn new_child(&self, node: NewNode<'_>, perm: u32, uid: u32, gid: u32) -> Arc<RamInode> {
+        let parent = self.me.clone();
+        let ino = self.fs.alloc_ino();
+        let fs = self.fs.clone();
+        Arc::new_cyclic(|me| {
+            let body = match node {
+                NewNode::Regular => Body::File(SpinLock::new(FileData::default())),
+                NewNode::Directory => Body::Dir(SpinLock::new(DirBody { entries: DirEntries::default(), parent, dead: false })),
+                NewNode::Symlink(target) => Body::Symlink(target.to_vec()),
+                NewNode::CharDevice(d) | NewNode::BlockDevice(d) => Body::Device(d),
+                NewNode::Fifo => Body::Fifo(Arc::new(Pipe::new())),
+                NewNode::Socket => Body::Socket,
+            };
+            let perm = if matches!(node, NewNode::Symlink(_)) { 0o777 } else { perm };
+            RamInode::build(me.clone(), fs, ino, node.file_type(), perm, uid, gid, body)
+        })
+    }
+
+    fn dir(&self) -> KResult<&SpinLock<DirBody>> {
+        match &self.body {
+            Body::Dir(d) => Ok(d),
+            _ => Err(Errno::ENOTDIR),
+        }
+    }
+
+    fn file(&self) -> KResult<&SpinLock<FileData>> {
+        match &self.body {
+            Body::File(f) => Ok(f),
+            Body::Dir(_) => Err(Errno::EISDIR),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// `inode` as a ramfs inode of this instance (EXDEV otherwise).
+    fn same_fs(&self, inode: &Arc<dyn Inode>) -> KResult<Arc<RamInode>> {
+        let any = inode.clone().into_any();
+        match any.downcast::<RamInode>() {
+            Ok(r) if Arc::ptr_eq(&r.fs, &self.fs) => Ok(r),
+            _ => Err(Errno::EXDEV),
+        }
+    }
+
+    fn touch_modified(&self) {
+        let t = now();
+        let mut a = self.attr.lock();
+        a.mtime = t;
+        a.ctime = t;
+    }
+
+    fn add_links(&self, delta: i32) {
+        let mut a = self.attr.lock();
+        a.nlink = a.nlink.saturating_add_signed(delta);
+        a.ctime = now();
+    }
+
+    fn is_empty_dir(&self) -> bool {
+        self.dir().map(|d| d.lock().entries.is_empty()).unwrap_or(false)
+    }
+
+    /// Whether `self` is `other` or one of its ancestors. Caller holds `ns`.
+    fn is_ancestor_of(&self, other: &Arc<RamInode>) -> bool {
+        let mut cur = other.clone();
+        loop {
+            if cur.ino == self.ino {
+                return true;
+            }
+            let Some(parent) = cur.dir().ok().and_then(|d| d.lock().parent.upgrade()) else { return false };
+            if parent.ino == cur.ino {
+                return false;
+            }
+            cur = parent;
+        }
+    }
+}
+
+impl Inode for RamInode {
+    fn ino(&self) -> u64 {
+        self.ino
+    }
+
+    fn metadata(&self) -> Metadata {
+        // Lock order: file body -> attr; the body lock is released first here.
+        let (size, blocks) = match &self.body {
+            Body::File(f) => {
+                let f = f.lock();
+                (f.size(), f.blocks())
+            }
+            Body::Symlink(t) => (t.len() as u64, 0),
+            _ => (0, 0),
+        };
+        let rdev = if let Body::Device(d) = &self.body { *d } else { DevId::default() };
+        let a = self.attr.lock();
+        Metadata {
+            dev: self.fs.dev,
+            ino: self.ino,
+            mode: self.ty.mode_bits() | a.perm,
+            nlink: a.nlink,
+            uid: a.uid,
+            gid: a.gid,
+            rdev,
+            size,
+            blksize: 4096,
+            blocks,
+            atime: a.atime,
+            mtime: a.mtime,
+            ctime: a.ctime,
+        }
+    }
+
+    fn set_attr(&self, attr: &SetAttr) -> KResult<()> {
+        let t = now();
+        let mut a = self.attr.lock();
+        if let Some(mode) = attr.mode {
+            a.perm = mode & PERM_MASK;
+        }
+        if let Some(uid) = attr.uid {
+            a.uid = uid;
+        }
+        if let Some(gid) = attr.gid {
+            a.gid = gid;
+        }
+        let apply = |slot: &mut Timespec, change: TimeChange| match change {
+            TimeChange::Omit => {}
+            TimeChange::Now => *slot = t,
+            TimeChange::Set(ts) => *slot = ts,
+        };
+        apply(&mut a.atime, attr.atime);
+        apply(&mut a.mtime, attr.mtime);
+        a.ctime = t;
+        Ok(())
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> KResult<usize> {
+        Ok(self.file()?.lock().read_at(offset, buf))
+    }
+
+    fn write_at(&self, offset: u64, buf: &[u8]) -> KResult<usize> {
+        let n = self.file()?.lock().write_at(offset, buf);
+        self.touch_modified();
+        Ok(n)
+    }
+
+    fn append(&self, buf: &[u8]) -> KResult<(u64, usize)> {
+        let mut data = self.file()?.lock();
+        let at = data.size();
+        let n = data.write_at(at, buf);
+        drop(data);
+        self.touch_modified();
+        Ok((at, n))
+    }
+
+    fn truncate(&self, size: u64) -> KResult<()> {
+        self.file()?.lock().truncate(size);
+        self.touch_modified();
+        Ok(())
+    }
+
+    fn lookup(&self, name: &[u8]) -> KResult<Arc<dyn Inode>> {
+        let dir = self.dir()?.lock();
+        let found = if name == b".." { dir.parent.upgrade() } else { dir.entries.get(name).cloned() };
+        found.map(|n| n as Arc<dyn Inode>).ok_or(Errno::ENOENT)
+    }
+
+    fn create(&self, name: &[u8], node: NewNode<'_>, perm: u32, uid: u32, gid: u32) -> KResult<Arc<dyn Inode>> {
+        let _ns = self.fs.ns.lock();
+        let mut dir = self.dir()?.lock();
+        if dir.dead {
+            return Err(Errno::ENOENT);
+        }
+        if dir.entries.get(name).is_some() {
+            return Err(Errno::EEXIST);
+        }
+        let child = self.new_child(node, perm, uid, gid);
+        dir.entries.insert(name, child.clone());
+        drop(dir);
+        if child.ty == FileType::Directory {
+            self.add_links(1);
+        }
+        self.touch_modified();
+        Ok(child)
+    }
+
+    fn link(&self, name: &[u8], target: &Arc<dyn Inode>) -> KResult<()> {
+        let target = self.same_fs(target)?;
+        if target.ty == FileType::Directory {
+            return Err(Errno::EPERM);
+        }
+        let _ns = self.fs.ns.lock();
+        let mut dir = self.dir()?.lock();
+        if dir.dead {
+            return Err(Errno::ENOENT);
+        }
+        if dir.entries.get(name).is_some() {
+            return Err(Errno::EEXIST);
+        }
+        dir.entries.insert(name, target.clone());
+        drop(dir);
+        target.add_links(1);
+        self.touch_modified();
+        Ok(())
+    }
+
+    fn unlink(&self, name: &[u8]) -> KResult<()> {
+        let _ns = self.fs.ns.lock();
+        let mut dir = self.dir()?.lock();
+        let child = dir.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
+        if child.ty == FileType::Directory {
+            return Err(Errno::EISDIR);
+        }
+        dir.entries.remove(name);
+        drop(dir);
+        child.add_links(-1);
+        self.touch_modified();
+        Ok(())
+    }
+
+    fn rmdir(&self, name: &[u8]) -> KResult<()> {
+        let _ns = self.fs.ns.lock();
+        let mut dir = self.dir()?.lock();
+        let child = dir.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
+        // Lock order: parent body -> child body (under ns).
+        let mut child_dir = child.dir()?.lock();
+        if !child_dir.entries.is_empty() {
+            return Err(Errno::ENOTEMPTY);
+        }
+        child_dir.dead = true;
+        drop(child_dir);
+        dir.entries.remove(name);
+        drop(dir);
+        child.attr.lock().nlink = 0;
+        self.add_links(-1);
+        self.touch_modified();
+        Ok(())
+    }
+
+    fn rename(&self, old: &[u8], new_dir: &Arc<dyn Inode>, new: &[u8], noreplace: bool) -> KResult<()> {
+        let new_dir = self.same_fs(new_dir)?;
+        let _ns = self.fs.ns.lock();
+        // Under `ns` nothing below changes shape, so each step may take its
+        // lock alone.
+        let src = self.dir()?.lock().entries.get(old).cloned().ok_or(Errno::ENOENT)?;
+        let dst_dir = new_dir.dir()?;
+        let existing = dst_dir.lock().entries.get(new).cloned();
+        let src_is_dir = src.ty == FileType::Directory;
+        if let Some(dst) = &existing {
+            if Arc::ptr_eq(dst, &src) {
+                return Ok(());
+            }
+            if noreplace {
+                return Err(Errno::EEXIST);
+            }
+            match (src_is_dir, dst.ty == FileType::Directory) {
+                (true, false) => return Err(Errno::ENOTDIR),
+                (false, true) => return Err(Errno::EISDIR),
+                (true, true) if !dst.is_empty_dir() => return Err(Errno::ENOTEMPTY),
+                _ => {}
+            }
+        }
+        if src_is_dir && src.is_ancestor_of(&new_dir) {
+            return Err(Errno::EINVAL);
+        }
+        if dst_dir.lock().dead {
+            return Err(Errno::ENOENT);
+        }
+        // The new name switches to `src` in one step: it never disappears.
+        let replaced = dst_dir.lock().entries.replace(new, src.clone());
+        self.dir()?.lock().entries.remove(old);
+        if let Some(victim) = replaced {
+            if victim.ty == FileType::Directory {
+                victim.dir()?.lock().dead = true;
+                victim.attr.lock().nlink = 0;
+                new_dir.add_links(-1);
+            } else {
+                victim.add_links(-1);
+            }
+        }
+        if src_is_dir && !Arc::ptr_eq(&new_dir, &self.me.upgrade().ok_or(Errno::ENOENT)?) {
+            src.dir()?.lock().parent = Arc::downgrade(&new_dir);
+            self.add_links(-1);
+            new_dir.add_links(1);
+        }
+        src.attr.lock().ctime = now();
+        self.touch_modified();
+        new_dir.touch_modified();
+        Ok(())
+    }
+
+    fn read_dir(&self, offset: u64) -> KResult<Option<DirEntry>> {
+        let dir = self.dir()?.lock();
+        let entry = match offset {
+            0 => DirEntry { ino: self.ino, file_type: FileType::Directory, name: b".".to_vec(), next_offset: 1 },
+            1 => {
+                let ino = dir.parent.upgrade().map_or(self.ino, |p| p.ino);
+                DirEntry { ino, file_type: FileType::Directory, name: b"..".to_vec(), next_offset: 2 }
+            }
+            _ => match dir.entries.first_from(offset) {
+                Some((cookie, name, node)) => {
+                    DirEntry { ino: node.ino, file_type: node.ty, name: name.to_vec(), next_offset: cookie + 1 }
+                }
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(entry))
+    }
+
+    fn read_link(&self) -> KResult<Vec<u8>> {
+        match &self.body {
+            Body::Symlink(t) => Ok(t.clone()),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn open(&self, flags: OpenFlags) -> KResult<Option<Arc<dyn FileOps>>> {
+        match &self.body {
+            Body::Fifo(pipe) => pipe.open_fifo(flags).map(Some),
+            Body::Socket => Err(Errno::ENXIO),
+            _ => Ok(None),
+        }
+    }
+}
