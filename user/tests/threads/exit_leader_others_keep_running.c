@@ -12,7 +12,7 @@ static void *other(void *arg)
 {
     sleep_ms(300);
     write(fds[1], "T", 1);
-    sleep_ms(100);
+    sleep_ms(300);
     rexit(6);
 }
 
