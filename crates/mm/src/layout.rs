@@ -60,5 +60,5 @@ pub const fn page_align_down(x: usize) -> usize {
 
 /// Whether `x` is page aligned.
 pub const fn is_page_aligned(x: usize) -> bool {
-    x % PAGE_SIZE == 0
+    x.is_multiple_of(PAGE_SIZE)
 }

@@ -68,6 +68,7 @@ pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};
 pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
 pub use uaccess::FutexKey;
+pub use tlb::leave_user_space;
 pub use vma::Prot;
 
 /// Size of a base page.

@@ -104,7 +104,7 @@ impl AddressSpace {
     /// mmap(2). Returns the address of the new mapping.
     pub fn mmap(&self, req: MmapRequest) -> KResult<usize> {
         // sys_mmap
-        if req.offset % PAGE_SIZE as u64 != 0 {
+        if !req.offset.is_multiple_of(PAGE_SIZE as u64) {
             return Err(Errno::EINVAL);
         }
         // do_mmap

@@ -93,7 +93,7 @@ fn leaf_bits(phys: u64, flags: PteFlags) -> u64 {
 /// Decodes a leaf entry that holds a frame (present or PROT_NONE).
 fn decode(bits: u64) -> Option<Pte> {
     let present = bits & PRESENT != 0;
-    (present || bits & PROT_NONE != 0).then(|| Pte {
+    (present || bits & PROT_NONE != 0).then_some(Pte {
         phys: bits & ADDR_MASK,
         flags: PteFlags {
             readable: present,
@@ -128,7 +128,7 @@ fn new_table() -> Option<u64> {
 /// # Safety
 /// `table` is a page-table frame that stays allocated for `'a`.
 unsafe fn entry<'a>(table: u64, idx: usize) -> &'a AtomicU64 {
-    debug_assert!(idx < 512 && table % PAGE_SIZE as u64 == 0);
+    debug_assert!(idx < 512 && table.is_multiple_of(PAGE_SIZE as u64));
     // SAFETY: (1) the frame is mapped (direct map or host arena) and stays
     // allocated for 'a (contract); (2) entry `idx < 512` lies inside it and
     // is 8-byte aligned because the frame is page aligned; (3) AtomicU64 has
@@ -240,7 +240,7 @@ impl PageTable {
     /// TLBs are flushed; gives `frame` back when a table could not be
     /// allocated.
     fn map(&mut self, va: usize, frame: UserFrame, flags: PteFlags) -> Result<Option<UserFrame>, UserFrame> {
-        debug_assert!(va % PAGE_SIZE == 0 && index(va, 4) < KERNEL_HALF);
+        debug_assert!(va.is_multiple_of(PAGE_SIZE) && index(va, 4) < KERNEL_HALF);
         let Some(slot) = self.leaf_or_create(va) else { return Err(frame) };
         let old = slot.swap(leaf_bits(frame.into_raw(), flags), Ordering::AcqRel);
         let old = decode(old).map(|pte| {

@@ -64,6 +64,7 @@ impl AddressSpace {
         result
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn mremap_grow(
         &self,
         guard: &mut Guard<'_>,

@@ -231,7 +231,7 @@ impl AddressSpace {
     /// `INITIAL_STACK_SIZE` below `top` (page aligned), which faults grow up
     /// to the stack limit. Returns where it is.
     pub fn map_main_stack(&self, top: usize) -> KResult<StackArea> {
-        if !layout::is_page_aligned(top) || top > TASK_SIZE || top < layout::INITIAL_STACK_SIZE + layout::MMAP_MIN_ADDR {
+        if !layout::is_page_aligned(top) || !(layout::INITIAL_STACK_SIZE + layout::MMAP_MIN_ADDR..=TASK_SIZE).contains(&top) {
             return Err(Errno::EINVAL);
         }
         let bottom = top - layout::INITIAL_STACK_SIZE;

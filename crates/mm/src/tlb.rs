@@ -142,6 +142,17 @@ mod kernel {
         unsafe { arch::paging::activate_page_table(root) };
     }
 
+    /// Switches this CPU to the kernel's own table if it has a user table
+    /// loaded (an idle CPU then receives no shootdowns for it). Costs a TLB
+    /// flush; call before halting, not between tasks.
+    pub fn leave_user_space() {
+        let _irq = IrqSave::new();
+        let me = percpu::cpu_id();
+        if CURRENT[me].load(Ordering::Relaxed) != 0 {
+            apply(me, OP_LEAVE, 0, 0);
+        }
+    }
+
     /// Whether this CPU has `root` loaded.
     pub fn is_current(root: u64) -> bool {
         let _irq = IrqSave::new();
@@ -266,6 +277,10 @@ mod host {
 
     pub fn is_current(root: u64) -> bool {
         CURRENT.load(Ordering::SeqCst) == root
+    }
+
+    pub fn leave_user_space() {
+        CURRENT.store(0, Ordering::SeqCst);
     }
 
     pub fn flush(_root: u64, _active: &AtomicU64, _start: usize, _end: usize) {

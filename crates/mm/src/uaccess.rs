@@ -120,7 +120,7 @@ impl AddressSpace {
     /// Reads the futex word at `addr` with one 32-bit load. EINVAL when not
     /// 4-byte aligned, EFAULT when unreadable.
     pub fn load_u32(&self, addr: usize) -> KResult<u32> {
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
         }
         let mut value = 0;
@@ -134,7 +134,7 @@ impl AddressSpace {
     /// Atomically replaces the u32 at `addr` with `new` if it equals
     /// `expected`; returns the value found. EINVAL when unaligned.
     pub fn cmpxchg_u32(&self, addr: usize, expected: u32, new: u32) -> KResult<u32> {
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
         }
         let mut value = 0;
@@ -145,11 +145,46 @@ impl AddressSpace {
         Ok(value)
     }
 
+    /// Reads the futex word without resolving faults and without taking
+    /// the address-space lock: `Ok(None)` when the page is not accessible
+    /// right now. For callers that hold a lock (a futex bucket): on `None`
+    /// they drop it, call [`fault_in`](Self::fault_in), and retry (Linux
+    /// `get_futex_value_locked`). Taking the address-space lock under
+    /// another spin lock could deadlock against a TLB shootdown.
+    pub fn try_load_u32(&self, addr: usize) -> KResult<Option<u32>> {
+        if addr % 4 != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if addr >= TASK_SIZE {
+            return Err(Errno::EFAULT);
+        }
+        Ok(raw::load_u32_nofault(self, addr))
+    }
+
+    /// Compare-and-exchange without resolving faults (see
+    /// [`try_load_u32`](Self::try_load_u32)): `Ok(None)` when the page is
+    /// not writable right now.
+    pub fn try_cmpxchg_u32(&self, addr: usize, expected: u32, new: u32) -> KResult<Option<u32>> {
+        if addr % 4 != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if addr >= TASK_SIZE {
+            return Err(Errno::EFAULT);
+        }
+        Ok(raw::cmpxchg_u32_nofault(self, addr, expected, new))
+    }
+
+    /// Makes the page of `addr` accessible for `access` (demand paging,
+    /// COW break, stack growth); EFAULT when it cannot be.
+    pub fn fault_in(&self, addr: usize, access: Access) -> KResult<()> {
+        self.handle_fault(addr, access, false).map_err(|_| Errno::EFAULT)
+    }
+
     /// The key of the futex word at `addr`: private mappings are keyed by
     /// (address space, address), shared ones by physical address (the page
     /// is faulted in first). EINVAL when unaligned, EFAULT when unmapped.
     pub fn translate_for_futex(&self, addr: usize) -> KResult<FutexKey> {
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
         }
         if addr >= TASK_SIZE {
@@ -232,6 +267,14 @@ mod raw {
         space.activate();
         arch::usercopy::cmpxchg_user_u32(addr, expected, new).map_err(|f| f.addr)
     }
+
+    pub fn load_u32_nofault(space: &AddressSpace, addr: usize) -> Option<u32> {
+        load_u32(space, addr).ok()
+    }
+
+    pub fn cmpxchg_u32_nofault(space: &AddressSpace, addr: usize, expected: u32, new: u32) -> Option<u32> {
+        cmpxchg_u32(space, addr, expected, new).ok()
+    }
 }
 
 /// The host's software MMU: checks the entry as the hardware would and
@@ -270,6 +313,14 @@ mod raw {
         let mut b = [0u8; 4];
         read(space, addr, &mut b)?;
         Ok(u32::from_ne_bytes(b))
+    }
+
+    pub fn load_u32_nofault(space: &AddressSpace, addr: usize) -> Option<u32> {
+        load_u32(space, addr).ok()
+    }
+
+    pub fn cmpxchg_u32_nofault(space: &AddressSpace, addr: usize, expected: u32, new: u32) -> Option<u32> {
+        cmpxchg_u32(space, addr, expected, new).ok()
     }
 
     pub fn cmpxchg_u32(space: &AddressSpace, addr: usize, expected: u32, new: u32) -> Result<u32, usize> {

@@ -105,7 +105,7 @@ impl Vma {
     /// Splits at `at` (strictly inside): `self` keeps `start..at`, the
     /// result is `at..end`.
     fn split_off(&mut self, at: usize) -> Vma {
-        debug_assert!(self.start < at && at < self.end && at % PAGE_SIZE == 0);
+        debug_assert!(self.start < at && at < self.end && at.is_multiple_of(PAGE_SIZE));
         let mut right = self.clone();
         right.start = at;
         match &mut right.backing {
@@ -209,7 +209,7 @@ impl VmaMap {
 
     /// Adds a VMA over free space and merges it with its neighbours.
     pub fn insert(&mut self, vma: Vma) {
-        debug_assert!(!vma.is_empty() && vma.start % PAGE_SIZE == 0 && vma.end % PAGE_SIZE == 0);
+        debug_assert!(!vma.is_empty() && vma.start.is_multiple_of(PAGE_SIZE) && vma.end.is_multiple_of(PAGE_SIZE));
         debug_assert!(!self.overlaps(vma.start, vma.end), "VMA {:#x}..{:#x} overlaps", vma.start, vma.end);
         let (start, end) = (vma.start, vma.end);
         self.map.insert(vma.start, vma);

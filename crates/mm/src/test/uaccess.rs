@@ -90,3 +90,19 @@ fn page_walk_shows_each_level() {
     assert!(w.entries.iter().all(|e| e.is_some_and(|e| e & 1 == 1)));
     assert_eq!(w.entries[3].unwrap() & 0x2, 0x2, "writable leaf");
 }
+
+#[test]
+fn nofault_futex_access_reports_instead_of_faulting() {
+    let s = AddressSpace::new().unwrap();
+    let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
+    assert_eq!(s.try_load_u32(a), Ok(None), "not faulted in yet");
+    s.fault_in(a, crate::Access::Read).unwrap();
+    assert_eq!(s.try_load_u32(a), Ok(Some(0)));
+    let _child = s.fork().unwrap();
+    assert_eq!(s.try_cmpxchg_u32(a, 0, 1), Ok(None), "copy-on-write until a write fault");
+    s.fault_in(a, crate::Access::Write).unwrap();
+    assert_eq!(s.try_cmpxchg_u32(a, 0, 1), Ok(Some(0)));
+    assert_eq!(s.load_u32(a), Ok(1));
+    assert_eq!(s.try_load_u32(a + 1), Err(Errno::EINVAL));
+    assert_eq!(s.fault_in(0x10_0000, crate::Access::Read), Err(Errno::EFAULT));
+}
