@@ -76,3 +76,26 @@ impl UserMemory for VecUserMemory {
         Ok(())
     }
 }
+
+use crate::location::Location;
+use crate::mount::Mount;
+use crate::perm::Cred;
+use crate::ramfs::RamFs;
+use crate::vfs::Resolver;
+
+/// A fresh ramfs mounted as the root of a new tree.
+pub fn new_root() -> Location {
+    let fs = RamFs::new("ramfs", 0o755);
+    let mount = Mount::new_root(fs, b"rootfs");
+    Location::mount_root(&mount)
+}
+
+/// A root resolver (umask 022) at `root`.
+pub fn root_resolver(root: &Location) -> Resolver<'static> {
+    Resolver::new(root.clone(), root.clone(), Cred::ROOT, 0o022)
+}
+
+/// A resolver for an unprivileged user.
+pub fn user_resolver(root: &Location, uid: u32) -> Resolver<'static> {
+    Resolver::new(root.clone(), root.clone(), Cred { uid, gid: uid, groups: &[] }, 0o022)
+}

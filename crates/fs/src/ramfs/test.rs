@@ -1,1 +1,171 @@
-#[allow(unused_imports)] use super::*;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::inode::NewNode;
+use abi::Errno;
+
+fn names(dir: &dyn Inode) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while let Some(e) = dir.read_dir(off).unwrap() {
+        out.push(e.name);
+        off = e.next_offset;
+    }
+    out
+}
+
+fn root() -> Arc<dyn Inode> {
+    RamFs::new("ramfs", 0o755).root()
+}
+
+#[test]
+fn file_data_is_sparse_and_zero_filled() {
+    let mut d = FileData::default();
+    d.write_at(10_000, b"abc");
+    assert_eq!(d.size(), 10_003);
+    assert_eq!(d.blocks(), 8); // one page
+    let mut buf = vec![0xffu8; 10_003];
+    assert_eq!(d.read_at(0, &mut buf), 10_003);
+    assert!(buf[..10_000].iter().all(|&b| b == 0));
+    assert_eq!(&buf[10_000..], b"abc");
+    assert_eq!(d.read_at(10_003, &mut buf), 0);
+}
+
+#[test]
+fn file_data_write_across_pages_and_truncate() {
+    let mut d = FileData::default();
+    let data: Vec<u8> = (0..9000u32).map(|i| i as u8).collect();
+    d.write_at(100, &data);
+    let mut back = vec![0u8; 9000];
+    assert_eq!(d.read_at(100, &mut back), 9000);
+    assert_eq!(back, data);
+    d.truncate(150);
+    assert_eq!(d.size(), 150);
+    d.truncate(5000);
+    let mut tail = vec![0xffu8; 4850];
+    assert_eq!(d.read_at(150, &mut tail), 4850);
+    assert!(tail.iter().all(|&b| b == 0), "growing after shrinking reads zeros");
+}
+
+#[test]
+fn create_lookup_unlink() {
+    let r = root();
+    let f = r.create(b"f", NewNode::Regular, 0o644, 1, 2).unwrap();
+    assert_eq!(f.metadata().mode, 0o100644);
+    assert_eq!((f.metadata().uid, f.metadata().gid), (1, 2));
+    assert_eq!(r.create(b"f", NewNode::Regular, 0o644, 0, 0).err(), Some(Errno::EEXIST));
+    assert_eq!(r.lookup(b"f").unwrap().ino(), f.ino());
+    assert_eq!(r.lookup(b"g").err(), Some(Errno::ENOENT));
+    f.write_at(0, b"hello").unwrap();
+    r.unlink(b"f").unwrap();
+    assert_eq!(f.metadata().nlink, 0);
+    // Still readable through the open reference.
+    let mut buf = [0u8; 5];
+    assert_eq!(f.read_at(0, &mut buf).unwrap(), 5);
+    assert_eq!(r.unlink(b"f").err(), Some(Errno::ENOENT));
+}
+
+#[test]
+fn directories_links_and_rmdir() {
+    let r = root();
+    let d = r.create(b"d", NewNode::Directory, 0o755, 0, 0).unwrap();
+    assert_eq!(r.metadata().nlink, 3);
+    assert_eq!(d.metadata().nlink, 2);
+    assert_eq!(d.lookup(b"..").unwrap().ino(), r.ino());
+    assert_eq!(r.lookup(b"..").unwrap().ino(), r.ino());
+    d.create(b"x", NewNode::Regular, 0o644, 0, 0).unwrap();
+    assert_eq!(r.rmdir(b"d").err(), Some(Errno::ENOTEMPTY));
+    assert_eq!(r.unlink(b"d").err(), Some(Errno::EISDIR));
+    d.unlink(b"x").unwrap();
+    r.rmdir(b"d").unwrap();
+    assert_eq!(r.metadata().nlink, 2);
+    assert_eq!(d.create(b"y", NewNode::Regular, 0o644, 0, 0).err(), Some(Errno::ENOENT), "dead directory");
+}
+
+#[test]
+fn hard_links_share_data() {
+    let r = root();
+    let f = r.create(b"a", NewNode::Regular, 0o644, 0, 0).unwrap();
+    r.link(b"b", &f).unwrap();
+    assert_eq!(f.metadata().nlink, 2);
+    r.lookup(b"b").unwrap().write_at(0, b"xyz").unwrap();
+    let mut buf = [0u8; 3];
+    f.read_at(0, &mut buf).unwrap();
+    assert_eq!(&buf, b"xyz");
+    let d = r.create(b"d", NewNode::Directory, 0o755, 0, 0).unwrap();
+    assert_eq!(r.link(b"dd", &d).err(), Some(Errno::EPERM));
+    let other = root();
+    assert_eq!(other.link(b"x", &f).err(), Some(Errno::EXDEV));
+}
+
+#[test]
+fn read_dir_offsets_survive_changes() {
+    let r = root();
+    for n in [&b"a"[..], b"b", b"c"] {
+        r.create(n, NewNode::Regular, 0o644, 0, 0).unwrap();
+    }
+    let e1 = r.read_dir(2).unwrap().unwrap();
+    assert_eq!(e1.name, b"a");
+    r.unlink(b"b").unwrap();
+    r.create(b"d", NewNode::Regular, 0o644, 0, 0).unwrap();
+    let mut rest = Vec::new();
+    let mut off = e1.next_offset;
+    while let Some(e) = r.read_dir(off).unwrap() {
+        rest.push(e.name);
+        off = e.next_offset;
+    }
+    assert_eq!(rest, vec![b"c".to_vec(), b"d".to_vec()]);
+    assert_eq!(names(&*r)[..2], [b".".to_vec(), b"..".to_vec()]);
+}
+
+#[test]
+fn rename_rules() {
+    let r = root();
+    let a = r.create(b"a", NewNode::Regular, 0o644, 0, 0).unwrap();
+    let b = r.create(b"b", NewNode::Regular, 0o644, 0, 0).unwrap();
+    let d = r.create(b"d", NewNode::Directory, 0o755, 0, 0).unwrap();
+    let e = r.create(b"e", NewNode::Directory, 0o755, 0, 0).unwrap();
+    // File over file: replaced, the victim loses its link.
+    r.rename(b"a", &r, b"b", false).unwrap();
+    assert_eq!(r.lookup(b"b").unwrap().ino(), a.ino());
+    assert_eq!(b.metadata().nlink, 0);
+    assert_eq!(r.lookup(b"a").err(), Some(Errno::ENOENT));
+    // Type mismatches.
+    assert_eq!(r.rename(b"b", &r, b"d", false).err(), Some(Errno::EISDIR));
+    assert_eq!(r.rename(b"d", &r, b"b", false).err(), Some(Errno::ENOTDIR));
+    // Directory over non-empty directory.
+    e.create(b"x", NewNode::Regular, 0o644, 0, 0).unwrap();
+    assert_eq!(r.rename(b"d", &r, b"e", false).err(), Some(Errno::ENOTEMPTY));
+    // Into its own subdirectory.
+    let sub = d.create(b"sub", NewNode::Directory, 0o755, 0, 0).unwrap();
+    assert_eq!(r.rename(b"d", &sub, b"x", false).err(), Some(Errno::EINVAL));
+    // Move a directory: link counts and `..` follow.
+    r.rename(b"d", &e, b"d2", false).unwrap();
+    assert_eq!(d.lookup(b"..").unwrap().ino(), e.ino());
+    assert_eq!(r.metadata().nlink, 3);
+    assert_eq!(e.metadata().nlink, 3);
+    // Same inode under both names: no-op.
+    r.link(b"c", &a).unwrap();
+    r.rename(b"b", &r, b"c", false).unwrap();
+    assert!(r.lookup(b"b").is_ok() && r.lookup(b"c").is_ok());
+    assert_eq!(r.rename(b"b", &e, b"x", true).err(), Some(Errno::EEXIST));
+}
+
+#[test]
+fn append_and_metadata() {
+    let r = root();
+    let f = r.create(b"f", NewNode::Regular, 0o600, 0, 0).unwrap();
+    assert_eq!(f.append(b"ab").unwrap(), (0, 2));
+    assert_eq!(f.append(b"cd").unwrap(), (2, 2));
+    assert_eq!(f.metadata().size, 4);
+    let s = r.create(b"s", NewNode::Symlink(b"target"), 0, 0, 0).unwrap();
+    assert_eq!(s.metadata().mode, 0o120777);
+    assert_eq!(s.metadata().size, 6);
+    assert_eq!(s.read_link().unwrap(), b"target");
+    let c = r.create(b"c", NewNode::CharDevice(crate::types::DevId::new(1, 3)), 0o666, 0, 0).unwrap();
+    assert_eq!(c.metadata().rdev, crate::types::DevId::new(1, 3));
+    assert_eq!(f.read_link().err(), Some(Errno::EINVAL));
+    assert_eq!(r.read_at(0, &mut [0u8; 1]).err(), Some(Errno::EISDIR));
+}
