@@ -278,7 +278,9 @@ mod raw {
 }
 
 /// The host's software MMU: checks the entry as the hardware would and
-/// copies through the frame.
+/// copies through the frame. Each piece is copied under the space's lock,
+/// which stands in for the TLB shootdown: a change to the entry cannot land
+/// while a copy through the old entry is in flight.
 #[cfg(not(target_os = "none"))]
 mod raw {
     use crate::PAGE_SIZE;
@@ -286,7 +288,7 @@ mod raw {
     use crate::page::UserFrame;
     use crate::space::AddressSpace;
 
-    fn frame(space: &AddressSpace, addr: usize, write: bool) -> Result<UserFrame, usize> {
+    fn with_frame<R>(space: &AddressSpace, addr: usize, write: bool, f: impl FnOnce(&UserFrame) -> R) -> Result<R, usize> {
         if addr >= TASK_SIZE {
             return Err(addr);
         }
@@ -294,19 +296,17 @@ mod raw {
         let guard = space.mmu.lock();
         let page = layout::page_align_down(addr);
         match guard.pt().get(page) {
-            Some(pte) if pte.flags.readable && (!write || pte.flags.writable) => Ok(guard.pt().frame(page).unwrap()),
+            Some(pte) if pte.flags.readable && (!write || pte.flags.writable) => Ok(f(&guard.pt().frame(page).unwrap())),
             _ => Err(addr),
         }
     }
 
     pub fn read(space: &AddressSpace, addr: usize, buf: &mut [u8]) -> Result<(), usize> {
-        frame(space, addr, false)?.read(addr % PAGE_SIZE, buf);
-        Ok(())
+        with_frame(space, addr, false, |f| f.read(addr % PAGE_SIZE, buf))
     }
 
     pub fn write(space: &AddressSpace, addr: usize, buf: &[u8]) -> Result<(), usize> {
-        frame(space, addr, true)?.write(addr % PAGE_SIZE, buf);
-        Ok(())
+        with_frame(space, addr, true, |f| f.write(addr % PAGE_SIZE, buf))
     }
 
     pub fn load_u32(space: &AddressSpace, addr: usize) -> Result<u32, usize> {
@@ -324,13 +324,14 @@ mod raw {
     }
 
     pub fn cmpxchg_u32(space: &AddressSpace, addr: usize, expected: u32, new: u32) -> Result<u32, usize> {
-        let f = frame(space, addr, true)?;
-        let mut b = [0u8; 4];
-        f.read(addr % PAGE_SIZE, &mut b);
-        let old = u32::from_ne_bytes(b);
-        if old == expected {
-            f.write(addr % PAGE_SIZE, &new.to_ne_bytes());
-        }
-        Ok(old)
+        with_frame(space, addr, true, |f| {
+            let mut b = [0u8; 4];
+            f.read(addr % PAGE_SIZE, &mut b);
+            let old = u32::from_ne_bytes(b);
+            if old == expected {
+                f.write(addr % PAGE_SIZE, &new.to_ne_bytes());
+            }
+            old
+        })
     }
 }

@@ -12,6 +12,7 @@ use abi::linux as l;
 use crate::frame::{self, FrameKind, FrameStats};
 use crate::{FileBacking, FileId, PAGE_SIZE};
 
+mod concurrent;
 mod fault;
 mod fork;
 mod mmap;

@@ -14,7 +14,7 @@ use super::*;
 use crate::{AddressSpace, MmapRequest};
 
 const BASE: usize = 0x1000_0000;
-const PAGES: usize = 24;
+const PAGES: usize = 12;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Page {
@@ -37,7 +37,7 @@ fn prot() -> impl Strategy<Value = u32> {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let range = (0..PAGES).prop_flat_map(|first| (Just(first), 1..=(PAGES - first).min(8)));
+    let range = (0..PAGES).prop_flat_map(|first| (Just(first), 1..=(PAGES - first).min(6)));
     prop_oneof![
         3 => (range.clone(), prot()).prop_map(|((first, count), prot)| Op::Map { first, count, prot }),
         2 => range.clone().prop_map(|(first, count)| Op::Unmap { first, count }),
@@ -128,10 +128,10 @@ fn apply(s: &AddressSpace, model: &mut [Option<Page>], op: &Op) -> Result<(), Te
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn address_space_matches_the_model(ops in proptest::collection::vec(op(), 1..60)) {
+    fn address_space_matches_the_model(ops in proptest::collection::vec(op(), 1..100)) {
         let _s = serial();
         let before = frame_stats();
         {
@@ -164,3 +164,4 @@ proptest! {
         prop_assert_eq!(now.in_use(FrameKind::UserAnon), before.in_use(FrameKind::UserAnon));
     }
 }
+
