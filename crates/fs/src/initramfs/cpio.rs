@@ -139,10 +139,19 @@ fn create_entry(
     links: &mut BTreeMap<(u32, DevId), Arc<dyn Inode>>,
     stats: &mut UnpackStats,
 ) -> KResult<()> {
-    let comps = components(name);
-    let Some((last, parents)) = comps.split_last() else { return Ok(()) }; // "." itself
-    let dir = parent_dir(root, parents)?;
     let perm = e.mode & 0o7777;
+    let mtime = TimeChange::Set(Timespec { sec: e.mtime as i64, nsec: 0 });
+    let attr = SetAttr { mode: Some(perm), uid: Some(e.uid), gid: Some(e.gid), atime: mtime, mtime };
+    let comps = components(name);
+    let Some((last, parents)) = comps.split_last() else {
+        // "." itself: like Linux, its attributes go to the root.
+        if e.mode & l::S_IFMT == l::S_IFDIR {
+            root.set_attr(&attr)?;
+            stats.entries += 1;
+        }
+        return Ok(());
+    };
+    let dir = parent_dir(root, parents)?;
     let node = match e.mode & l::S_IFMT {
         l::S_IFDIR => NewNode::Directory,
         l::S_IFREG => NewNode::Regular,
@@ -180,8 +189,6 @@ fn create_entry(
         inode.write_at(0, body)?;
         stats.bytes += body.len() as u64;
     }
-    let mtime = TimeChange::Set(Timespec { sec: e.mtime as i64, nsec: 0 });
-    let attr = SetAttr { mode: Some(perm), uid: Some(e.uid), gid: Some(e.gid), atime: mtime, mtime };
     if !matches!(node, NewNode::Symlink(_)) {
         inode.set_attr(&attr)?;
     }

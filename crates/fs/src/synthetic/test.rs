@@ -1,1 +1,92 @@
-#[allow(unused_imports)] use super::*;
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+use crate::location::Location;
+use crate::mount::Mount;
+use crate::perm::Cred;
+use crate::test_util::{new_root, ready, root_resolver};
+use crate::vfs::Resolver;
+
+fn counter_fs() -> (Arc<SimpleFs>, Arc<AtomicU32>, Arc<SpinLock<Vec<u8>>>) {
+    let dev = hooks::alloc_anon_dev();
+    let count = Arc::new(AtomicU32::new(0));
+    let written = Arc::new(SpinLock::new(Vec::new()));
+    let c = count.clone();
+    let file: Arc<dyn Inode> = SynthFile::new(
+        synth_meta(dev, FileType::Regular, 0o444),
+        Box::new(move || Ok(alloc::format!("count {}\n", c.fetch_add(1, Ordering::SeqCst)).into_bytes())),
+        None,
+    );
+    let w = written.clone();
+    let knob: Arc<dyn Inode> = SynthFile::new(
+        synth_meta(dev, FileType::Regular, 0o644),
+        Box::new(|| Ok(b"knob\n".to_vec())),
+        Some(Box::new(move |buf: &[u8]| {
+            w.lock().extend_from_slice(buf);
+            Ok(buf.len())
+        })),
+    );
+    let link: Arc<dyn Inode> =
+        SynthLink::new(synth_meta(dev, FileType::Symlink, 0o777), Box::new(|| Ok(b"counter".to_vec())));
+    let entries = vec![(b"counter".to_vec(), file), (b"knob".to_vec(), knob), (b"self".to_vec(), link)];
+    let root = SynthDir::new(synth_meta(dev, FileType::Directory, 0o555), Box::new(move || entries.clone()), None);
+    (SimpleFs::new(root, "testfs", dev, 0x1234), count, written)
+}
+
+fn mounted() -> (Resolver<'static>, Arc<AtomicU32>, Arc<SpinLock<Vec<u8>>>) {
+    let root = new_root();
+    let r = root_resolver(&root);
+    r.mkdir(None, b"/proc", 0o555).unwrap();
+    let (fs, count, written) = counter_fs();
+    r.mount(None, b"/proc", fs, b"proc").unwrap();
+    (r, count, written)
+}
+
+#[test]
+fn content_is_snapshotted_at_open() {
+    let (r, count, _) = mounted();
+    let f = r.open(None, b"/proc/counter", OpenFlags::empty(), 0).unwrap();
+    let mut buf = [0u8; 64];
+    let n = ready(|cx| f.poll_read(cx, &mut buf)).unwrap();
+    assert_eq!(&buf[..n], b"count 0\n");
+    assert_eq!(ready(|cx| f.poll_read(cx, &mut buf)), Ok(0));
+    f.seek(0, abi::linux::SEEK_SET).unwrap();
+    assert_eq!(ready(|cx| f.poll_read(cx, &mut buf)), Ok(8), "same snapshot after seek");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    let g = r.open(None, b"/proc/counter", OpenFlags::empty(), 0).unwrap();
+    let n = ready(|cx| g.poll_read(cx, &mut buf)).unwrap();
+    assert_eq!(&buf[..n], b"count 1\n");
+    assert!(r.open(None, b"/proc/counter", OpenFlags::WRONLY, 0).is_err());
+}
+
+#[test]
+fn write_handler_and_links() {
+    let (r, _, written) = mounted();
+    let f = r.open(None, b"/proc/knob", OpenFlags::WRONLY | OpenFlags::TRUNC, 0).unwrap();
+    assert_eq!(ready(|cx| f.poll_write(cx, b"42\n")), Ok(3));
+    assert_eq!(*written.lock(), b"42\n");
+    assert_eq!(r.readlink(None, b"/proc/self").unwrap(), b"counter");
+    let via_link = r.lookup(None, b"/proc/self", true).unwrap();
+    assert_eq!(via_link.inode().ino(), r.lookup(None, b"/proc/counter", true).unwrap().inode().ino());
+}
+
+#[test]
+fn directory_listing_and_dotdot() {
+    let (r, _, _) = mounted();
+    let d = r.open(None, b"/proc", OpenFlags::DIRECTORY, 0).unwrap();
+    let mut buf = [0u8; 512];
+    let n = d.getdents64(&mut buf).unwrap();
+    let text = &buf[..n];
+    for name in [&b"counter"[..], b"knob", b"self"] {
+        assert!(text.windows(name.len()).any(|w| w == name));
+    }
+    assert_eq!(d.getdents64(&mut buf), Ok(0));
+    let root_ino = r.root().inode().ino();
+    assert_eq!(r.lookup(None, b"/proc/..", true).unwrap().inode().ino(), root_ino);
+    assert_eq!(r.lookup(None, b"/proc/nope", true).err(), Some(Errno::ENOENT));
+    assert_eq!(r.statfs(None, b"/proc").unwrap().fs_type, 0x1234);
+    let _ = (Location::mount_root, Mount::new_root, Cred::ROOT);
+}
