@@ -67,7 +67,7 @@ pub use fault::{Access, Fault};
 pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};
 pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
-pub use uaccess::FutexKey;
+pub use uaccess::{FutexKey, UserPtr};
 pub use tlb::leave_user_space;
 pub use vma::Prot;
 

@@ -189,8 +189,12 @@ impl PageTable {
         unsafe { entry(table, index(va, level)) }
     }
 
-    /// The leaf entry of `va`, if its tables exist.
+    /// The leaf entry of `va`, if its tables exist. Never descends into the
+    /// kernel half.
     fn leaf(&self, va: usize) -> Option<&AtomicU64> {
+        if va >= KERNEL_HALF * entry_span(4) {
+            return None;
+        }
         let mut table = self.root;
         for level in (2..=4).rev() {
             let e = self.entry_of(table, level, va).load(Ordering::Relaxed);
@@ -206,6 +210,7 @@ impl PageTable {
     /// The leaf entry of `va`, creating missing tables. `None` when out of
     /// memory.
     fn leaf_or_create(&mut self, va: usize) -> Option<&AtomicU64> {
+        assert!(va < KERNEL_HALF * entry_span(4), "user mapping in the kernel half");
         let mut table = self.root;
         for level in (2..=4).rev() {
             let slot = self.entry_of(table, level, va);
@@ -316,6 +321,7 @@ impl PageTable {
     /// (frames) and freed with [`free_tables`].
     fn unmap_range(&mut self, start: usize, end: usize, frames: &mut Vec<UserFrame>, tables: &mut Vec<u64>) {
         let mut unmapped = 0;
+        let tables_before = tables.len();
         let root = self.root;
         Self::clear(root, 4, 0, start, end, &mut |slot: &AtomicU64| {
             if let Some(pte) = decode(slot.swap(0, Ordering::AcqRel)) {
@@ -325,17 +331,19 @@ impl PageTable {
             }
         }, tables);
         self.mapped -= unmapped;
-        self.tables -= tables.len();
+        self.tables -= tables.len() - tables_before;
     }
 
-    /// The raw entries on the way to `va`.
+    /// The raw entries on the way to `va` (for a kernel address, only its
+    /// PML4 entry).
     pub fn walk(&self, va: usize) -> Walk {
         let mut entries = [None; 4];
         let mut table = self.root;
         for (i, level) in (1..=4).rev().enumerate() {
             let e = self.entry_of(table, level, va).load(Ordering::Relaxed);
             entries[i] = Some(e);
-            if e & PRESENT == 0 {
+            // Kernel-half tables are not this tree's: show only the PML4 entry.
+            if e & PRESENT == 0 || e & HUGE != 0 || va >= KERNEL_HALF * entry_span(4) {
                 break;
             }
             table = e & ADDR_MASK;
@@ -403,7 +411,7 @@ impl PageTable {
 
 /// Returns unlinked table frames (from `unmap_range`) to the allocator,
 /// once no TLB can hold a pointer into them.
-pub fn free_tables(tables: Vec<u64>) {
+fn free_tables(tables: Vec<u64>) {
     for t in tables {
         free_frame(t, FrameKind::PageTable);
     }

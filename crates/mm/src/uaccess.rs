@@ -18,6 +18,7 @@
 //! padding), so `read_val` cannot create an invalid value.
 
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 
 use abi::{Errno, KResult};
 use bytemuck::Pod;
@@ -36,6 +37,56 @@ pub enum FutexKey {
     /// A shared mapping: the physical address of the word, the same in
     /// every process that maps the page.
     Shared { phys: u64 },
+}
+
+/// A user address holding a `T` (as syscall arguments carry them). Only
+/// an address: every access goes through an [`AddressSpace`] and can fail
+/// with EFAULT.
+pub struct UserPtr<T> {
+    addr: usize,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for UserPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for UserPtr<T> {}
+
+impl<T> core::fmt::Debug for UserPtr<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "UserPtr({:#x})", self.addr)
+    }
+}
+
+impl<T: Pod> UserPtr<T> {
+    pub const fn new(addr: usize) -> Self {
+        Self { addr, _type: PhantomData }
+    }
+
+    pub fn addr(self) -> usize {
+        self.addr
+    }
+
+    pub fn is_null(self) -> bool {
+        self.addr == 0
+    }
+
+    /// The `n`th element after this one (EFAULT on overflow).
+    pub fn add(self, n: usize) -> KResult<Self> {
+        let offset = n.checked_mul(core::mem::size_of::<T>()).ok_or(Errno::EFAULT)?;
+        Ok(Self::new(self.addr.checked_add(offset).ok_or(Errno::EFAULT)?))
+    }
+
+    pub fn read(self, space: &AddressSpace) -> KResult<T> {
+        space.read_val(self.addr)
+    }
+
+    pub fn write(self, space: &AddressSpace, value: &T) -> KResult<()> {
+        space.write_val(self.addr, value)
+    }
 }
 
 /// Bytes from `addr` to the end of its page, at most `len`.

@@ -137,3 +137,24 @@ fn madvise_dontneed_drops_private_pages_only() {
     assert_eq!(s.mincore(p, 2 * PAGE_SIZE), Ok(alloc::vec![1, 0]));
     assert_eq!(s.mincore(0x10_0000, PAGE_SIZE), Err(Errno::ENOMEM));
 }
+
+#[test]
+fn dropping_pages_of_several_ranges_frees_their_tables() {
+    let _s = serial();
+    let before = frame_stats();
+    {
+        let s = AddressSpace::new().unwrap();
+        // Two VMAs 2 MiB apart, each filling its own page table, plus a hole.
+        let a = s.mmap(MmapRequest::anon(0x4000_0000, 2 << 20, RW, PRIV | l::MAP_FIXED)).unwrap();
+        let b = s.mmap(MmapRequest::anon(0x4040_0000, 2 << 20, l::PROT_READ | l::PROT_WRITE | l::PROT_EXEC, PRIV | l::MAP_FIXED)).unwrap();
+        s.write_val(a, &1u8).unwrap();
+        s.write_val(b, &1u8).unwrap();
+        let tables = s.stats().page_table_frames;
+        assert_eq!(tables, 5, "PML4, PDPT, PD and two page tables");
+        assert_eq!(s.madvise(a, 6 << 20, l::MADV_DONTNEED), Err(Errno::ENOMEM), "hole in the middle");
+        assert_eq!(s.stats().page_table_frames, 3, "both page tables went");
+        assert_eq!(s.stats().rss_pages, 0);
+        s.munmap(a, 6 << 20).unwrap();
+    }
+    assert_frames_returned(&before);
+}
