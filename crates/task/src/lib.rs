@@ -15,6 +15,7 @@ pub mod cred;
 pub mod exec;
 pub mod futex;
 pub mod ids;
+pub mod process;
 pub mod rlimit;
 pub mod signal;
 pub mod topology;

@@ -1,0 +1,192 @@
+//! Ending threads and processes (Linux's `do_exit`, `do_group_exit`,
+//! `exit_notify`, `release_task`).
+//!
+//! Order of a thread's exit, each step after the previous one:
+//! 1. `exit_robust_list` and `exit_clear_child_tid` (needs the thread's
+//!    address space; pthread_join waits on the CLEARTID futex);
+//! 2. vfork parent released;
+//! 3. CPU time moved to the group's dead-thread totals;
+//! 4. under TABLE: the thread leaves the table and the topology; the last
+//!    one makes the group a zombie and hands its children to a reaper;
+//! 5. after TABLE: the parent is signalled and its waiters woken (or the
+//!    zombie is reaped at once when the parent ignores SIGCHLD);
+//! 6. the thread drops its address space, files and fs context.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+
+use super::process::Process;
+use super::signal_send::{self, notify_parent};
+use super::table::TABLE;
+use super::thread::Thread;
+use crate::futex::{BITSET_ANY, FutexKey};
+use crate::signal::{SIGKILL, SigInfo};
+use crate::topology::{GroupDeath, Pid};
+use crate::wait_status::WaitStatus;
+
+/// The futex table shared by the whole kernel.
+pub static FUTEXES: ksync::Lazy<crate::futex::FutexTable> = ksync::Lazy::new(crate::futex::FutexTable::new);
+
+/// FUTEX_OWNER_DIED and FUTEX_WAITERS bits of a robust futex word.
+const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
+const FUTEX_WAITERS: u32 = 0x8000_0000;
+const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
+/// Linux's ROBUST_LIST_LIMIT: walks stop after this many entries.
+const ROBUST_LIST_LIMIT: usize = 2048;
+
+/// Starts the death of `thread`'s whole group with `status` (exit_group,
+/// or a fatal signal). Every member, the caller included, is asked to
+/// leave; the first status wins.
+pub fn exit_group(thread: &Thread, status: WaitStatus) {
+    group_exit(thread.process(), status);
+}
+
+/// Starts the death of `process` (see `exit_group`).
+pub fn group_exit(process: &Arc<Process>, status: WaitStatus) {
+    let members = TABLE.lock().topo.group_exit(process.pid(), status);
+    if members.is_some() {
+        process.set_exiting();
+        for t in process.threads() {
+            t.request_exit();
+        }
+        // A stopped group must run to die.
+        process.stop.lock().stopped = false;
+        process.continued.wake_all();
+    }
+}
+
+/// The key of a futex word at `addr` in `thread`'s address space, private
+/// or shared as the caller asks.
+pub fn futex_key(thread: &Thread, addr: u64, private: bool) -> abi::KResult<FutexKey> {
+    let vm = thread.vm();
+    if private {
+        return Ok(FutexKey::Private { space: vm.id() as usize, addr });
+    }
+    match vm.translate_for_futex(addr as usize)? {
+        mm::FutexKey::Private { space, addr } => Ok(FutexKey::Private { space: space as usize, addr: addr as u64 }),
+        mm::FutexKey::Shared { phys } => Ok(FutexKey::Shared { phys }),
+    }
+}
+
+/// CLONE_CHILD_CLEARTID: zero the tid word and wake one waiter
+/// (pthread_join). Errors are ignored, as Linux does.
+fn exit_clear_child_tid(thread: &Thread) {
+    let addr = thread.clear_child_tid.swap(0, Ordering::Relaxed);
+    if addr == 0 {
+        return;
+    }
+    let vm = thread.vm();
+    if vm.write_val(addr as usize, &0u32).is_ok() {
+        // A shared wake: the waiter may use either flavour, and a shared key
+        // for a private mapping is the private key.
+        if let Ok(key) = futex_key(thread, addr, false) {
+            FUTEXES.wake(key, 1, BITSET_ANY);
+        }
+        if let Ok(key) = futex_key(thread, addr, true) {
+            FUTEXES.wake(key, 1, BITSET_ANY);
+        }
+    }
+}
+
+/// Walks the robust futex list (set_robust_list): every lock the dying
+/// thread holds gets FUTEX_OWNER_DIED and one waiter is woken
+/// (kernel/futex/core.c `exit_robust_list`).
+fn exit_robust_list(thread: &Thread) {
+    let (head, _len) = *thread.robust_list.lock();
+    if head == 0 {
+        return;
+    }
+    let vm = thread.vm();
+    let read = |addr: u64| vm.read_val::<u64>(addr as usize).ok();
+    // struct robust_list_head { next; long futex_offset; list_op_pending; }
+    let (Some(mut entry), Some(offset), Some(pending)) = (read(head), read(head + 8), read(head + 16)) else {
+        return;
+    };
+    let tid = thread.tid() as u32;
+    let handle = |entry: u64| {
+        let word = entry.wrapping_add(offset) as usize;
+        let Ok(value) = vm.load_u32(word) else { return };
+        if value & FUTEX_TID_MASK != tid {
+            return;
+        }
+        let new = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if vm.cmpxchg_u32(word, value, new).is_ok() && value & FUTEX_WAITERS != 0 {
+            for private in [false, true] {
+                if let Ok(key) = futex_key(thread, word as u64, private) {
+                    FUTEXES.wake(key, 1, BITSET_ANY);
+                }
+            }
+        }
+    };
+    let mut walked = 0;
+    while entry != head && entry != 0 && walked < ROBUST_LIST_LIMIT {
+        let next = read(entry);
+        if entry != pending {
+            handle(entry);
+        }
+        let Some(next) = next else { break };
+        entry = next;
+        walked += 1;
+    }
+    if pending != 0 {
+        handle(pending);
+    }
+}
+
+/// Finishes a thread that left its user loop. `status` is its own exit
+/// status (exit(2)'s code, or the killing signal).
+pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
+    exit_robust_list(thread);
+    exit_clear_child_tid(thread);
+    if let Some(done) = thread.vfork_done.lock().take() {
+        done.set();
+    }
+    let process = thread.process().clone();
+    process.times.dead_user_ns.fetch_add(thread.cpu_time.user(), Ordering::Relaxed);
+    process.times.dead_system_ns.fetch_add(thread.cpu_time.system(), Ordering::Relaxed);
+
+    let death = {
+        let mut table = TABLE.lock();
+        table.remove_thread(thread.tid());
+        process.remove_thread(thread);
+        table.topo.thread_exited(thread.tid(), status)
+    };
+    thread.mark_dead();
+    process.thread_exited.wake_all();
+    if let Some(death) = death {
+        after_group_death(&process, death);
+    }
+    thread.release_resources();
+}
+
+/// Tells the parent (and the new parents of reparented zombies).
+fn after_group_death(process: &Arc<Process>, death: GroupDeath) {
+    if death.tgid == 1 {
+        panic!("init (pid 1) exited with {:?}", death.status);
+    }
+    notify_parent(death.tgid, death.parent, death.exit_signal, death.status, process.cpu_time());
+    let zombies: Vec<(Pid, Pid)> = death.reparented.iter().filter(|c| c.2).map(|c| (c.0, c.1)).collect();
+    for (child, reaper) in zombies {
+        let status = match TABLE.lock().topo.group(child).map(|g| g.state) {
+            Some(crate::topology::GroupState::Zombie { status }) => status,
+            _ => continue,
+        };
+        let times = super::table::find_process(child).map(|p| p.cpu_time()).unwrap_or((0, 0));
+        notify_parent(child, reaper, crate::signal::SIGCHLD, status, times);
+    }
+}
+
+/// The status of a thread killed by `sig` (core: WCOREDUMP).
+pub fn killed_by(sig: u32, core: bool) -> WaitStatus {
+    WaitStatus::Signaled { signal: sig, core }
+}
+
+/// kill -9 to every process but init and the caller's (reboot's cleanup).
+pub fn kill_all_but(keep: Pid) {
+    let victims: Vec<Arc<Process>> =
+        TABLE.lock().processes().filter(|p| p.pid() != 1 && p.pid() != keep && p.thread_count() > 0).cloned().collect();
+    for p in victims {
+        let _ = signal_send::send_to_process(&p, SigInfo::kernel(SIGKILL));
+    }
+}

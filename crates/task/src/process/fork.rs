@@ -1,0 +1,114 @@
+//! Creating threads and processes (Linux's `copy_process`), split by
+//! resource: each `clone_*` either shares the parent's object (the CLONE_
+//! flag is set) or makes the child its own copy.
+//!
+//! Nothing is visible to others until `commit` puts the new thread in the
+//! table; a failure before that drops the copies. A failure after it (a bad
+//! CLONE_PARENT_SETTID pointer) is undone by `abort`.
+
+use alloc::sync::Arc;
+
+use abi::{Errno, KResult};
+use fs::{FdTable, FsContext};
+use ksync::SpinLock;
+use mm::AddressSpace;
+
+use super::process::Process;
+use super::table::TABLE;
+use super::thread::Thread;
+use crate::clone_args::{CloneArgs, CloneFlags};
+use crate::rlimit::RLIMIT_NPROC;
+use crate::signal::SigActions;
+use crate::signal::frame::AltStack;
+
+fn clone_vm(parent: &Thread, flags: CloneFlags) -> KResult<Arc<AddressSpace>> {
+    if flags.contains(CloneFlags::VM) { Ok(parent.vm()) } else { parent.vm().fork() }
+}
+
+fn clone_files(parent: &Thread, flags: CloneFlags) -> Arc<FdTable> {
+    if flags.contains(CloneFlags::FILES) { parent.files() } else { Arc::new(parent.files().fork_copy()) }
+}
+
+fn clone_fs(parent: &Thread, flags: CloneFlags) -> Arc<FsContext> {
+    if flags.contains(CloneFlags::FS) { parent.fs() } else { Arc::new(parent.fs().fork_copy()) }
+}
+
+fn clone_sighand(parent: &Thread, flags: CloneFlags) -> Arc<SpinLock<SigActions>> {
+    if flags.contains(CloneFlags::SIGHAND) {
+        return parent.sighand();
+    }
+    let mut actions = parent.sighand().lock().clone();
+    if flags.contains(CloneFlags::CLEAR_SIGHAND) {
+        // Handlers back to default; ignored signals stay ignored.
+        actions.reset_for_exec();
+    }
+    Arc::new(SpinLock::new(actions))
+}
+
+/// Creates the child of `parent` described by `args` and puts it in the
+/// process table. The caller then sets up its registers and starts it.
+pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KResult<Arc<Thread>> {
+    let flags = args.flags;
+    if flags.contains(CloneFlags::PARENT) && parent.pid() == 1 {
+        // init cannot make siblings (Linux: SIGNAL_UNKILLABLE -> EINVAL).
+        return Err(Errno::EINVAL);
+    }
+    let vm = clone_vm(parent, flags)?;
+    let files = clone_files(parent, flags);
+    let fs = clone_fs(parent, flags);
+    let sighand = clone_sighand(parent, flags);
+
+    let mut table = TABLE.lock();
+    if table.thread_count() >= table.threads_max {
+        return Err(Errno::EAGAIN);
+    }
+    let cred = parent.process().cred.lock().clone();
+    let nproc = parent.process().limits.lock().cur(RLIMIT_NPROC);
+    // Linux exempts root (INIT_USER, CAP_SYS_RESOURCE/ADMIN) from RLIMIT_NPROC.
+    if cred.uid != 0 && table.threads_of_user(cred.uid) as u64 >= nproc {
+        return Err(Errno::EAGAIN);
+    }
+    let (tid, process) = if args.is_thread() {
+        let tid = table.topo.new_thread(parent.pid())?;
+        (tid, parent.process().clone())
+    } else {
+        let pid = table.topo.new_process(parent.pid(), args.exit_signal, flags.contains(CloneFlags::PARENT))?;
+        let limits = parent.process().limits.lock().clone();
+        let p = Process::new(pid, limits, cred, now_ns);
+        *p.exe.lock() = parent.process().exe.lock().clone();
+        *p.cmdline.lock() = parent.process().cmdline.lock().clone();
+        *p.environ.lock() = parent.process().environ.lock().clone();
+        table.insert_process(p.clone());
+        (pid, p)
+    };
+    let thread = Thread::new(tid, process.clone(), vm, files, fs, sighand, parent.comm(), now_ns);
+    thread.signals.set_blocked(parent.signals.blocked());
+    // A child sharing the address space (a thread, or vfork) must not use
+    // the parent's alternate stack; a forked copy keeps it (Linux).
+    if !flags.contains(CloneFlags::VM) || flags.contains(CloneFlags::VFORK) {
+        *thread.signals.altstack.lock() = *parent.signals.altstack.lock();
+    } else {
+        *thread.signals.altstack.lock() = AltStack { sp: 0, flags: crate::signal::frame::SS_DISABLE, size: 0 };
+    }
+    if flags.contains(CloneFlags::CHILD_CLEARTID) {
+        thread.clear_child_tid.store(args.child_tid, core::sync::atomic::Ordering::Relaxed);
+    }
+    process.add_thread(thread.clone());
+    table.insert_thread(thread.clone());
+    Ok(thread)
+}
+
+/// Undoes `copy_process` for a child that never ran.
+pub fn abort(child: &Arc<Thread>) {
+    let mut table = TABLE.lock();
+    table.remove_thread(child.tid());
+    let process = child.process().clone();
+    process.remove_thread(child);
+    let status = crate::wait_status::WaitStatus::Exited(0);
+    if table.topo.thread_exited(child.tid(), status).is_some() {
+        // A whole new process: it never existed for anyone.
+        table.topo.reap(process.pid());
+        table.remove_process(process.pid());
+    }
+    child.mark_dead();
+}

@@ -1,0 +1,18 @@
+//! Threads and processes as objects: the resources they hold and the
+//! lifecycle operations on them (create, signal, wait, exec, exit). The
+//! pure rules these use live in the sibling modules (`topology`,
+//! `clone_args`, `signal`, `futex`, `exec`).
+
+pub mod exec;
+pub mod exit;
+pub mod fork;
+#[allow(clippy::module_inception)]
+pub mod process;
+pub mod signal_send;
+pub mod table;
+pub mod thread;
+pub mod wait;
+
+pub use process::Process;
+pub use table::{TABLE, find_process, find_thread};
+pub use thread::Thread;

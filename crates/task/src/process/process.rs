@@ -1,0 +1,154 @@
+//! A process (thread group): what its threads share that is not a
+//! clone-flag resource — identity, members, shared pending signals, limits,
+//! credentials, accounting, job-control state, and the queue its parent's
+//! wait4 sleeps on.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use ksync::SpinLock;
+use runtime::sync::WaitQueue;
+
+use super::thread::Thread;
+use crate::cred::Cred;
+use crate::rlimit::Rlimits;
+use crate::signal::SigPending;
+use crate::topology::Pid;
+
+/// CPU time of dead threads and reaped children, in nanoseconds.
+#[derive(Default)]
+pub struct GroupTimes {
+    /// Threads of this process that have exited.
+    pub dead_user_ns: AtomicU64,
+    pub dead_system_ns: AtomicU64,
+    /// Children reaped by this process (their whole totals).
+    pub children_user_ns: AtomicU64,
+    pub children_system_ns: AtomicU64,
+}
+
+/// Job-control stop state of a group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StopState {
+    /// The group is stopped (SIGSTOP & co.) until SIGCONT.
+    pub stopped: bool,
+    /// The signal that stopped it.
+    pub signal: u32,
+}
+
+/// One thread group.
+pub struct Process {
+    pid: Pid,
+    /// Live threads, the leader first while it lives.
+    /// Lock order: TABLE -> threads -> a thread's signal locks.
+    threads: SpinLock<Vec<Arc<Thread>>>,
+    /// Process-directed signals not yet taken by a thread.
+    pub shared_pending: SpinLock<SigPending>,
+    /// The parent's wait4 sleeps on its own process's queue; a child's
+    /// state change wakes its parent's queue.
+    pub child_wait: WaitQueue,
+    pub limits: SpinLock<Rlimits>,
+    pub cred: SpinLock<Cred>,
+    pub times: GroupTimes,
+    /// exit_group or a fatal signal started the group's death.
+    exiting: AtomicBool,
+    pub stop: SpinLock<StopState>,
+    /// Woken whenever one of the threads finishes exiting (de-threading
+    /// execve waits here for the others to be gone).
+    pub thread_exited: WaitQueue,
+    /// Threads parked in a group stop wait here for SIGCONT.
+    pub continued: WaitQueue,
+    /// Path of the program (for /proc/<pid>/exe and comm).
+    pub exe: SpinLock<Vec<u8>>,
+    /// argv and envp as given to execve (for /proc/<pid>/cmdline, environ).
+    pub cmdline: SpinLock<Vec<u8>>,
+    pub environ: SpinLock<Vec<u8>>,
+    /// ITIMER_REAL / alarm(2): deadline in ns since boot (0: off) and interval.
+    pub real_timer: SpinLock<(u64, u64)>,
+    /// Generation of `real_timer`, so a re-armed timer's old task stops.
+    pub real_timer_gen: AtomicU64,
+    /// Nanoseconds since boot at creation.
+    pub start_ns: u64,
+}
+
+impl Process {
+    pub(crate) fn new(pid: Pid, limits: Rlimits, cred: Cred, start_ns: u64) -> Arc<Process> {
+        Arc::new(Process {
+            pid,
+            threads: SpinLock::new(Vec::new()),
+            shared_pending: SpinLock::new(SigPending::default()),
+            child_wait: WaitQueue::new(),
+            limits: SpinLock::new(limits),
+            cred: SpinLock::new(cred),
+            times: GroupTimes::default(),
+            exiting: AtomicBool::new(false),
+            stop: SpinLock::new(StopState::default()),
+            thread_exited: WaitQueue::new(),
+            continued: WaitQueue::new(),
+            exe: SpinLock::new(Vec::new()),
+            cmdline: SpinLock::new(Vec::new()),
+            environ: SpinLock::new(Vec::new()),
+            real_timer: SpinLock::new((0, 0)),
+            real_timer_gen: AtomicU64::new(0),
+            start_ns,
+        })
+    }
+
+    /// The process id (TGID).
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// A snapshot of the live threads.
+    pub fn threads(&self) -> Vec<Arc<Thread>> {
+        self.threads.lock().clone()
+    }
+
+    pub fn thread_count(&self) -> usize {
+        self.threads.lock().len()
+    }
+
+    pub(crate) fn add_thread(&self, thread: Arc<Thread>) {
+        self.threads.lock().push(thread);
+    }
+
+    /// Removes a thread; returns how many remain.
+    pub(crate) fn remove_thread(&self, thread: &Arc<Thread>) -> usize {
+        let mut threads = self.threads.lock();
+        threads.retain(|t| !Arc::ptr_eq(t, thread));
+        threads.len()
+    }
+
+    pub fn is_exiting(&self) -> bool {
+        self.exiting.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_exiting(&self) -> bool {
+        !self.exiting.swap(true, Ordering::AcqRel)
+    }
+
+    /// The (user, system) CPU time of the whole group: live threads, dead
+    /// threads (times(2), RUSAGE_SELF).
+    pub fn cpu_time(&self) -> (u64, u64) {
+        let (mut user, mut system) = (
+            self.times.dead_user_ns.load(Ordering::Relaxed),
+            self.times.dead_system_ns.load(Ordering::Relaxed),
+        );
+        for t in self.threads.lock().iter() {
+            user += t.cpu_time.user();
+            system += t.cpu_time.system();
+        }
+        (user, system)
+    }
+
+    /// CPU time of reaped children (RUSAGE_CHILDREN).
+    pub fn children_cpu_time(&self) -> (u64, u64) {
+        (self.times.children_user_ns.load(Ordering::Relaxed), self.times.children_system_ns.load(Ordering::Relaxed))
+    }
+
+    /// The name shown by ps: the main thread's comm, or the first live
+    /// thread's.
+    pub fn comm(&self) -> [u8; super::thread::COMM_LEN] {
+        self.threads.lock().first().map(|t| t.comm()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,108 @@
+//! The process table: the topology plus the objects its ids name.
+//!
+//! # Locks and lock ordering
+//!
+//! ```text
+//! TABLE ─▶ Process::threads ─▶ Thread::signals.pending / Process::shared_pending
+//!       ─▶ a SigActions table
+//! ```
+//! TABLE is Linux's `tasklist_lock`: taken for every change of parentage,
+//! membership or zombie state, and for lookups by id. Nothing that can
+//! block, allocate frames or touch user memory happens under it. Wakeups
+//! (wait queues, tasks) are done after it is released.
+
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use ksync::SpinLock;
+
+use super::process::Process;
+use super::thread::Thread;
+use crate::ids::PID_MAX;
+use crate::topology::{Pid, Topology};
+
+/// Everything under the table lock.
+pub struct ProcessTable {
+    pub topo: Topology,
+    /// Live and zombie processes (kept until reaped, for wait's rusage and
+    /// /proc).
+    processes: BTreeMap<Pid, Arc<Process>>,
+    /// Live threads by TID.
+    threads: BTreeMap<Pid, Arc<Thread>>,
+    /// Most threads the system allows (/proc/sys/kernel/threads-max).
+    pub threads_max: usize,
+}
+
+/// The table. See the module doc for the lock order.
+pub static TABLE: SpinLock<ProcessTable> = SpinLock::new(ProcessTable {
+    topo: Topology::new(PID_MAX),
+    processes: BTreeMap::new(),
+    threads: BTreeMap::new(),
+    threads_max: 16384,
+});
+
+impl ProcessTable {
+    pub fn process(&self, pid: Pid) -> Option<Arc<Process>> {
+        self.processes.get(&pid).cloned()
+    }
+
+    pub fn thread(&self, tid: Pid) -> Option<Arc<Thread>> {
+        self.threads.get(&tid).cloned()
+    }
+
+    pub fn thread_count(&self) -> usize {
+        self.threads.len()
+    }
+
+    /// Every process, by pid (zombies included).
+    pub fn processes(&self) -> impl Iterator<Item = &Arc<Process>> {
+        self.processes.values()
+    }
+
+    pub(crate) fn insert_process(&mut self, process: Arc<Process>) {
+        self.processes.insert(process.pid(), process);
+    }
+
+    pub(crate) fn remove_process(&mut self, pid: Pid) -> Option<Arc<Process>> {
+        self.processes.remove(&pid)
+    }
+
+    pub(crate) fn insert_thread(&mut self, thread: Arc<Thread>) {
+        self.threads.insert(thread.tid(), thread);
+    }
+
+    pub(crate) fn remove_thread(&mut self, tid: Pid) -> Option<Arc<Thread>> {
+        self.threads.remove(&tid)
+    }
+
+    /// Threads whose real uid is `uid` (RLIMIT_NPROC counts them).
+    pub fn threads_of_user(&self, uid: u32) -> usize {
+        self.processes
+            .values()
+            .filter(|p| p.cred.lock().uid == uid)
+            .map(|p| p.thread_count())
+            .sum()
+    }
+}
+
+/// Looks up a process by pid.
+pub fn find_process(pid: Pid) -> Option<Arc<Process>> {
+    TABLE.lock().process(pid)
+}
+
+/// Looks up a live thread by tid.
+pub fn find_thread(tid: Pid) -> Option<Arc<Thread>> {
+    TABLE.lock().thread(tid)
+}
+
+/// Pids of the live (non-zombie) members of process group `pgid`.
+pub fn process_group(pgid: Pid) -> Vec<Arc<Process>> {
+    let table = TABLE.lock();
+    table.topo.process_group(pgid).filter_map(|pid| table.process(pid)).collect()
+}
+
+/// The parent pid of `pid` (0 for init).
+pub fn parent_of(pid: Pid) -> Pid {
+    TABLE.lock().topo.group(pid).map(|g| g.parent).unwrap_or(0)
+}

@@ -1,0 +1,275 @@
+//! A thread: what is per thread, and shared resources by clone flag.
+//!
+//! ```text
+//!             copy_thread                      ctx.run() traps
+//!  (created) ───────────▶ Running ◀──────────────────────────┐
+//!                            │  (1) exit / exit_group / fatal │ syscall,
+//!                            ▼      signal seen on the way    │ fault, irq
+//!                         Exiting ───(2) exit_thread───▶ Dead │
+//!                                                             │
+//!                 the user-thread loop (syscall::user_loop) ─┘
+//! ```
+//! 1. The loop sees `must_exit` at the top of an iteration (set by exit,
+//!    exit_group or a fatal signal) and leaves instead of returning to user
+//!    mode.
+//! 2. `exit::exit_thread` releases the per-thread state (CLEARTID, robust
+//!    futexes, resources) and tells the topology; the runtime task then
+//!    finishes and the executor drops it (deferred disposal).
+//!
+//! Fields are grouped by who may touch them.
+
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+
+use fs::{FdTable, FsContext};
+use ksync::{Once, SpinLock};
+use mm::AddressSpace;
+use runtime::TaskRef;
+use runtime::sync::Event;
+
+use super::process::Process;
+use crate::signal::frame::AltStack;
+use crate::signal::{SigActions, SigPending, SigSet};
+use crate::topology::Pid;
+
+/// Length of a thread name (TASK_COMM_LEN).
+pub const COMM_LEN: usize = 16;
+
+/// Signal state of one thread.
+#[derive(Default)]
+pub struct ThreadSignals {
+    /// The blocked mask. Written only by the thread itself (sigprocmask,
+    /// handler entry/return), read by senders choosing a receiver.
+    pub blocked: AtomicU64,
+    /// Signals sent to this thread (tkill, tgkill, faults).
+    pub pending: SpinLock<SigPending>,
+    /// The mask to restore after sigsuspend/ppoll-style temporary masks.
+    pub saved_mask: SpinLock<Option<SigSet>>,
+    pub altstack: SpinLock<AltStack>,
+    /// Set by a sender when something may need this thread's attention on
+    /// its way to user mode (a signal it does not block, a kill). A cheap
+    /// test keeps the syscall return path fast.
+    pub attention: AtomicBool,
+}
+
+impl ThreadSignals {
+    pub fn blocked(&self) -> SigSet {
+        SigSet(self.blocked.load(Ordering::Relaxed))
+    }
+
+    pub fn set_blocked(&self, set: SigSet) {
+        self.blocked.store(set.blockable().0, Ordering::Relaxed);
+    }
+}
+
+/// CPU time of a thread, in nanoseconds.
+#[derive(Default)]
+pub struct CpuTime {
+    pub user_ns: AtomicU64,
+    pub system_ns: AtomicU64,
+}
+
+impl CpuTime {
+    pub fn user(&self) -> u64 {
+        self.user_ns.load(Ordering::Relaxed)
+    }
+
+    pub fn system(&self) -> u64 {
+        self.system_ns.load(Ordering::Relaxed)
+    }
+}
+
+/// One thread of a process.
+pub struct Thread {
+    // --- identity: the TID changes only at a de-threading execve ---
+    tid: AtomicI32,
+    process: Arc<Process>,
+
+    // --- shared resources, replaced only by the thread itself (execve,
+    //     unshare) and read by others through a clone of the Arc; `None`
+    //     once the thread has exited and released them ---
+    vm: SpinLock<Option<Arc<AddressSpace>>>,
+    files: SpinLock<Option<Arc<FdTable>>>,
+    fs: SpinLock<Option<Arc<FsContext>>>,
+    sighand: SpinLock<Arc<SpinLock<SigActions>>>,
+
+    // --- per-thread state ---
+    pub signals: ThreadSignals,
+    /// CLONE_CHILD_CLEARTID / set_tid_address: cleared and futex-woken at exit.
+    pub clear_child_tid: AtomicU64,
+    /// set_robust_list head and length.
+    pub robust_list: SpinLock<(u64, u64)>,
+    pub cpu_time: CpuTime,
+    comm: SpinLock<[u8; COMM_LEN]>,
+    /// The runtime task running this thread (set once at spawn).
+    task: Once<TaskRef>,
+    /// The thread must leave at its next return towards user mode.
+    must_exit: AtomicBool,
+    /// Set once the thread has finished exiting.
+    dead: AtomicBool,
+    /// CLONE_VFORK: the parent waits on this until we exec or exit.
+    pub vfork_done: SpinLock<Option<Arc<Event>>>,
+    /// Nanoseconds since boot when the thread started.
+    pub start_ns: u64,
+}
+
+impl Thread {
+    pub(crate) fn new(
+        tid: Pid,
+        process: Arc<Process>,
+        vm: Arc<AddressSpace>,
+        files: Arc<FdTable>,
+        fs: Arc<FsContext>,
+        sighand: Arc<SpinLock<SigActions>>,
+        comm: [u8; COMM_LEN],
+        start_ns: u64,
+    ) -> Arc<Thread> {
+        Arc::new(Thread {
+            tid: AtomicI32::new(tid),
+            process,
+            vm: SpinLock::new(Some(vm)),
+            files: SpinLock::new(Some(files)),
+            fs: SpinLock::new(Some(fs)),
+            sighand: SpinLock::new(sighand),
+            signals: ThreadSignals::default(),
+            clear_child_tid: AtomicU64::new(0),
+            robust_list: SpinLock::new((0, 0)),
+            cpu_time: CpuTime::default(),
+            comm: SpinLock::new(comm),
+            task: Once::new(),
+            must_exit: AtomicBool::new(false),
+            dead: AtomicBool::new(false),
+            vfork_done: SpinLock::new(None),
+            start_ns,
+        })
+    }
+
+    pub fn tid(&self) -> Pid {
+        self.tid.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_tid(&self, tid: Pid) {
+        self.tid.store(tid, Ordering::Relaxed);
+    }
+
+    pub fn process(&self) -> &Arc<Process> {
+        &self.process
+    }
+
+    /// The process id (TGID).
+    pub fn pid(&self) -> Pid {
+        self.process.pid()
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.tid() == self.pid()
+    }
+
+    /// The thread's address space. Only the thread itself (before it
+    /// exits) may call this; others use [`Thread::try_vm`].
+    pub fn vm(&self) -> Arc<AddressSpace> {
+        self.try_vm().expect("address space used after the thread released it")
+    }
+
+    /// The address space, unless the thread has exited.
+    pub fn try_vm(&self) -> Option<Arc<AddressSpace>> {
+        self.vm.lock().clone()
+    }
+
+    pub(crate) fn set_vm(&self, vm: Arc<AddressSpace>) -> Option<Arc<AddressSpace>> {
+        self.vm.lock().replace(vm)
+    }
+
+    /// The file table (same rule as [`Thread::vm`]).
+    pub fn files(&self) -> Arc<FdTable> {
+        self.try_files().expect("file table used after the thread released it")
+    }
+
+    pub fn try_files(&self) -> Option<Arc<FdTable>> {
+        self.files.lock().clone()
+    }
+
+    pub(crate) fn set_files(&self, files: Arc<FdTable>) -> Option<Arc<FdTable>> {
+        self.files.lock().replace(files)
+    }
+
+    /// The fs context (same rule as [`Thread::vm`]).
+    pub fn fs(&self) -> Arc<FsContext> {
+        self.try_fs().expect("fs context used after the thread released it")
+    }
+
+    pub fn try_fs(&self) -> Option<Arc<FsContext>> {
+        self.fs.lock().clone()
+    }
+
+    /// Replaces the fs context (unshare(CLONE_FS)).
+    pub fn set_fs(&self, fs: Arc<FsContext>) -> Option<Arc<FsContext>> {
+        self.fs.lock().replace(fs)
+    }
+
+    /// Drops the address space, files and fs context (the last step of
+    /// exit: frames and open files go back when no one else shares them).
+    pub(crate) fn release_resources(&self) {
+        let vm = self.vm.lock().take();
+        let files = self.files.lock().take();
+        let fs = self.fs.lock().take();
+        drop((vm, files, fs));
+    }
+
+    pub fn sighand(&self) -> Arc<SpinLock<SigActions>> {
+        self.sighand.lock().clone()
+    }
+
+    pub(crate) fn set_sighand(&self, sighand: Arc<SpinLock<SigActions>>) {
+        *self.sighand.lock() = sighand;
+    }
+
+    pub fn comm(&self) -> [u8; COMM_LEN] {
+        *self.comm.lock()
+    }
+
+    /// Sets the name (truncated to 15 bytes, NUL-terminated).
+    pub fn set_comm(&self, name: &[u8]) {
+        let mut c = [0u8; COMM_LEN];
+        let n = name.iter().position(|&b| b == 0).unwrap_or(name.len()).min(COMM_LEN - 1);
+        c[..n].copy_from_slice(&name[..n]);
+        *self.comm.lock() = c;
+    }
+
+    /// Records the runtime task that runs this thread.
+    pub fn set_task(&self, task: TaskRef) {
+        self.task.call_once(|| task);
+    }
+
+    pub fn task(&self) -> Option<&TaskRef> {
+        self.task.get()
+    }
+
+    /// Makes the thread look at its signals and exit state soon: wakes its
+    /// task, which re-polls whatever it waits for (an interruptible wait
+    /// then sees the signal and gives up).
+    pub fn kick(&self) {
+        self.signals.attention.store(true, Ordering::Release);
+        if let Some(task) = self.task.get() {
+            task.wake();
+        }
+    }
+
+    /// Asks the thread to leave (exit_group, fatal signal, de-threading).
+    pub fn request_exit(&self) {
+        self.must_exit.store(true, Ordering::Release);
+        self.kick();
+    }
+
+    pub fn must_exit(&self) -> bool {
+        self.must_exit.load(Ordering::Acquire)
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mark_dead(&self) {
+        self.dead.store(true, Ordering::Release);
+    }
+}
