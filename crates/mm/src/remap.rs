@@ -194,7 +194,8 @@ impl AddressSpace {
         let mut guard = self.mmu.lock();
         let st = &mut guard.data;
         let old = st.brk;
-        if requested < st.brk_start {
+        // No break before the loader set one; never below its start.
+        if st.brk_start == 0 || requested < st.brk_start {
             return old;
         }
         let (Some(new_top), Some(old_top)) = (layout::page_align_up(requested), layout::page_align_up(old)) else {

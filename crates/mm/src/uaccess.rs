@@ -75,7 +75,7 @@ impl<T: Pod> UserPtr<T> {
     }
 
     /// The `n`th element after this one (EFAULT on overflow).
-    pub fn add(self, n: usize) -> KResult<Self> {
+    pub fn offset(self, n: usize) -> KResult<Self> {
         let offset = n.checked_mul(core::mem::size_of::<T>()).ok_or(Errno::EFAULT)?;
         Ok(Self::new(self.addr.checked_add(offset).ok_or(Errno::EFAULT)?))
     }
@@ -203,7 +203,7 @@ impl AddressSpace {
     /// `get_futex_value_locked`). Taking the address-space lock under
     /// another spin lock could deadlock against a TLB shootdown.
     pub fn try_load_u32(&self, addr: usize) -> KResult<Option<u32>> {
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
         }
         if addr >= TASK_SIZE {
@@ -216,7 +216,7 @@ impl AddressSpace {
     /// [`try_load_u32`](Self::try_load_u32)): `Ok(None)` when the page is
     /// not writable right now.
     pub fn try_cmpxchg_u32(&self, addr: usize, expected: u32, new: u32) -> KResult<Option<u32>> {
-        if addr % 4 != 0 {
+        if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
         }
         if addr >= TASK_SIZE {

@@ -22,6 +22,7 @@ fn brk_grows_shrinks_and_reports_the_old_break_on_failure() {
     let before = frame_stats();
     {
         let s = AddressSpace::new().unwrap();
+        assert_eq!(s.brk(0x60_0000), 0, "no break before the loader sets one");
         s.set_brk_start(0x60_0010);
         let start = 0x60_1000;
         assert_eq!(s.brk(0), start, "brk(0) asks for the current break");

@@ -112,9 +112,9 @@ fn typed_user_pointers() {
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     let p = crate::UserPtr::<Pair>::new(a);
-    p.add(3).unwrap().write(&s, &Pair { a: 7, b: 8 }).unwrap();
+    p.offset(3).unwrap().write(&s, &Pair { a: 7, b: 8 }).unwrap();
     assert_eq!(crate::UserPtr::<u32>::new(a + 24).read(&s), Ok(7));
-    assert_eq!(p.add(usize::MAX).map(|_| ()), Err(Errno::EFAULT));
+    assert_eq!(p.offset(usize::MAX).map(|_| ()), Err(Errno::EFAULT));
     assert!(crate::UserPtr::<u8>::new(0).is_null());
     assert_eq!(crate::UserPtr::<u8>::new(0).read(&s), Err(Errno::EFAULT));
 }
