@@ -16,7 +16,7 @@ static int child_status(pid_t pid)
 int main(void)
 {
     pid_t old_sid = getsid(0);
-    CHECK(old_sid > 0);
+    CHECK(old_sid >= 0); /* 0 under a Linux init that never called setsid */
     CHECK_EQ(getsid(getpid()), old_sid);
 
     pid_t pid = fork();
