@@ -304,6 +304,67 @@ impl AddressSpace {
         if hole { Err(Errno::ENOMEM) } else { Ok(()) }
     }
 
+    /// msync(2). Nothing is ever dirty in a file here (writable shared
+    /// file mappings are refused), so this only checks its arguments and
+    /// that the range is mapped (ENOMEM for holes), as Linux does.
+    pub fn msync(&self, addr: usize, len: usize, flags: u32) -> KResult<()> {
+        if flags & !(l::MS_ASYNC | l::MS_INVALIDATE | l::MS_SYNC) != 0 || !layout::is_page_aligned(addr) {
+            return Err(Errno::EINVAL);
+        }
+        if flags & l::MS_ASYNC != 0 && flags & l::MS_SYNC != 0 {
+            return Err(Errno::EINVAL);
+        }
+        let len = layout::page_align_up(len).ok_or(Errno::ENOMEM)?;
+        let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
+        if end == addr {
+            return Ok(());
+        }
+        self.check_mapped(addr, end)
+    }
+
+    /// mlock(2)/munlock(2): nothing is ever paged out, so locking only
+    /// checks that the range is mapped (ENOMEM otherwise) and, for mlock,
+    /// faults it in as Linux does.
+    pub fn mlock(&self, addr: usize, len: usize, lock: bool) -> KResult<()> {
+        let start = layout::page_align_down(addr);
+        let end = addr
+            .checked_add(len)
+            .and_then(layout::page_align_up)
+            .ok_or(Errno::EINVAL)?;
+        if end == start {
+            return Ok(());
+        }
+        self.check_mapped(start, end)?;
+        if lock {
+            let g = self.mmu.lock();
+            let ranges: Vec<(usize, usize, bool)> = g
+                .data
+                .vmas
+                .overlapping(start, end)
+                .filter(|v| !v.prot.is_empty())
+                .map(|v| (v.start.max(start), v.end.min(end), v.prot.contains(Prot::WRITE) && !v.shared))
+                .collect();
+            drop(g);
+            for (s, e, write) in ranges {
+                self.populate(s, e, if write { Access::Write } else { Access::Read });
+            }
+        }
+        Ok(())
+    }
+
+    /// ENOMEM unless every page of `start..end` is in a VMA.
+    fn check_mapped(&self, start: usize, end: usize) -> KResult<()> {
+        let guard = self.mmu.lock();
+        let mut cur = start;
+        for v in guard.data.vmas.overlapping(start, end) {
+            if v.start > cur {
+                return Err(Errno::ENOMEM);
+            }
+            cur = v.end;
+        }
+        if cur < end { Err(Errno::ENOMEM) } else { Ok(()) }
+    }
+
     /// mincore(2): one byte per page of `addr..addr+len`, 1 when resident.
     pub fn mincore(&self, addr: usize, len: usize) -> KResult<Vec<u8>> {
         if !layout::is_page_aligned(addr) {
@@ -311,17 +372,8 @@ impl AddressSpace {
         }
         let len = layout::page_align_up(len).ok_or(Errno::ENOMEM)?;
         let end = addr.checked_add(len).filter(|&e| e <= TASK_SIZE).ok_or(Errno::ENOMEM)?;
+        self.check_mapped(addr, end)?;
         let guard = self.mmu.lock();
-        let mut cur = addr;
-        for v in guard.data.vmas.overlapping(addr, end) {
-            if v.start > cur {
-                return Err(Errno::ENOMEM);
-            }
-            cur = v.end;
-        }
-        if cur < end {
-            return Err(Errno::ENOMEM);
-        }
         let mut out = alloc::vec![0u8; len / PAGE_SIZE];
         guard.pt().for_each(addr, end, |va, _| out[(va - addr) / PAGE_SIZE] = 1);
         Ok(out)

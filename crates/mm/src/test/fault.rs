@@ -6,6 +6,7 @@ use crate::{Access, AddressSpace, Fault, MmapFile, MmapRequest};
 
 #[test]
 fn faults_are_classified_like_linux() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     assert_eq!(s.handle_fault(0x1000, Access::Read, true), Err(Fault::MapErr));
     assert_eq!(s.handle_fault(usize::MAX, Access::Read, true), Err(Fault::MapErr));
@@ -99,6 +100,7 @@ fn main_stack_grows_down_to_its_limit() {
 
 #[test]
 fn thread_stacks_get_a_guard_page() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let st = s.map_thread_stack(64 << 10).unwrap();
     assert_eq!(st.top - st.bottom, 64 << 10);

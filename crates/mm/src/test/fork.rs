@@ -88,6 +88,7 @@ fn shared_anonymous_memory_stays_shared_across_fork() {
 
 #[test]
 fn fork_copies_layout_state() {
+    let _s = serial();
     let parent = AddressSpace::new().unwrap();
     parent.set_brk_start(0x60_0000);
     assert_eq!(parent.brk(0x61_0000), 0x61_0000);

@@ -22,6 +22,7 @@ fn file_req(file: &Arc<MemFile>, len: usize, prot: u32, flags: u32, readable: bo
 
 #[test]
 fn mmap_argument_errors_match_linux() {
+    let _s = serial();
     let s = space();
     let anon = |addr, len, flags| s.mmap(MmapRequest::anon(addr, len, RW, flags));
     assert_eq!(anon(0, 0, PRIV), Err(Errno::EINVAL), "len 0");
@@ -69,6 +70,7 @@ fn mmap_argument_errors_match_linux() {
 
 #[test]
 fn placement_is_top_down_below_mmap_base_and_honours_free_hints() {
+    let _s = serial();
     let s = space();
     let base = layout::mmap_base(layout::DEFAULT_STACK_LIMIT);
     assert_eq!(base, 0x7fff_f7ff_f000, "Linux's mmap_base with an 8 MiB stack limit");
@@ -97,6 +99,7 @@ fn placement_is_top_down_below_mmap_base_and_honours_free_hints() {
 
 #[test]
 fn placement_keeps_the_stack_guard_gap() {
+    let _s = serial();
     let s = space();
     let stack = s.map_main_stack(layout::STACK_TOP).unwrap();
     // Put the mmap base right under the stack to force the question.
@@ -110,6 +113,7 @@ fn placement_keeps_the_stack_guard_gap() {
 
 #[test]
 fn munmap_checks_and_splits() {
+    let _s = serial();
     let s = space();
     assert_eq!(s.munmap(0x10_0001, 4096), Err(Errno::EINVAL));
     assert_eq!(s.munmap(0x10_0000, 0), Err(Errno::EINVAL));
@@ -135,6 +139,7 @@ fn munmap_checks_and_splits() {
 
 #[test]
 fn mprotect_splits_merges_and_applies_to_pages() {
+    let _s = serial();
     let s = space();
     let a = s.mmap(MmapRequest::anon(0x5000_0000, 4 * 4096, RW, PRIV | l::MAP_FIXED)).unwrap();
     s.write_val(a + 4096, &7u32).unwrap();
@@ -167,6 +172,7 @@ fn mprotect_splits_merges_and_applies_to_pages() {
 
 #[test]
 fn mprotect_write_on_read_only_shared_file_is_eacces() {
+    let _s = serial();
     let s = space();
     let f = MemFile::new(alloc::vec![9u8; 8192]);
     let a = s.mmap(file_req(&f, 8192, l::PROT_READ, l::MAP_SHARED, true, false)).unwrap();
@@ -182,6 +188,7 @@ fn mprotect_write_on_read_only_shared_file_is_eacces() {
 
 #[test]
 fn maps_lines_look_like_linux() {
+    let _s = serial();
     let s = space();
     let f = MemFile::new(alloc::vec![0u8; 3 * 4096]);
     let req = MmapRequest {
@@ -207,6 +214,7 @@ fn maps_lines_look_like_linux() {
 
 #[test]
 fn map_populate_prefaults() {
+    let _s = serial();
     let s = space();
     let a = s.mmap(MmapRequest::anon(0, 8 * 4096, RW, PRIV | l::MAP_POPULATE)).unwrap();
     assert_eq!(s.stats().rss_pages, 8);
@@ -215,6 +223,7 @@ fn map_populate_prefaults() {
 
 #[test]
 fn address_space_limit_gives_enomem() {
+    let _s = serial();
     let s = space();
     s.set_as_limit(16 * 4096);
     assert!(s.mmap(MmapRequest::anon(0, 8 * 4096, RW, PRIV)).is_ok());

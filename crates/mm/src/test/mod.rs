@@ -1,6 +1,6 @@
 //! Host tests of address spaces. Physical memory is the host arena
-//! (`phys`), shared by all tests: tests that compare frame counters take
-//! `serial()` so no other test allocates meanwhile.
+//! (`phys`), shared by all tests: every test takes `serial()`, so tests
+//! that compare frame counters see no other test allocate meanwhile.
 
 use alloc::string::String;
 use alloc::sync::Arc;

@@ -99,6 +99,7 @@ fn mremap_grows_in_place_moves_and_shrinks_keeping_contents() {
 
 #[test]
 fn mremap_of_a_file_mapping_keeps_offsets() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let data: Vec<u8> = (0..4 * PAGE_SIZE).map(|i| (i / PAGE_SIZE) as u8 + 1).collect();
     let f = MemFile::new(data);
@@ -121,6 +122,7 @@ fn mremap_of_a_file_mapping_keeps_offsets() {
 
 #[test]
 fn madvise_dontneed_drops_private_pages_only() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let p = s.mmap(MmapRequest::anon(0, 2 * PAGE_SIZE, RW, PRIV)).unwrap();
     let sh = s.mmap(MmapRequest::anon(0, 2 * PAGE_SIZE, RW, l::MAP_SHARED | l::MAP_ANONYMOUS)).unwrap();
@@ -158,4 +160,19 @@ fn dropping_pages_of_several_ranges_frees_their_tables() {
         s.munmap(a, 6 << 20).unwrap();
     }
     assert_frames_returned(&before);
+}
+
+#[test]
+fn msync_and_mlock_check_the_range() {
+    let _s = serial();
+    let s = AddressSpace::new().unwrap();
+    let a = s.mmap(MmapRequest::anon(0, 2 * PAGE_SIZE, RW, PRIV)).unwrap();
+    assert_eq!(s.msync(a, 2 * PAGE_SIZE, l::MS_SYNC), Ok(()));
+    assert_eq!(s.msync(a, 3 * PAGE_SIZE, l::MS_SYNC), Err(Errno::ENOMEM));
+    assert_eq!(s.msync(a + 1, PAGE_SIZE, l::MS_SYNC), Err(Errno::EINVAL));
+    assert_eq!(s.msync(a, PAGE_SIZE, l::MS_SYNC | l::MS_ASYNC), Err(Errno::EINVAL));
+    assert_eq!(s.msync(a, PAGE_SIZE, 0x100), Err(Errno::EINVAL));
+    assert_eq!(s.mlock(a + 10, PAGE_SIZE, true), Ok(()));
+    assert_eq!(s.stats().rss_pages, 2, "mlock faults the pages in");
+    assert_eq!(s.mlock(a, 3 * PAGE_SIZE, false), Err(Errno::ENOMEM));
 }

@@ -13,6 +13,7 @@ struct Pair {
 
 #[test]
 fn copies_cross_pages_and_fail_with_efault() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, 2 * PAGE_SIZE, RW, PRIV)).unwrap();
     let data: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
@@ -41,6 +42,7 @@ fn copies_cross_pages_and_fail_with_efault() {
 
 #[test]
 fn read_cstring_stops_at_nul_and_at_max() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     s.copy_to_user(a, b"hello\0world").unwrap();
@@ -63,6 +65,7 @@ fn read_cstring_stops_at_nul_and_at_max() {
 
 #[test]
 fn futex_word_access() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     assert_eq!(s.load_u32(a), Ok(0), "demand-zero page faulted in");
@@ -80,6 +83,7 @@ fn futex_word_access() {
 
 #[test]
 fn page_walk_shows_each_level() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     let w = s.walk(a);
@@ -93,6 +97,7 @@ fn page_walk_shows_each_level() {
 
 #[test]
 fn nofault_futex_access_reports_instead_of_faulting() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     assert_eq!(s.try_load_u32(a), Ok(None), "not faulted in yet");
@@ -109,6 +114,7 @@ fn nofault_futex_access_reports_instead_of_faulting() {
 
 #[test]
 fn typed_user_pointers() {
+    let _s = serial();
     let s = AddressSpace::new().unwrap();
     let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
     let p = crate::UserPtr::<Pair>::new(a);
