@@ -18,7 +18,13 @@ pub fn dirent64_len(name_len: usize) -> usize {
 
 /// Writes one record at the start of `buf`; returns its length, or `None`
 /// if it does not fit.
-pub fn encode_dirent64(buf: &mut [u8], ino: u64, next_off: u64, d_type: u8, name: &[u8]) -> Option<usize> {
+pub fn encode_dirent64(
+    buf: &mut [u8],
+    ino: u64,
+    next_off: u64,
+    d_type: u8,
+    name: &[u8],
+) -> Option<usize> {
     let len = dirent64_len(name.len());
     let rec = buf.get_mut(..len)?;
     rec.fill(0);
@@ -35,8 +41,20 @@ pub fn encode_dirent64(buf: &mut [u8], ino: u64, next_off: u64, d_type: u8, name
 /// end); EINVAL if the first entry does not fit.
 pub fn fill_dirents(dir: &dyn Inode, offset: &mut u64, buf: &mut [u8]) -> KResult<usize> {
     let mut used = 0;
-    while let Some(DirEntry { ino, file_type, name, next_offset }) = dir.read_dir(*offset)? {
-        match encode_dirent64(&mut buf[used..], ino, next_offset, file_type.dirent_type(), &name) {
+    while let Some(DirEntry {
+        ino,
+        file_type,
+        name,
+        next_offset,
+    }) = dir.read_dir(*offset)?
+    {
+        match encode_dirent64(
+            &mut buf[used..],
+            ino,
+            next_offset,
+            file_type.dirent_type(),
+            &name,
+        ) {
             Some(n) => used += n,
             None if used == 0 => return Err(Errno::EINVAL),
             None => break,

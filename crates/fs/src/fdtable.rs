@@ -43,20 +43,35 @@ impl FdTable {
 
     /// A copy for a forked child: same descriptions, same close-on-exec flags.
     pub fn fork_copy(&self) -> FdTable {
-        FdTable { slots: SpinLock::new(self.slots.lock().clone()) }
+        FdTable {
+            slots: SpinLock::new(self.slots.lock().clone()),
+        }
     }
 
     /// The description behind `fd` (EBADF).
     pub fn get(&self, fd: i32) -> KResult<Arc<OpenFile>> {
         let i = index(fd)?;
-        self.slots.lock().get(i).and_then(|s| s.as_ref()).map(|s| s.file.clone()).ok_or(Errno::EBADF)
+        self.slots
+            .lock()
+            .get(i)
+            .and_then(|s| s.as_ref())
+            .map(|s| s.file.clone())
+            .ok_or(Errno::EBADF)
     }
 
     /// Installs `file` at the lowest free fd `>= min` and below `limit`
     /// (`RLIMIT_NOFILE`); EMFILE when none is free.
-    pub fn insert_from(&self, min: usize, file: Arc<OpenFile>, cloexec: bool, limit: usize) -> KResult<i32> {
+    pub fn insert_from(
+        &self,
+        min: usize,
+        file: Arc<OpenFile>,
+        cloexec: bool,
+        limit: usize,
+    ) -> KResult<i32> {
         let mut slots = self.slots.lock();
-        let free = (min..limit).find(|&i| slots.get(i).is_none_or(|s| s.is_none())).ok_or(Errno::EMFILE)?;
+        let free = (min..limit)
+            .find(|&i| slots.get(i).is_none_or(|s| s.is_none()))
+            .ok_or(Errno::EMFILE)?;
         if free >= slots.len() {
             slots.resize(free + 1, None);
         }
@@ -73,7 +88,12 @@ impl FdTable {
     /// its last reference goes.
     pub fn close(&self, fd: i32) -> KResult<()> {
         let i = index(fd)?;
-        let old = self.slots.lock().get_mut(i).and_then(Option::take).ok_or(Errno::EBADF)?;
+        let old = self
+            .slots
+            .lock()
+            .get_mut(i)
+            .and_then(Option::take)
+            .ok_or(Errno::EBADF)?;
         drop(old); // after the table lock is released
         Ok(())
     }
@@ -130,14 +150,22 @@ impl FdTable {
     /// `F_GETFD`: whether close-on-exec is set.
     pub fn cloexec(&self, fd: i32) -> KResult<bool> {
         let i = index(fd)?;
-        self.slots.lock().get(i).and_then(|s| s.as_ref()).map(|s| s.cloexec).ok_or(Errno::EBADF)
+        self.slots
+            .lock()
+            .get(i)
+            .and_then(|s| s.as_ref())
+            .map(|s| s.cloexec)
+            .ok_or(Errno::EBADF)
     }
 
     /// `F_SETFD`, `FIOCLEX`, `FIONCLEX`.
     pub fn set_cloexec(&self, fd: i32, on: bool) -> KResult<()> {
         let i = index(fd)?;
         let mut slots = self.slots.lock();
-        let slot = slots.get_mut(i).and_then(|s| s.as_mut()).ok_or(Errno::EBADF)?;
+        let slot = slots
+            .get_mut(i)
+            .and_then(|s| s.as_mut())
+            .ok_or(Errno::EBADF)?;
         slot.cloexec = on;
         Ok(())
     }
@@ -187,7 +215,11 @@ impl FdTable {
     /// The open fds in increasing order (for /proc/<pid>/fd).
     pub fn open_fds(&self) -> Vec<(i32, Arc<OpenFile>)> {
         let slots = self.slots.lock();
-        slots.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i as i32, s.file.clone()))).collect()
+        slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref().map(|s| (i as i32, s.file.clone())))
+            .collect()
     }
 
     /// Number of open fds.

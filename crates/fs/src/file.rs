@@ -40,11 +40,17 @@ use crate::user::UserMemory;
 pub trait FileOps: Send + Sync {
     /// Reads at the file's position (or from the stream); `Ready(Ok(0))` is
     /// end of file.
-    fn poll_read(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>>;
+    fn poll_read(
+        &self,
+        file: &OpenFile,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>>;
 
     /// Writes at the file's position (or to the stream). May write less than
     /// `buf.len()`; the caller retries with the rest if it wants all written.
-    fn poll_write(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>>;
+    fn poll_write(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &[u8])
+    -> Poll<KResult<usize>>;
 
     /// `pread`: reads at `offset` without moving the position (ESPIPE on streams).
     fn read_at(&self, _file: &OpenFile, _offset: u64, _buf: &mut [u8]) -> KResult<usize> {
@@ -68,7 +74,13 @@ pub trait FileOps: Send + Sync {
     }
 
     /// Device-specific `ioctl`. `user` reaches pointer arguments.
-    fn ioctl(&self, _file: &OpenFile, _cmd: u32, _arg: usize, _user: &dyn UserMemory) -> KResult<usize> {
+    fn ioctl(
+        &self,
+        _file: &OpenFile,
+        _cmd: u32,
+        _arg: usize,
+        _user: &dyn UserMemory,
+    ) -> KResult<usize> {
         Err(Errno::ENOTTY)
     }
 
@@ -110,13 +122,31 @@ impl OpenFile {
 
     /// A description of an anonymous file (pipe ends): `name` is what
     /// /proc/<pid>/fd shows.
-    pub fn new_anon(ops: Arc<dyn FileOps>, inode: Arc<dyn Inode>, flags: OpenFlags, name: Vec<u8>) -> Arc<OpenFile> {
+    pub fn new_anon(
+        ops: Arc<dyn FileOps>,
+        inode: Arc<dyn Inode>,
+        flags: OpenFlags,
+        name: Vec<u8>,
+    ) -> Arc<OpenFile> {
         Self::build(ops, inode, None, Some(name), flags)
     }
 
-    fn build(ops: Arc<dyn FileOps>, inode: Arc<dyn Inode>, location: Option<Location>, anon_name: Option<Vec<u8>>, flags: OpenFlags) -> Arc<OpenFile> {
+    fn build(
+        ops: Arc<dyn FileOps>,
+        inode: Arc<dyn Inode>,
+        location: Option<Location>,
+        anon_name: Option<Vec<u8>>,
+        flags: OpenFlags,
+    ) -> Arc<OpenFile> {
         let kept = flags - OpenFlags::OPEN_ONLY;
-        Arc::new(OpenFile { ops, inode, location, anon_name, flags: AtomicU32::new(kept.bits()), pos: SpinLock::new(0) })
+        Arc::new(OpenFile {
+            ops,
+            inode,
+            location,
+            anon_name,
+            flags: AtomicU32::new(kept.bits()),
+            pos: SpinLock::new(0),
+        })
     }
 
     /// Reads (see [`FileOps::poll_read`]); EBADF unless opened for reading.
@@ -240,10 +270,12 @@ impl OpenFile {
     /// `F_SETFL`: changes `O_APPEND`, `O_NONBLOCK`, `O_ASYNC`, `O_DIRECT`,
     /// `O_NOATIME`; other bits of `flags` are ignored.
     pub fn set_status_flags(&self, flags: OpenFlags) {
-        let _ = self.flags.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
-            let old = OpenFlags::from_bits_retain(old);
-            Some(((old - OpenFlags::SETFL_MASK) | (flags & OpenFlags::SETFL_MASK)).bits())
-        });
+        let _ = self
+            .flags
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+                let old = OpenFlags::from_bits_retain(old);
+                Some(((old - OpenFlags::SETFL_MASK) | (flags & OpenFlags::SETFL_MASK)).bits())
+            });
     }
 
     /// Whether operations must not wait (`O_NONBLOCK`).

@@ -32,13 +32,26 @@ fn check_span(offset: u64, len: usize) -> KResult<()> {
 }
 
 impl FileOps for InodeFileOps {
-    fn poll_read(&self, file: &OpenFile, _cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+    fn poll_read(
+        &self,
+        file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>> {
         let mut pos = file.pos();
-        let r = file.inode().read_at(*pos, buf).inspect(|&n| *pos += n as u64);
+        let r = file
+            .inode()
+            .read_at(*pos, buf)
+            .inspect(|&n| *pos += n as u64);
         Poll::Ready(r)
     }
 
-    fn poll_write(&self, file: &OpenFile, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+    fn poll_write(
+        &self,
+        file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<KResult<usize>> {
         let mut pos = file.pos();
         let r = if file.flags().contains(OpenFlags::APPEND) {
             file.inode().append(buf).map(|(at, n)| {
@@ -46,7 +59,9 @@ impl FileOps for InodeFileOps {
                 n
             })
         } else {
-            check_span(*pos, buf.len()).and_then(|()| file.inode().write_at(*pos, buf)).inspect(|&n| *pos += n as u64)
+            check_span(*pos, buf.len())
+                .and_then(|()| file.inode().write_at(*pos, buf))
+                .inspect(|&n| *pos += n as u64)
         };
         Poll::Ready(r)
     }
@@ -67,7 +82,10 @@ impl FileOps for InodeFileOps {
     fn seek(&self, file: &OpenFile, offset: i64, whence: u32) -> KResult<u64> {
         let mut pos = file.pos();
         let meta = file.inode().metadata();
-        if meta.file_type() == FileType::Directory && whence != abi::linux::SEEK_SET && whence != abi::linux::SEEK_CUR {
+        if meta.file_type() == FileType::Directory
+            && whence != abi::linux::SEEK_SET
+            && whence != abi::linux::SEEK_CUR
+        {
             return Err(Errno::EINVAL);
         }
         let new = seek_position(*pos, meta.size, offset, whence)?;

@@ -118,7 +118,9 @@ impl PollEvents {
     /// Writable: what a file reports when a write would not block.
     pub const WRITABLE: PollEvents = PollEvents::OUT.union(PollEvents::WRNORM);
     /// Events reported whatever the interest (Linux adds them to every mask).
-    pub const ALWAYS: PollEvents = PollEvents::ERR.union(PollEvents::HUP).union(PollEvents::NVAL);
+    pub const ALWAYS: PollEvents = PollEvents::ERR
+        .union(PollEvents::HUP)
+        .union(PollEvents::NVAL);
     /// `select` read set (Linux `POLLIN_SET`).
     pub const SELECT_READ: PollEvents = PollEvents::READABLE
         .union(PollEvents::RDBAND)

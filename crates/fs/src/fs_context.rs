@@ -26,13 +26,25 @@ pub struct FsContext {
 impl FsContext {
     /// A context with root and working directory `root` and umask 022.
     pub fn new(root: Location) -> FsContext {
-        FsContext { inner: SpinLock::new(Inner { cwd: root.clone(), root, umask: 0o022 }) }
+        FsContext {
+            inner: SpinLock::new(Inner {
+                cwd: root.clone(),
+                root,
+                umask: 0o022,
+            }),
+        }
     }
 
     /// A copy for a child created without `CLONE_FS`.
     pub fn fork_copy(&self) -> FsContext {
         let i = self.inner.lock();
-        FsContext { inner: SpinLock::new(Inner { root: i.root.clone(), cwd: i.cwd.clone(), umask: i.umask }) }
+        FsContext {
+            inner: SpinLock::new(Inner {
+                root: i.root.clone(),
+                cwd: i.cwd.clone(),
+                umask: i.umask,
+            }),
+        }
     }
 
     /// A resolver over a snapshot of root, cwd and umask, with `cred`.

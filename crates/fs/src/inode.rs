@@ -116,7 +116,14 @@ pub trait Inode: Any + Send + Sync {
 
     /// Creates `name` (EEXIST if it exists) with permission bits `perm` and
     /// owner `uid`/`gid`.
-    fn create(&self, _name: &[u8], _node: NewNode<'_>, _perm: u32, _uid: u32, _gid: u32) -> KResult<Arc<dyn Inode>> {
+    fn create(
+        &self,
+        _name: &[u8],
+        _node: NewNode<'_>,
+        _perm: u32,
+        _uid: u32,
+        _gid: u32,
+    ) -> KResult<Arc<dyn Inode>> {
         Err(Errno::ENOTDIR)
     }
 
@@ -141,7 +148,13 @@ pub trait Inode: Any + Send + Sync {
     /// replaces an empty directory (ENOTEMPTY, ENOTDIR), a non-directory only
     /// a non-directory (EISDIR); EINVAL if `new_dir` is inside `old`; a no-op
     /// if both names are links to one inode. `noreplace`: EEXIST if `new` exists.
-    fn rename(&self, _old: &[u8], _new_dir: &Arc<dyn Inode>, _new: &[u8], _noreplace: bool) -> KResult<()> {
+    fn rename(
+        &self,
+        _old: &[u8],
+        _new_dir: &Arc<dyn Inode>,
+        _new: &[u8],
+        _noreplace: bool,
+    ) -> KResult<()> {
         Err(Errno::ENOTDIR)
     }
 
@@ -169,7 +182,11 @@ pub trait Inode: Any + Send + Sync {
     /// EINVAL otherwise.
     #[doc(hidden)]
     fn not_a_file(&self) -> Errno {
-        if self.metadata().is_dir() { Errno::EISDIR } else { Errno::EINVAL }
+        if self.metadata().is_dir() {
+            Errno::EISDIR
+        } else {
+            Errno::EINVAL
+        }
     }
 }
 

@@ -23,7 +23,12 @@ pub struct Location {
 
 impl core::fmt::Debug for Location {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Location(mnt {}, ino {})", self.mount.id(), self.inode.ino())
+        write!(
+            f,
+            "Location(mnt {}, ino {})",
+            self.mount.id(),
+            self.inode.ino()
+        )
     }
 }
 
@@ -35,7 +40,10 @@ impl Location {
 
     /// The root of `mount`.
     pub fn mount_root(mount: &Arc<Mount>) -> Location {
-        Location { mount: mount.clone(), inode: mount.root().clone() }
+        Location {
+            mount: mount.clone(),
+            inode: mount.root().clone(),
+        }
     }
 
     /// The mount.

@@ -58,7 +58,14 @@ impl Mount {
     /// The root mount of the tree (the kernel makes one at boot, on a ramfs).
     pub fn new_root(fs: Arc<dyn FileSystem>, source: &[u8]) -> Arc<Mount> {
         let root = fs.root();
-        Arc::new(Mount { id: next_id(), fs, root, parent: None, children: SpinLock::new(BTreeMap::new()), source: source.to_vec() })
+        Arc::new(Mount {
+            id: next_id(),
+            fs,
+            root,
+            parent: None,
+            children: SpinLock::new(BTreeMap::new()),
+            source: source.to_vec(),
+        })
     }
 
     /// Attaches `fs` at the directory `at` (resolved with mounts crossed, so
@@ -96,7 +103,9 @@ impl Mount {
             return Err(Errno::EINVAL);
         }
         let mount = target.mount().clone();
-        let Some((parent, point)) = &mount.parent else { return Err(Errno::EINVAL) };
+        let Some((parent, point)) = &mount.parent else {
+            return Err(Errno::EINVAL);
+        };
         if !mount.children.lock().is_empty() {
             return Err(Errno::EBUSY);
         }
@@ -159,8 +168,15 @@ pub fn mounts(root: &Location) -> Vec<MountInfo> {
     let mut out = Vec::new();
     let mut stack = alloc::vec![root.mount().clone()];
     while let Some(m) = stack.pop() {
-        let target = Location::new(m.clone(), m.root.clone()).absolute_path(root).unwrap_or_else(|_| b"?".to_vec());
-        out.push(MountInfo { id: m.id, source: m.source.clone(), target, fs_type: m.fs.fs_type().as_bytes().to_vec() });
+        let target = Location::new(m.clone(), m.root.clone())
+            .absolute_path(root)
+            .unwrap_or_else(|_| b"?".to_vec());
+        out.push(MountInfo {
+            id: m.id,
+            source: m.source.clone(),
+            target,
+            fs_type: m.fs.fs_type().as_bytes().to_vec(),
+        });
         let mut kids = m.children();
         kids.reverse();
         stack.extend(kids);
@@ -187,7 +203,12 @@ pub fn proc_mounts_text(root: &Location) -> Vec<u8> {
 fn escape_mount_field(field: &[u8], out: &mut Vec<u8>) {
     for &c in field {
         if matches!(c, b' ' | b'\t' | b'\n' | b'\\') {
-            out.extend_from_slice(&[b'\\', b'0' + (c >> 6), b'0' + ((c >> 3) & 7), b'0' + (c & 7)]);
+            out.extend_from_slice(&[
+                b'\\',
+                b'0' + (c >> 6),
+                b'0' + ((c >> 3) & 7),
+                b'0' + (c & 7),
+            ]);
         } else {
             out.push(c);
         }

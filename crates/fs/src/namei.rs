@@ -74,20 +74,32 @@ pub fn check_path(path: &[u8]) -> KResult<()> {
 }
 
 fn check_name(name: &[u8]) -> KResult<()> {
-    if name.len() > NAME_MAX { Err(Errno::ENAMETOOLONG) } else { Ok(()) }
+    if name.len() > NAME_MAX {
+        Err(Errno::ENAMETOOLONG)
+    } else {
+        Ok(())
+    }
 }
 
 /// Pushes the components of `path` onto `stack` so that the first one is popped first.
 fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
     let start = stack.len();
-    stack.extend(path.split(|&c| c == b'/').filter(|c| !c.is_empty()).map(<[u8]>::to_vec));
+    stack.extend(
+        path.split(|&c| c == b'/')
+            .filter(|c| !c.is_empty())
+            .map(<[u8]>::to_vec),
+    );
     stack[start..].reverse();
 }
 
 impl<'a> Walker<'a> {
     /// A walker confined to `root`, checking search permission for `cred`.
     pub fn new(root: &'a Location, cred: &'a Cred<'a>) -> Walker<'a> {
-        Walker { root, cred, links: 0 }
+        Walker {
+            root,
+            cred,
+            links: 0,
+        }
     }
 
     /// Counts one symlink (ELOOP past [`MAX_SYMLINKS`]) and returns its target.
@@ -127,13 +139,19 @@ impl<'a> Walker<'a> {
     pub fn walk(&mut self, start: &Location, path: &[u8], follow_last: bool) -> KResult<Location> {
         check_path(path)?;
         let mut must_dir = path.ends_with(b"/");
-        let mut cur = if path[0] == b'/' { self.root.clone() } else { start.clone() };
+        let mut cur = if path[0] == b'/' {
+            self.root.clone()
+        } else {
+            start.clone()
+        };
         let mut stack = Vec::new();
         push_components(&mut stack, path);
         while let Some(name) = stack.pop() {
             let is_last = stack.is_empty();
             let next = self.step(&cur, &name)?;
-            if next.inode().file_type() == FileType::Symlink && (!is_last || follow_last || must_dir) {
+            if next.inode().file_type() == FileType::Symlink
+                && (!is_last || follow_last || must_dir)
+            {
                 let target = self.read_symlink(&next)?;
                 if is_last && target.ends_with(b"/") {
                     must_dir = true;
@@ -159,7 +177,11 @@ impl<'a> Walker<'a> {
         let trimmed_len = path.iter().rposition(|&c| c != b'/').map_or(0, |i| i + 1);
         let trailing_slash = trimmed_len < path.len();
         if trimmed_len == 0 {
-            return Ok(ParentPath { dir: self.root.clone(), last: Last::Root, trailing_slash });
+            return Ok(ParentPath {
+                dir: self.root.clone(),
+                last: Last::Root,
+                trailing_slash,
+            });
         }
         let trimmed = &path[..trimmed_len];
         let (dir, last) = match trimmed.iter().rposition(|&c| c == b'/') {
@@ -185,7 +207,11 @@ impl<'a> Walker<'a> {
                 Last::Name(name.to_vec())
             }
         };
-        Ok(ParentPath { dir, last, trailing_slash })
+        Ok(ParentPath {
+            dir,
+            last,
+            trailing_slash,
+        })
     }
 }
 

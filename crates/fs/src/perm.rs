@@ -20,7 +20,11 @@ pub struct Cred<'a> {
 
 impl Cred<'static> {
     /// uid 0, gid 0: the kernel's own operations (initramfs unpacking).
-    pub const ROOT: Cred<'static> = Cred { uid: 0, gid: 0, groups: &[] };
+    pub const ROOT: Cred<'static> = Cred {
+        uid: 0,
+        gid: 0,
+        groups: &[],
+    };
 }
 
 impl Cred<'_> {
@@ -66,7 +70,11 @@ pub fn check_access(meta: &Metadata, cred: &Cred<'_>, want: Access) -> KResult<(
     } else {
         meta.mode & 7
     };
-    if class & want.bits() == want.bits() { Ok(()) } else { Err(Errno::EACCES) }
+    if class & want.bits() == want.bits() {
+        Ok(())
+    } else {
+        Err(Errno::EACCES)
+    }
 }
 
 /// Whether the caller owns the inode or is root (needed for chmod, utimes

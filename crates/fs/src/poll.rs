@@ -26,7 +26,11 @@ pub struct PollItem {
 impl PollItem {
     /// An entry for `file` with `interest`.
     pub fn new(file: Option<Arc<OpenFile>>, interest: PollEvents) -> PollItem {
-        PollItem { file, interest, revents: PollEvents::empty() }
+        PollItem {
+            file,
+            interest,
+            revents: PollEvents::empty(),
+        }
     }
 }
 

@@ -24,20 +24,52 @@ fn put(buf: &mut [u8], off: usize, bytes: &[u8]) {
 /// use the `new_encode_dev` layout.
 pub fn encode_stat(m: &Metadata) -> [u8; STAT_SIZE] {
     let mut b = [0u8; STAT_SIZE];
-    put(&mut b, offset_of!(l::stat, st_dev), &m.dev.to_raw().to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::stat, st_dev),
+        &m.dev.to_raw().to_ne_bytes(),
+    );
     put(&mut b, offset_of!(l::stat, st_ino), &m.ino.to_ne_bytes());
-    put(&mut b, offset_of!(l::stat, st_nlink), &(m.nlink as u64).to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::stat, st_nlink),
+        &(m.nlink as u64).to_ne_bytes(),
+    );
     put(&mut b, offset_of!(l::stat, st_mode), &m.mode.to_ne_bytes());
     put(&mut b, offset_of!(l::stat, st_uid), &m.uid.to_ne_bytes());
     put(&mut b, offset_of!(l::stat, st_gid), &m.gid.to_ne_bytes());
-    put(&mut b, offset_of!(l::stat, st_rdev), &m.rdev.to_raw().to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::stat, st_rdev),
+        &m.rdev.to_raw().to_ne_bytes(),
+    );
     put(&mut b, offset_of!(l::stat, st_size), &m.size.to_ne_bytes());
-    put(&mut b, offset_of!(l::stat, st_blksize), &(m.blksize as u64).to_ne_bytes());
-    put(&mut b, offset_of!(l::stat, st_blocks), &m.blocks.to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::stat, st_blksize),
+        &(m.blksize as u64).to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::stat, st_blocks),
+        &m.blocks.to_ne_bytes(),
+    );
     let times = [
-        (offset_of!(l::stat, st_atime), offset_of!(l::stat, st_atime_nsec), m.atime),
-        (offset_of!(l::stat, st_mtime), offset_of!(l::stat, st_mtime_nsec), m.mtime),
-        (offset_of!(l::stat, st_ctime), offset_of!(l::stat, st_ctime_nsec), m.ctime),
+        (
+            offset_of!(l::stat, st_atime),
+            offset_of!(l::stat, st_atime_nsec),
+            m.atime,
+        ),
+        (
+            offset_of!(l::stat, st_mtime),
+            offset_of!(l::stat, st_mtime_nsec),
+            m.mtime,
+        ),
+        (
+            offset_of!(l::stat, st_ctime),
+            offset_of!(l::stat, st_ctime_nsec),
+            m.ctime,
+        ),
     ];
     for (s, ns, t) in times {
         put(&mut b, s, &t.sec.to_ne_bytes());
@@ -47,8 +79,16 @@ pub fn encode_stat(m: &Metadata) -> [u8; STAT_SIZE] {
 }
 
 fn put_statx_time(b: &mut [u8], off: usize, t: Timespec) {
-    put(b, off + offset_of!(l::statx_timestamp, tv_sec), &t.sec.to_ne_bytes());
-    put(b, off + offset_of!(l::statx_timestamp, tv_nsec), &t.nsec.to_ne_bytes());
+    put(
+        b,
+        off + offset_of!(l::statx_timestamp, tv_sec),
+        &t.sec.to_ne_bytes(),
+    );
+    put(
+        b,
+        off + offset_of!(l::statx_timestamp, tv_nsec),
+        &t.nsec.to_ne_bytes(),
+    );
 }
 
 /// `struct statx`. Everything in `STATX_BASIC_STATS` and `STATX_MNT_ID` is
@@ -57,25 +97,77 @@ pub fn encode_statx(m: &Metadata, mnt_id: u64, mount_root: bool) -> [u8; STATX_S
     let mut b = [0u8; STATX_SIZE];
     let mask = l::STATX_BASIC_STATS | l::STATX_MNT_ID;
     put(&mut b, offset_of!(l::statx, stx_mask), &mask.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_blksize), &m.blksize.to_ne_bytes());
-    let attrs = if mount_root { l::STATX_ATTR_MOUNT_ROOT as u64 } else { 0 };
-    put(&mut b, offset_of!(l::statx, stx_attributes), &attrs.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_attributes_mask), &(l::STATX_ATTR_MOUNT_ROOT as u64).to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_nlink), &m.nlink.to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_blksize),
+        &m.blksize.to_ne_bytes(),
+    );
+    let attrs = if mount_root {
+        l::STATX_ATTR_MOUNT_ROOT as u64
+    } else {
+        0
+    };
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_attributes),
+        &attrs.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_attributes_mask),
+        &(l::STATX_ATTR_MOUNT_ROOT as u64).to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_nlink),
+        &m.nlink.to_ne_bytes(),
+    );
     put(&mut b, offset_of!(l::statx, stx_uid), &m.uid.to_ne_bytes());
     put(&mut b, offset_of!(l::statx, stx_gid), &m.gid.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_mode), &(m.mode as u16).to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_mode),
+        &(m.mode as u16).to_ne_bytes(),
+    );
     put(&mut b, offset_of!(l::statx, stx_ino), &m.ino.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_size), &m.size.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_blocks), &m.blocks.to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_size),
+        &m.size.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_blocks),
+        &m.blocks.to_ne_bytes(),
+    );
     put_statx_time(&mut b, offset_of!(l::statx, stx_atime), m.atime);
     put_statx_time(&mut b, offset_of!(l::statx, stx_ctime), m.ctime);
     put_statx_time(&mut b, offset_of!(l::statx, stx_mtime), m.mtime);
-    put(&mut b, offset_of!(l::statx, stx_rdev_major), &m.rdev.major.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_rdev_minor), &m.rdev.minor.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_dev_major), &m.dev.major.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_dev_minor), &m.dev.minor.to_ne_bytes());
-    put(&mut b, offset_of!(l::statx, stx_mnt_id), &mnt_id.to_ne_bytes());
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_rdev_major),
+        &m.rdev.major.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_rdev_minor),
+        &m.rdev.minor.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_dev_major),
+        &m.dev.major.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_dev_minor),
+        &m.dev.minor.to_ne_bytes(),
+    );
+    put(
+        &mut b,
+        offset_of!(l::statx, stx_mnt_id),
+        &mnt_id.to_ne_bytes(),
+    );
     b
 }
 

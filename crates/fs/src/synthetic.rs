@@ -49,7 +49,12 @@ pub struct SynthFile {
 impl SynthFile {
     /// A read-only (unless `write` is given) generated file; `meta` from [`synth_meta`].
     pub fn new(meta: Metadata, read: Generator, write: Option<WriteHandler>) -> Arc<SynthFile> {
-        Arc::new_cyclic(|me| SynthFile { meta, read, write, me: me.clone() })
+        Arc::new_cyclic(|me| SynthFile {
+            meta,
+            read,
+            write,
+            me: me.clone(),
+        })
     }
 }
 
@@ -64,7 +69,10 @@ impl Inode for SynthFile {
         Ok(copy_at(&(self.read)()?, offset, buf))
     }
     fn write_at(&self, _offset: u64, buf: &[u8]) -> KResult<usize> {
-        self.write.as_ref().ok_or(Errno::EACCES).and_then(|w| w(buf))
+        self.write
+            .as_ref()
+            .ok_or(Errno::EACCES)
+            .and_then(|w| w(buf))
     }
     fn truncate(&self, _size: u64) -> KResult<()> {
         Ok(()) // O_TRUNC on a proc file is ignored, as on Linux
@@ -73,15 +81,23 @@ impl Inode for SynthFile {
         if flags.writable() && self.write.is_none() {
             return Err(Errno::EACCES);
         }
-        let content = if flags.readable() { (self.read)()? } else { Vec::new() };
+        let content = if flags.readable() {
+            (self.read)()?
+        } else {
+            Vec::new()
+        };
         let file = self.me.upgrade().ok_or(Errno::ENOENT)?;
         Ok(Some(Arc::new(Snapshot { content, file })))
     }
 }
 
 fn copy_at(content: &[u8], offset: u64, buf: &mut [u8]) -> usize {
-    let Ok(start) = usize::try_from(offset) else { return 0 };
-    let Some(src) = content.get(start..) else { return 0 };
+    let Ok(start) = usize::try_from(offset) else {
+        return 0;
+    };
+    let Some(src) = content.get(start..) else {
+        return 0;
+    };
     let n = src.len().min(buf.len());
     buf[..n].copy_from_slice(&src[..n]);
     n
@@ -94,13 +110,23 @@ struct Snapshot {
 }
 
 impl FileOps for Snapshot {
-    fn poll_read(&self, file: &OpenFile, _cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+    fn poll_read(
+        &self,
+        file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>> {
         let mut pos = file.pos();
         let n = copy_at(&self.content, *pos, buf);
         *pos += n as u64;
         Poll::Ready(Ok(n))
     }
-    fn poll_write(&self, _file: &OpenFile, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+    fn poll_write(
+        &self,
+        _file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<KResult<usize>> {
         Poll::Ready(self.file.write_at(0, buf))
     }
     fn read_at(&self, _file: &OpenFile, offset: u64, buf: &mut [u8]) -> KResult<usize> {
@@ -155,7 +181,12 @@ impl SynthDir {
     /// A generated directory; `find` speeds up lookups (otherwise `list` is
     /// searched).
     pub fn new(meta: Metadata, list: Lister, find: Option<Finder>) -> Arc<SynthDir> {
-        Arc::new(SynthDir { meta, list, find, parent: SpinLock::new(None) })
+        Arc::new(SynthDir {
+            meta,
+            list,
+            find,
+            parent: SpinLock::new(None),
+        })
     }
 
     /// Sets the directory `..` leads to.
@@ -181,12 +212,20 @@ impl Inode for SynthDir {
         }
         let found = match &self.find {
             Some(f) => f(name),
-            None => (self.list)().into_iter().find(|(n, _)| n == name).map(|(_, i)| i),
+            None => (self.list)()
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, i)| i),
         };
         found.ok_or(Errno::ENOENT)
     }
     fn read_dir(&self, offset: u64) -> KResult<Option<DirEntry>> {
-        let dot = |name: &[u8], ino| DirEntry { ino, file_type: FileType::Directory, name: name.to_vec(), next_offset: offset + 1 };
+        let dot = |name: &[u8], ino| DirEntry {
+            ino,
+            file_type: FileType::Directory,
+            name: name.to_vec(),
+            next_offset: offset + 1,
+        };
         Ok(match offset {
             0 => Some(dot(b".", self.meta.ino)),
             1 => Some(dot(b"..", self.parent().map_or(self.meta.ino, |p| p.ino()))),
@@ -215,8 +254,18 @@ pub struct SimpleFs {
 impl SimpleFs {
     /// `root` should have been made with `dev`'s metadata; `magic` is the
     /// statfs type (`PROC_SUPER_MAGIC`...).
-    pub fn new(root: Arc<dyn Inode>, fs_type: &'static str, dev: DevId, magic: u64) -> Arc<SimpleFs> {
-        Arc::new(SimpleFs { root, fs_type, dev, magic })
+    pub fn new(
+        root: Arc<dyn Inode>,
+        fs_type: &'static str,
+        dev: DevId,
+        magic: u64,
+    ) -> Arc<SimpleFs> {
+        Arc::new(SimpleFs {
+            root,
+            fs_type,
+            dev,
+            magic,
+        })
     }
 }
 
@@ -231,7 +280,12 @@ impl FileSystem for SimpleFs {
         self.dev
     }
     fn statfs(&self) -> StatFs {
-        StatFs { fs_type: self.magic, block_size: 4096, name_max: 255, ..StatFs::default() }
+        StatFs {
+            fs_type: self.magic,
+            block_size: 4096,
+            name_max: 255,
+            ..StatFs::default()
+        }
     }
 }
 

@@ -21,7 +21,9 @@ pub struct CountingWaker {
 
 impl CountingWaker {
     pub fn new() -> Arc<CountingWaker> {
-        Arc::new(CountingWaker { count: AtomicUsize::new(0) })
+        Arc::new(CountingWaker {
+            count: AtomicUsize::new(0),
+        })
     }
     pub fn count(&self) -> usize {
         self.count.load(Ordering::SeqCst)
@@ -97,5 +99,14 @@ pub fn root_resolver(root: &Location) -> Resolver<'static> {
 
 /// A resolver for an unprivileged user.
 pub fn user_resolver(root: &Location, uid: u32) -> Resolver<'static> {
-    Resolver::new(root.clone(), root.clone(), Cred { uid, gid: uid, groups: &[] }, 0o022)
+    Resolver::new(
+        root.clone(),
+        root.clone(),
+        Cred {
+            uid,
+            gid: uid,
+            groups: &[],
+        },
+        0o022,
+    )
 }

@@ -89,7 +89,10 @@ impl DevId {
     pub const fn from_raw(dev: u64) -> DevId {
         let major = ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff);
         let minor = ((dev >> 12) & 0xffff_ff00) | (dev & 0xff);
-        DevId { major: major as u32, minor: minor as u32 }
+        DevId {
+            major: major as u32,
+            minor: minor as u32,
+        }
     }
 
     /// Encodes as the user-visible `dev_t` (inverse of [`DevId::from_raw`]).

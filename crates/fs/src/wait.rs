@@ -46,7 +46,9 @@ impl WakerList {
     /// [`WakerList::wake_all`] after the guarding lock is released.
     #[must_use = "wake the taken wakers"]
     pub fn take(&mut self) -> WakerList {
-        WakerList { wakers: core::mem::take(&mut self.wakers) }
+        WakerList {
+            wakers: core::mem::take(&mut self.wakers),
+        }
     }
 
     /// Wakes and removes every waker.

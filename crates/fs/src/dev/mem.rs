@@ -40,11 +40,21 @@ impl MemDevice {
 }
 
 impl FileOps for MemDevice {
-    fn poll_read(&self, _file: &OpenFile, _cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+    fn poll_read(
+        &self,
+        _file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>> {
         Poll::Ready(self.read(buf))
     }
 
-    fn poll_write(&self, _file: &OpenFile, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+    fn poll_write(
+        &self,
+        _file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<KResult<usize>> {
         Poll::Ready(self.write(buf))
     }
 

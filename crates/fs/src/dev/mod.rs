@@ -58,7 +58,8 @@ impl Device for SharedOps {
 }
 
 /// (is block device, number) -> driver. Lock order: leaf.
-static REGISTRY: SpinLock<BTreeMap<(bool, DevId), Arc<dyn Device>>> = SpinLock::new(BTreeMap::new());
+static REGISTRY: SpinLock<BTreeMap<(bool, DevId), Arc<dyn Device>>> =
+    SpinLock::new(BTreeMap::new());
 
 /// Registers (or replaces) the driver of character device `id`.
 pub fn register_char_device(id: DevId, dev: Arc<dyn Device>) {
@@ -87,7 +88,11 @@ pub fn register_mem_devices() {
 /// `rdev` (ENXIO if no driver is registered, as Linux's `chrdev_open`).
 pub fn open_device(ty: FileType, rdev: DevId, flags: OpenFlags) -> KResult<Arc<dyn FileOps>> {
     let block = ty == FileType::BlockDevice;
-    let dev = REGISTRY.lock().get(&(block, rdev)).cloned().ok_or(Errno::ENXIO)?;
+    let dev = REGISTRY
+        .lock()
+        .get(&(block, rdev))
+        .cloned()
+        .ok_or(Errno::ENXIO)?;
     dev.open(flags)
 }
 

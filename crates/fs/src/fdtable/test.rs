@@ -57,7 +57,10 @@ fn dup2_over_open_fd_releases_it() {
     t.dup2(2, 1, 64).unwrap();
     let r = t.get(0).unwrap();
     let mut buf = [0u8; 1];
-    assert_eq!(crate::test_util::ready(|cx| r.poll_read(cx, &mut buf)), Ok(0));
+    assert_eq!(
+        crate::test_util::ready(|cx| r.poll_read(cx, &mut buf)),
+        Ok(0)
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn exec_and_fork() {
     t.set_cloexec(1, true).unwrap();
     t.set_cloexec(1, false).unwrap();
     let child = t.fork_copy();
-    assert!(Arc::ptr_eq(&child.get(1).unwrap(), &t.get(1).unwrap()), "fork shares descriptions");
+    assert!(
+        Arc::ptr_eq(&child.get(1).unwrap(), &t.get(1).unwrap()),
+        "fork shares descriptions"
+    );
     child.close_on_exec();
     assert_eq!(child.get(0).err(), Some(Errno::EBADF));
     assert!(child.get(1).is_ok());

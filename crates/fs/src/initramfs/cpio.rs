@@ -84,7 +84,11 @@ pub fn parse_header(data: &[u8]) -> KResult<CpioEntry> {
 
 /// Unpacks one archive from the start of `data`; returns the bytes it took
 /// (through the trailer and its padding).
-pub(super) fn unpack_archive(root: &Arc<dyn Inode>, data: &[u8], stats: &mut UnpackStats) -> KResult<usize> {
+pub(super) fn unpack_archive(
+    root: &Arc<dyn Inode>,
+    data: &[u8],
+    stats: &mut UnpackStats,
+) -> KResult<usize> {
     let mut links: BTreeMap<(u32, DevId), Arc<dyn Inode>> = BTreeMap::new();
     let mut pos = 0;
     loop {
@@ -103,7 +107,10 @@ pub(super) fn unpack_archive(root: &Arc<dyn Inode>, data: &[u8], stats: &mut Unp
         if let Some(sum) = e.check {
             let actual = body.iter().fold(0u32, |a, &b| a.wrapping_add(b as u32));
             if actual != sum {
-                log::warn!("initramfs: bad checksum for {:?}", core::str::from_utf8(name));
+                log::warn!(
+                    "initramfs: bad checksum for {:?}",
+                    core::str::from_utf8(name)
+                );
                 return Err(Errno::EINVAL);
             }
         }
@@ -115,7 +122,9 @@ pub(super) fn unpack_archive(root: &Arc<dyn Inode>, data: &[u8], stats: &mut Unp
 
 /// The components of an archive name, without `.`, empty parts and leading `/`.
 fn components(name: &[u8]) -> Vec<&[u8]> {
-    name.split(|&c| c == b'/').filter(|c| !c.is_empty() && *c != b".").collect()
+    name.split(|&c| c == b'/')
+        .filter(|c| !c.is_empty() && *c != b".")
+        .collect()
 }
 
 /// The directory that holds the last component, creating missing ones.
@@ -140,8 +149,17 @@ fn create_entry(
     stats: &mut UnpackStats,
 ) -> KResult<()> {
     let perm = e.mode & 0o7777;
-    let mtime = TimeChange::Set(Timespec { sec: e.mtime as i64, nsec: 0 });
-    let attr = SetAttr { mode: Some(perm), uid: Some(e.uid), gid: Some(e.gid), atime: mtime, mtime };
+    let mtime = TimeChange::Set(Timespec {
+        sec: e.mtime as i64,
+        nsec: 0,
+    });
+    let attr = SetAttr {
+        mode: Some(perm),
+        uid: Some(e.uid),
+        gid: Some(e.gid),
+        atime: mtime,
+        mtime,
+    };
     let comps = components(name);
     let Some((last, parents)) = comps.split_last() else {
         // "." itself: like Linux, its attributes go to the root.
@@ -167,7 +185,11 @@ fn create_entry(
         Ok(old) if node == NewNode::Directory && old.metadata().is_dir() => old,
         found => {
             if let Ok(old) = found {
-                if old.metadata().is_dir() { dir.rmdir(last)? } else { dir.unlink(last)? }
+                if old.metadata().is_dir() {
+                    dir.rmdir(last)?
+                } else {
+                    dir.unlink(last)?
+                }
             }
             let key = (e.ino, e.dev);
             match links.get(&key) {

@@ -31,19 +31,31 @@ fn header_len(data: &[u8]) -> KResult<usize> {
     let flags = data[3];
     let mut pos = 10;
     if flags & FEXTRA != 0 {
-        let xlen = u16::from_le_bytes([*data.get(pos).ok_or_else(bad)?, *data.get(pos + 1).ok_or_else(bad)?]);
+        let xlen = u16::from_le_bytes([
+            *data.get(pos).ok_or_else(bad)?,
+            *data.get(pos + 1).ok_or_else(bad)?,
+        ]);
         pos += 2 + xlen as usize;
     }
     for flag in [FNAME, FCOMMENT] {
         if flags & flag != 0 {
-            let nul = data.get(pos..).ok_or_else(bad)?.iter().position(|&c| c == 0).ok_or_else(bad)?;
+            let nul = data
+                .get(pos..)
+                .ok_or_else(bad)?
+                .iter()
+                .position(|&c| c == 0)
+                .ok_or_else(bad)?;
             pos += nul + 1;
         }
     }
     if flags & FHCRC != 0 {
         pos += 2;
     }
-    if pos > data.len() { Err(bad()) } else { Ok(pos) }
+    if pos > data.len() {
+        Err(bad())
+    } else {
+        Ok(pos)
+    }
 }
 
 /// Inflates the gzip member at the start of `data`; returns the contents

@@ -24,14 +24,39 @@ struct Entry<'a> {
 }
 
 fn entry<'a>(name: &'a str, mode: u32, data: &'a [u8]) -> Entry<'a> {
-    Entry { name, mode, ino: 0, nlink: 1, rdev: (0, 0), data }
+    Entry {
+        name,
+        mode,
+        ino: 0,
+        nlink: 1,
+        rdev: (0, 0),
+        data,
+    }
 }
 
 impl Newc {
     fn add(&mut self, e: &Entry<'_>) -> &mut Self {
-        let check = if self.crc { e.data.iter().map(|&b| b as u32).sum::<u32>() } else { 0 };
+        let check = if self.crc {
+            e.data.iter().map(|&b| b as u32).sum::<u32>()
+        } else {
+            0
+        };
         let magic = if self.crc { "070702" } else { "070701" };
-        let fields = [e.ino, e.mode, 0, 0, e.nlink, 1000, e.data.len() as u32, 0, 0, e.rdev.0, e.rdev.1, e.name.len() as u32 + 1, check];
+        let fields = [
+            e.ino,
+            e.mode,
+            0,
+            0,
+            e.nlink,
+            1000,
+            e.data.len() as u32,
+            0,
+            0,
+            e.rdev.0,
+            e.rdev.1,
+            e.name.len() as u32 + 1,
+            check,
+        ];
         self.out.extend_from_slice(magic.as_bytes());
         for f in fields {
             self.out.extend_from_slice(format!("{f:08x}").as_bytes());
@@ -44,7 +69,7 @@ impl Newc {
         self
     }
     fn pad(&mut self) {
-        while self.out.len() % 4 != 0 {
+        while !self.out.len().is_multiple_of(4) {
             self.out.push(0);
         }
     }
@@ -69,8 +94,14 @@ fn sample_archive() -> Vec<u8> {
         .add(&entry("bin", 0o40755, b""))
         .add(&entry("bin/busybox", 0o100755, b"\x7fELF pretend"))
         .add(&entry("bin/sh", 0o120777, b"busybox"))
-        .add(&Entry { rdev: (5, 1), ..entry("dev/console", 0o20600, b"") })
-        .add(&Entry { rdev: (8, 0), ..entry("dev/sda", 0o60660, b"") })
+        .add(&Entry {
+            rdev: (5, 1),
+            ..entry("dev/console", 0o20600, b"")
+        })
+        .add(&Entry {
+            rdev: (8, 0),
+            ..entry("dev/sda", 0o60660, b"")
+        })
         .add(&entry("fifo", 0o10644, b""))
         .finish()
 }
@@ -80,7 +111,8 @@ fn root() -> Arc<dyn Inode> {
 }
 
 fn path(root: &Arc<dyn Inode>, p: &str) -> Arc<dyn Inode> {
-    p.split('/').fold(root.clone(), |d, c| d.lookup(c.as_bytes()).unwrap())
+    p.split('/')
+        .fold(root.clone(), |d, c| d.lookup(c.as_bytes()).unwrap())
 }
 
 fn content(inode: &Arc<dyn Inode>) -> Vec<u8> {
@@ -96,9 +128,19 @@ fn check_sample(r: &Arc<dyn Inode>) {
     assert_eq!(bb.metadata().mtime.sec, 1000);
     assert_eq!(path(r, "bin/sh").read_link().unwrap(), b"busybox");
     let console = path(r, "dev/console").metadata();
-    assert_eq!((console.file_type(), console.rdev), (FileType::CharDevice, DevId::new(5, 1)));
-    assert_eq!(path(r, "dev/sda").metadata().file_type(), FileType::BlockDevice);
-    assert_eq!(path(r, "dev").metadata().mode, 0o40755, "missing parents are created");
+    assert_eq!(
+        (console.file_type(), console.rdev),
+        (FileType::CharDevice, DevId::new(5, 1))
+    );
+    assert_eq!(
+        path(r, "dev/sda").metadata().file_type(),
+        FileType::BlockDevice
+    );
+    assert_eq!(
+        path(r, "dev").metadata().mode,
+        0o40755,
+        "missing parents are created"
+    );
     assert_eq!(path(r, "fifo").metadata().file_type(), FileType::Fifo);
 }
 
@@ -119,11 +161,17 @@ fn gzip_archive() {
 
 #[test]
 fn concatenated_plain_gzip_and_padding() {
-    let mut image = Newc::default().add(&entry("a", 0o100644, b"first")).finish();
+    let mut image = Newc::default()
+        .add(&entry("a", 0o100644, b"first"))
+        .finish();
     image.extend_from_slice(&[0; 512]);
     image.extend_from_slice(&gzip(&sample_archive()));
     // A second gzip member whose archive overrides "a".
-    image.extend_from_slice(&gzip(&Newc::default().add(&entry("a", 0o100600, b"second")).finish()));
+    image.extend_from_slice(&gzip(
+        &Newc::default()
+            .add(&entry("a", 0o100600, b"second"))
+            .finish(),
+    ));
     let r = root();
     unpack(&r, &image).unwrap();
     check_sample(&r);
@@ -136,10 +184,26 @@ fn concatenated_plain_gzip_and_padding() {
 fn hard_links_share_one_inode() {
     // GNU cpio style: the data comes with the last link.
     let archive = Newc::default()
-        .add(&Entry { ino: 77, nlink: 3, ..entry("x1", 0o100644, b"") })
-        .add(&Entry { ino: 77, nlink: 3, ..entry("x2", 0o100644, b"") })
-        .add(&Entry { ino: 77, nlink: 3, ..entry("x3", 0o100644, b"shared") })
-        .add(&Entry { ino: 78, nlink: 1, ..entry("other", 0o100644, b"alone") })
+        .add(&Entry {
+            ino: 77,
+            nlink: 3,
+            ..entry("x1", 0o100644, b"")
+        })
+        .add(&Entry {
+            ino: 77,
+            nlink: 3,
+            ..entry("x2", 0o100644, b"")
+        })
+        .add(&Entry {
+            ino: 77,
+            nlink: 3,
+            ..entry("x3", 0o100644, b"shared")
+        })
+        .add(&Entry {
+            ino: 78,
+            nlink: 1,
+            ..entry("other", 0o100644, b"alone")
+        })
         .finish();
     let r = root();
     unpack(&r, &archive).unwrap();
@@ -153,7 +217,10 @@ fn hard_links_share_one_inode() {
 
 #[test]
 fn checksummed_archive() {
-    let mut w = Newc { crc: true, ..Newc::default() };
+    let mut w = Newc {
+        crc: true,
+        ..Newc::default()
+    };
     let good = w.add(&entry("c", 0o100644, b"checked")).finish();
     let r = root();
     unpack(&r, &good).unwrap();

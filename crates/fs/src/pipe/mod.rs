@@ -102,7 +102,13 @@ impl Pipe {
             st.write_opens += 1;
             wake.append(st.read_waiters.take());
         }
-        let ops = Arc::new(PipeOps::new(self.clone(), read, write, st.read_opens, st.write_opens));
+        let ops = Arc::new(PipeOps::new(
+            self.clone(),
+            read,
+            write,
+            st.read_opens,
+            st.write_opens,
+        ));
         drop(st);
         wake.wake_all();
         ops
@@ -160,8 +166,18 @@ pub fn new_pipe(flags: OpenFlags, uid: u32, gid: u32) -> (Arc<OpenFile>, Arc<Ope
     let inode: Arc<dyn Inode> = Arc::new(PipeInode { meta });
     let name = pipe_name(ino);
     let status = flags & OpenFlags::NONBLOCK;
-    let r = OpenFile::new_anon(pipe.open_end(true, false), inode.clone(), status, name.clone());
-    let w = OpenFile::new_anon(pipe.open_end(false, true), inode, status | OpenFlags::WRONLY, name);
+    let r = OpenFile::new_anon(
+        pipe.open_end(true, false),
+        inode.clone(),
+        status,
+        name.clone(),
+    );
+    let w = OpenFile::new_anon(
+        pipe.open_end(false, true),
+        inode,
+        status | OpenFlags::WRONLY,
+        name,
+    );
     (r, w)
 }
 

@@ -24,9 +24,21 @@ pub struct PipeOps {
 }
 
 impl PipeOps {
-    pub(super) fn new(pipe: Arc<Pipe>, read: bool, write: bool, read_opens: u64, write_opens: u64) -> PipeOps {
+    pub(super) fn new(
+        pipe: Arc<Pipe>,
+        read: bool,
+        write: bool,
+        read_opens: u64,
+        write_opens: u64,
+    ) -> PipeOps {
         // The counts include this end's own open: an end never waits for itself.
-        PipeOps { pipe, read, write, read_opens_at_open: read_opens, write_opens_at_open: write_opens }
+        PipeOps {
+            pipe,
+            read,
+            write,
+            read_opens_at_open: read_opens,
+            write_opens_at_open: write_opens,
+        }
     }
 
     /// The pipe this end belongs to.
@@ -36,7 +48,12 @@ impl PipeOps {
 }
 
 impl FileOps for PipeOps {
-    fn poll_read(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+    fn poll_read(
+        &self,
+        file: &OpenFile,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>> {
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
@@ -61,7 +78,12 @@ impl FileOps for PipeOps {
         Poll::Pending
     }
 
-    fn poll_write(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+    fn poll_write(
+        &self,
+        file: &OpenFile,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<KResult<usize>> {
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
@@ -120,7 +142,13 @@ impl FileOps for PipeOps {
         ev
     }
 
-    fn ioctl(&self, _file: &OpenFile, cmd: u32, arg: usize, user: &dyn UserMemory) -> KResult<usize> {
+    fn ioctl(
+        &self,
+        _file: &OpenFile,
+        cmd: u32,
+        arg: usize,
+        user: &dyn UserMemory,
+    ) -> KResult<usize> {
         match cmd {
             abi::ioctl::FIONREAD => {
                 let n = self.pipe.len();

@@ -147,7 +147,11 @@ fn fifo_open_waits_for_partner() {
     let pipe = Arc::new(Pipe::new());
     let loc = crate::test_util::new_root();
     // Nonblocking writer without readers: ENXIO.
-    assert_eq!(pipe.open_fifo(OpenFlags::WRONLY | OpenFlags::NONBLOCK).err(), Some(Errno::ENXIO));
+    assert_eq!(
+        pipe.open_fifo(OpenFlags::WRONLY | OpenFlags::NONBLOCK)
+            .err(),
+        Some(Errno::ENXIO)
+    );
     let r_ops = pipe.open_fifo(OpenFlags::empty()).unwrap();
     let reader = OpenFile::new(r_ops, loc.clone(), OpenFlags::empty());
     let (p, waker) = poll_once(|cx| reader.ops().poll_open(&reader, cx));

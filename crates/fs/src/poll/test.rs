@@ -29,7 +29,10 @@ fn reports_ready_and_registers_when_none() {
 fn always_reported_events_and_nval() {
     let (r, w) = new_pipe(OpenFlags::empty(), 0, 0);
     drop(w);
-    let mut items = vec![PollItem::new(Some(r), PollEvents::empty()), PollItem::new(None, PollEvents::IN)];
+    let mut items = vec![
+        PollItem::new(Some(r), PollEvents::empty()),
+        PollItem::new(None, PollEvents::IN),
+    ];
     assert_eq!(poll_files(&mut items, None), 2);
     assert_eq!(items[0].revents, PollEvents::HUP);
     assert_eq!(items[1].revents, PollEvents::NVAL);

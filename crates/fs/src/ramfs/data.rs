@@ -55,7 +55,10 @@ impl FileData {
             let pos = offset + done as u64;
             let (idx, in_page) = (pos / PAGE_SIZE as u64, (pos % PAGE_SIZE as u64) as usize);
             let len = (PAGE_SIZE - in_page).min(buf.len() - done);
-            let page = self.pages.entry(idx).or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
+            let page = self
+                .pages
+                .entry(idx)
+                .or_insert_with(|| vec![0u8; PAGE_SIZE].into_boxed_slice());
             page[in_page..in_page + len].copy_from_slice(&buf[done..done + len]);
             done += len;
         }
@@ -70,10 +73,10 @@ impl FileData {
             let first_dropped = size.div_ceil(PAGE_SIZE as u64);
             self.pages.split_off(&first_dropped);
             let in_page = (size % PAGE_SIZE as u64) as usize;
-            if in_page != 0 {
-                if let Some(page) = self.pages.get_mut(&(size / PAGE_SIZE as u64)) {
-                    page[in_page..].fill(0);
-                }
+            if in_page != 0
+                && let Some(page) = self.pages.get_mut(&(size / PAGE_SIZE as u64))
+            {
+                page[in_page..].fill(0);
             }
         }
         self.size = size;

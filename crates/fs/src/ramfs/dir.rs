@@ -22,7 +22,11 @@ pub struct DirEntries<T> {
 
 impl<T> Default for DirEntries<T> {
     fn default() -> Self {
-        DirEntries { by_name: BTreeMap::new(), by_cookie: BTreeMap::new(), next_cookie: FIRST_COOKIE }
+        DirEntries {
+            by_name: BTreeMap::new(),
+            by_cookie: BTreeMap::new(),
+            next_cookie: FIRST_COOKIE,
+        }
     }
 }
 
@@ -42,7 +46,10 @@ impl<T> DirEntries<T> {
     /// gets a new cookie; a replaced name keeps its cookie.
     pub fn replace(&mut self, name: &[u8], value: T) -> Option<T> {
         if let Some(&cookie) = self.by_name.get(name) {
-            let slot = self.by_cookie.get_mut(&cookie).expect("dir index out of sync");
+            let slot = self
+                .by_cookie
+                .get_mut(&cookie)
+                .expect("dir index out of sync");
             return Some(core::mem::replace(&mut slot.1, value));
         }
         let cookie = self.next_cookie;
@@ -60,7 +67,10 @@ impl<T> DirEntries<T> {
 
     /// The first entry with cookie `>= offset`: (cookie, name, value).
     pub fn first_from(&self, offset: u64) -> Option<(u64, &[u8], &T)> {
-        self.by_cookie.range(offset.max(FIRST_COOKIE)..).next().map(|(&c, (n, v))| (c, n.as_slice(), v))
+        self.by_cookie
+            .range(offset.max(FIRST_COOKIE)..)
+            .next()
+            .map(|(&c, (n, v))| (c, n.as_slice(), v))
     }
 
     /// Number of entries.

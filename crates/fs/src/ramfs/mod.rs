@@ -52,10 +52,23 @@ impl RamFs {
     /// A new, empty instance whose root directory has mode `root_perm`;
     /// `fs_type` is "ramfs", "tmpfs" or "devtmpfs" (shown in /proc/mounts).
     pub fn new(fs_type: &'static str, root_perm: u32) -> Arc<RamFs> {
-        let shared = Arc::new(Shared { dev: hooks::alloc_anon_dev(), next_ino: AtomicU64::new(2), ns: SpinLock::new(()) });
+        let shared = Arc::new(Shared {
+            dev: hooks::alloc_anon_dev(),
+            next_ino: AtomicU64::new(2),
+            ns: SpinLock::new(()),
+        });
         let root = RamInode::new_root(shared.clone(), root_perm);
-        let magic = if fs_type == "ramfs" { l::RAMFS_MAGIC } else { l::TMPFS_MAGIC };
-        Arc::new(RamFs { shared, root, fs_type, magic })
+        let magic = if fs_type == "ramfs" {
+            l::RAMFS_MAGIC
+        } else {
+            l::TMPFS_MAGIC
+        };
+        Arc::new(RamFs {
+            shared,
+            root,
+            fs_type,
+            magic,
+        })
     }
 
     /// A new tmpfs instance (root mode 1777, as Linux mounts /tmp).
@@ -86,7 +99,12 @@ impl FileSystem for RamFs {
         self.shared.dev
     }
     fn statfs(&self) -> StatFs {
-        StatFs { fs_type: self.magic as u64, block_size: PAGE_SIZE as u64, name_max: 255, ..StatFs::default() }
+        StatFs {
+            fs_type: self.magic as u64,
+            block_size: PAGE_SIZE as u64,
+            name_max: 255,
+            ..StatFs::default()
+        }
     }
 }
 

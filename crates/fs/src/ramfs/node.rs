@@ -56,17 +56,45 @@ pub struct RamInode {
 impl RamInode {
     pub(super) fn new_root(fs: Arc<Shared>, perm: u32) -> Arc<RamInode> {
         Arc::new_cyclic(|me| {
-            let body = Body::Dir(SpinLock::new(DirBody { entries: DirEntries::default(), parent: me.clone(), dead: false }));
+            let body = Body::Dir(SpinLock::new(DirBody {
+                entries: DirEntries::default(),
+                parent: me.clone(),
+                dead: false,
+            }));
             RamInode::build(me.clone(), fs, 1, FileType::Directory, perm, 0, 0, body)
         })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn build(me: Weak<RamInode>, fs: Arc<Shared>, ino: u64, ty: FileType, perm: u32, uid: u32, gid: u32, body: Body) -> RamInode {
+    fn build(
+        me: Weak<RamInode>,
+        fs: Arc<Shared>,
+        ino: u64,
+        ty: FileType,
+        perm: u32,
+        uid: u32,
+        gid: u32,
+        body: Body,
+    ) -> RamInode {
         let t = now();
         let nlink = if ty == FileType::Directory { 2 } else { 1 };
-        let attr = Attr { perm: perm & PERM_MASK, nlink, uid, gid, atime: t, mtime: t, ctime: t };
-        RamInode { ino, ty, me, fs, attr: SpinLock::new(attr), body }
+        let attr = Attr {
+            perm: perm & PERM_MASK,
+            nlink,
+            uid,
+            gid,
+            atime: t,
+            mtime: t,
+            ctime: t,
+        };
+        RamInode {
+            ino,
+            ty,
+            me,
+            fs,
+            attr: SpinLock::new(attr),
+            body,
+        }
     }
 
     fn new_child(&self, node: NewNode<'_>, perm: u32, uid: u32, gid: u32) -> Arc<RamInode> {
@@ -76,13 +104,21 @@ impl RamInode {
         Arc::new_cyclic(|me| {
             let body = match node {
                 NewNode::Regular => Body::File(SpinLock::new(FileData::default())),
-                NewNode::Directory => Body::Dir(SpinLock::new(DirBody { entries: DirEntries::default(), parent, dead: false })),
+                NewNode::Directory => Body::Dir(SpinLock::new(DirBody {
+                    entries: DirEntries::default(),
+                    parent,
+                    dead: false,
+                })),
                 NewNode::Symlink(target) => Body::Symlink(target.to_vec()),
                 NewNode::CharDevice(d) | NewNode::BlockDevice(d) => Body::Device(d),
                 NewNode::Fifo => Body::Fifo(Arc::new(Pipe::new())),
                 NewNode::Socket => Body::Socket,
             };
-            let perm = if matches!(node, NewNode::Symlink(_)) { 0o777 } else { perm };
+            let perm = if matches!(node, NewNode::Symlink(_)) {
+                0o777
+            } else {
+                perm
+            };
             RamInode::build(me.clone(), fs, ino, node.file_type(), perm, uid, gid, body)
         })
     }
@@ -125,7 +161,9 @@ impl RamInode {
     }
 
     fn is_empty_dir(&self) -> bool {
-        self.dir().map(|d| d.lock().entries.is_empty()).unwrap_or(false)
+        self.dir()
+            .map(|d| d.lock().entries.is_empty())
+            .unwrap_or(false)
     }
 
     /// Whether `self` is `other` or one of its ancestors. Caller holds `ns`.
@@ -135,7 +173,9 @@ impl RamInode {
             if cur.ino == self.ino {
                 return true;
             }
-            let Some(parent) = cur.dir().ok().and_then(|d| d.lock().parent.upgrade()) else { return false };
+            let Some(parent) = cur.dir().ok().and_then(|d| d.lock().parent.upgrade()) else {
+                return false;
+            };
             if parent.ino == cur.ino {
                 return false;
             }
@@ -159,7 +199,11 @@ impl Inode for RamInode {
             Body::Symlink(t) => (t.len() as u64, 0),
             _ => (0, 0),
         };
-        let rdev = if let Body::Device(d) = &self.body { *d } else { DevId::default() };
+        let rdev = if let Body::Device(d) = &self.body {
+            *d
+        } else {
+            DevId::default()
+        };
         let a = self.attr.lock();
         Metadata {
             dev: self.fs.dev,
@@ -228,11 +272,22 @@ impl Inode for RamInode {
 
     fn lookup(&self, name: &[u8]) -> KResult<Arc<dyn Inode>> {
         let dir = self.dir()?.lock();
-        let found = if name == b".." { dir.parent.upgrade() } else { dir.entries.get(name).cloned() };
+        let found = if name == b".." {
+            dir.parent.upgrade()
+        } else {
+            dir.entries.get(name).cloned()
+        };
         found.map(|n| n as Arc<dyn Inode>).ok_or(Errno::ENOENT)
     }
 
-    fn create(&self, name: &[u8], node: NewNode<'_>, perm: u32, uid: u32, gid: u32) -> KResult<Arc<dyn Inode>> {
+    fn create(
+        &self,
+        name: &[u8],
+        node: NewNode<'_>,
+        perm: u32,
+        uid: u32,
+        gid: u32,
+    ) -> KResult<Arc<dyn Inode>> {
         let _ns = self.fs.ns.lock();
         let mut dir = self.dir()?.lock();
         if dir.dead {
@@ -304,12 +359,24 @@ impl Inode for RamInode {
         Ok(())
     }
 
-    fn rename(&self, old: &[u8], new_dir: &Arc<dyn Inode>, new: &[u8], noreplace: bool) -> KResult<()> {
+    fn rename(
+        &self,
+        old: &[u8],
+        new_dir: &Arc<dyn Inode>,
+        new: &[u8],
+        noreplace: bool,
+    ) -> KResult<()> {
         let new_dir = self.same_fs(new_dir)?;
         let _ns = self.fs.ns.lock();
         // Under `ns` nothing below changes shape, so each step may take its
         // lock alone.
-        let src = self.dir()?.lock().entries.get(old).cloned().ok_or(Errno::ENOENT)?;
+        let src = self
+            .dir()?
+            .lock()
+            .entries
+            .get(old)
+            .cloned()
+            .ok_or(Errno::ENOENT)?;
         let dst_dir = new_dir.dir()?;
         let existing = dst_dir.lock().entries.get(new).cloned();
         let src_is_dir = src.ty == FileType::Directory;
@@ -359,15 +426,28 @@ impl Inode for RamInode {
     fn read_dir(&self, offset: u64) -> KResult<Option<DirEntry>> {
         let dir = self.dir()?.lock();
         let entry = match offset {
-            0 => DirEntry { ino: self.ino, file_type: FileType::Directory, name: b".".to_vec(), next_offset: 1 },
+            0 => DirEntry {
+                ino: self.ino,
+                file_type: FileType::Directory,
+                name: b".".to_vec(),
+                next_offset: 1,
+            },
             1 => {
                 let ino = dir.parent.upgrade().map_or(self.ino, |p| p.ino);
-                DirEntry { ino, file_type: FileType::Directory, name: b"..".to_vec(), next_offset: 2 }
+                DirEntry {
+                    ino,
+                    file_type: FileType::Directory,
+                    name: b"..".to_vec(),
+                    next_offset: 2,
+                }
             }
             _ => match dir.entries.first_from(offset) {
-                Some((cookie, name, node)) => {
-                    DirEntry { ino: node.ino, file_type: node.ty, name: name.to_vec(), next_offset: cookie + 1 }
-                }
+                Some((cookie, name, node)) => DirEntry {
+                    ino: node.ino,
+                    file_type: node.ty,
+                    name: name.to_vec(),
+                    next_offset: cookie + 1,
+                },
                 None => return Ok(None),
             },
         };

@@ -46,7 +46,10 @@ fn file_data_write_across_pages_and_truncate() {
     d.truncate(5000);
     let mut tail = vec![0xffu8; 4850];
     assert_eq!(d.read_at(150, &mut tail), 4850);
-    assert!(tail.iter().all(|&b| b == 0), "growing after shrinking reads zeros");
+    assert!(
+        tail.iter().all(|&b| b == 0),
+        "growing after shrinking reads zeros"
+    );
 }
 
 #[test]
@@ -55,7 +58,10 @@ fn create_lookup_unlink() {
     let f = r.create(b"f", NewNode::Regular, 0o644, 1, 2).unwrap();
     assert_eq!(f.metadata().mode, 0o100644);
     assert_eq!((f.metadata().uid, f.metadata().gid), (1, 2));
-    assert_eq!(r.create(b"f", NewNode::Regular, 0o644, 0, 0).err(), Some(Errno::EEXIST));
+    assert_eq!(
+        r.create(b"f", NewNode::Regular, 0o644, 0, 0).err(),
+        Some(Errno::EEXIST)
+    );
     assert_eq!(r.lookup(b"f").unwrap().ino(), f.ino());
     assert_eq!(r.lookup(b"g").err(), Some(Errno::ENOENT));
     f.write_at(0, b"hello").unwrap();
@@ -81,7 +87,11 @@ fn directories_links_and_rmdir() {
     d.unlink(b"x").unwrap();
     r.rmdir(b"d").unwrap();
     assert_eq!(r.metadata().nlink, 2);
-    assert_eq!(d.create(b"y", NewNode::Regular, 0o644, 0, 0).err(), Some(Errno::ENOENT), "dead directory");
+    assert_eq!(
+        d.create(b"y", NewNode::Regular, 0o644, 0, 0).err(),
+        Some(Errno::ENOENT),
+        "dead directory"
+    );
 }
 
 #[test]
@@ -137,7 +147,10 @@ fn rename_rules() {
     assert_eq!(r.rename(b"d", &r, b"b", false).err(), Some(Errno::ENOTDIR));
     // Directory over non-empty directory.
     e.create(b"x", NewNode::Regular, 0o644, 0, 0).unwrap();
-    assert_eq!(r.rename(b"d", &r, b"e", false).err(), Some(Errno::ENOTEMPTY));
+    assert_eq!(
+        r.rename(b"d", &r, b"e", false).err(),
+        Some(Errno::ENOTEMPTY)
+    );
     // Into its own subdirectory.
     let sub = d.create(b"sub", NewNode::Directory, 0o755, 0, 0).unwrap();
     assert_eq!(r.rename(b"d", &sub, b"x", false).err(), Some(Errno::EINVAL));
@@ -160,11 +173,21 @@ fn append_and_metadata() {
     assert_eq!(f.append(b"ab").unwrap(), (0, 2));
     assert_eq!(f.append(b"cd").unwrap(), (2, 2));
     assert_eq!(f.metadata().size, 4);
-    let s = r.create(b"s", NewNode::Symlink(b"target"), 0, 0, 0).unwrap();
+    let s = r
+        .create(b"s", NewNode::Symlink(b"target"), 0, 0, 0)
+        .unwrap();
     assert_eq!(s.metadata().mode, 0o120777);
     assert_eq!(s.metadata().size, 6);
     assert_eq!(s.read_link().unwrap(), b"target");
-    let c = r.create(b"c", NewNode::CharDevice(crate::types::DevId::new(1, 3)), 0o666, 0, 0).unwrap();
+    let c = r
+        .create(
+            b"c",
+            NewNode::CharDevice(crate::types::DevId::new(1, 3)),
+            0o666,
+            0,
+            0,
+        )
+        .unwrap();
     assert_eq!(c.metadata().rdev, crate::types::DevId::new(1, 3));
     assert_eq!(f.read_link().err(), Some(Errno::EINVAL));
     assert_eq!(r.read_at(0, &mut [0u8; 1]).err(), Some(Errno::EISDIR));

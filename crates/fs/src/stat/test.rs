@@ -2,7 +2,14 @@ use super::*;
 use crate::types::{DevId, FileType};
 
 fn sample() -> Metadata {
-    let mut m = Metadata::new(42, FileType::Regular, 0o755, 1000, 100, Timespec { sec: 7, nsec: 9 });
+    let mut m = Metadata::new(
+        42,
+        FileType::Regular,
+        0o755,
+        1000,
+        100,
+        Timespec { sec: 7, nsec: 9 },
+    );
     m.dev = DevId::new(0, 5);
     m.rdev = DevId::new(4, 64);
     m.size = 12345;
@@ -47,7 +54,10 @@ fn stat_layout() {
 #[test]
 fn statx_layout() {
     let b = encode_statx(&sample(), 3, true);
-    assert_eq!(u32_at(&b, 0) & abi::linux::STATX_BASIC_STATS, abi::linux::STATX_BASIC_STATS);
+    assert_eq!(
+        u32_at(&b, 0) & abi::linux::STATX_BASIC_STATS,
+        abi::linux::STATX_BASIC_STATS
+    );
     assert_eq!(u32_at(&b, 16), 3); // stx_nlink
     assert_eq!(u16::from_ne_bytes([b[28], b[29]]), 0o100755); // stx_mode
     assert_eq!(u64_at(&b, 32), 42); // stx_ino
@@ -62,7 +72,12 @@ fn statx_layout() {
 
 #[test]
 fn statfs_layout() {
-    let s = StatFs { fs_type: abi::linux::TMPFS_MAGIC as u64, block_size: 4096, name_max: 255, ..StatFs::default() };
+    let s = StatFs {
+        fs_type: abi::linux::TMPFS_MAGIC as u64,
+        block_size: 4096,
+        name_max: 255,
+        ..StatFs::default()
+    };
     let b = encode_statfs(&s, DevId::new(0, 9));
     assert_eq!(u64_at(&b, 0), abi::linux::TMPFS_MAGIC as u64);
     assert_eq!(u64_at(&b, 8), 4096);

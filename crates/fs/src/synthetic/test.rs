@@ -17,7 +17,9 @@ fn counter_fs() -> (Arc<SimpleFs>, Arc<AtomicU32>, Arc<SpinLock<Vec<u8>>>) {
     let c = count.clone();
     let file: Arc<dyn Inode> = SynthFile::new(
         synth_meta(dev, FileType::Regular, 0o444),
-        Box::new(move || Ok(alloc::format!("count {}\n", c.fetch_add(1, Ordering::SeqCst)).into_bytes())),
+        Box::new(move || {
+            Ok(alloc::format!("count {}\n", c.fetch_add(1, Ordering::SeqCst)).into_bytes())
+        }),
         None,
     );
     let w = written.clone();
@@ -29,10 +31,20 @@ fn counter_fs() -> (Arc<SimpleFs>, Arc<AtomicU32>, Arc<SpinLock<Vec<u8>>>) {
             Ok(buf.len())
         })),
     );
-    let link: Arc<dyn Inode> =
-        SynthLink::new(synth_meta(dev, FileType::Symlink, 0o777), Box::new(|| Ok(b"counter".to_vec())));
-    let entries = vec![(b"counter".to_vec(), file), (b"knob".to_vec(), knob), (b"self".to_vec(), link)];
-    let root = SynthDir::new(synth_meta(dev, FileType::Directory, 0o555), Box::new(move || entries.clone()), None);
+    let link: Arc<dyn Inode> = SynthLink::new(
+        synth_meta(dev, FileType::Symlink, 0o777),
+        Box::new(|| Ok(b"counter".to_vec())),
+    );
+    let entries = vec![
+        (b"counter".to_vec(), file),
+        (b"knob".to_vec(), knob),
+        (b"self".to_vec(), link),
+    ];
+    let root = SynthDir::new(
+        synth_meta(dev, FileType::Directory, 0o555),
+        Box::new(move || entries.clone()),
+        None,
+    );
     (SimpleFs::new(root, "testfs", dev, 0x1234), count, written)
 }
 
@@ -48,29 +60,48 @@ fn mounted() -> (Resolver<'static>, Arc<AtomicU32>, Arc<SpinLock<Vec<u8>>>) {
 #[test]
 fn content_is_snapshotted_at_open() {
     let (r, count, _) = mounted();
-    let f = r.open(None, b"/proc/counter", OpenFlags::empty(), 0).unwrap();
+    let f = r
+        .open(None, b"/proc/counter", OpenFlags::empty(), 0)
+        .unwrap();
     let mut buf = [0u8; 64];
     let n = ready(|cx| f.poll_read(cx, &mut buf)).unwrap();
     assert_eq!(&buf[..n], b"count 0\n");
     assert_eq!(ready(|cx| f.poll_read(cx, &mut buf)), Ok(0));
     f.seek(0, abi::linux::SEEK_SET).unwrap();
-    assert_eq!(ready(|cx| f.poll_read(cx, &mut buf)), Ok(8), "same snapshot after seek");
+    assert_eq!(
+        ready(|cx| f.poll_read(cx, &mut buf)),
+        Ok(8),
+        "same snapshot after seek"
+    );
     assert_eq!(count.load(Ordering::SeqCst), 1);
-    let g = r.open(None, b"/proc/counter", OpenFlags::empty(), 0).unwrap();
+    let g = r
+        .open(None, b"/proc/counter", OpenFlags::empty(), 0)
+        .unwrap();
     let n = ready(|cx| g.poll_read(cx, &mut buf)).unwrap();
     assert_eq!(&buf[..n], b"count 1\n");
-    assert!(r.open(None, b"/proc/counter", OpenFlags::WRONLY, 0).is_err());
+    assert!(
+        r.open(None, b"/proc/counter", OpenFlags::WRONLY, 0)
+            .is_err()
+    );
 }
 
 #[test]
 fn write_handler_and_links() {
     let (r, _, written) = mounted();
-    let f = r.open(None, b"/proc/knob", OpenFlags::WRONLY | OpenFlags::TRUNC, 0).unwrap();
+    let f = r
+        .open(None, b"/proc/knob", OpenFlags::WRONLY | OpenFlags::TRUNC, 0)
+        .unwrap();
     assert_eq!(ready(|cx| f.poll_write(cx, b"42\n")), Ok(3));
     assert_eq!(*written.lock(), b"42\n");
     assert_eq!(r.readlink(None, b"/proc/self").unwrap(), b"counter");
     let via_link = r.lookup(None, b"/proc/self", true).unwrap();
-    assert_eq!(via_link.inode().ino(), r.lookup(None, b"/proc/counter", true).unwrap().inode().ino());
+    assert_eq!(
+        via_link.inode().ino(),
+        r.lookup(None, b"/proc/counter", true)
+            .unwrap()
+            .inode()
+            .ino()
+    );
 }
 
 #[test]
@@ -85,8 +116,14 @@ fn directory_listing_and_dotdot() {
     }
     assert_eq!(d.getdents64(&mut buf), Ok(0));
     let root_ino = r.root().inode().ino();
-    assert_eq!(r.lookup(None, b"/proc/..", true).unwrap().inode().ino(), root_ino);
-    assert_eq!(r.lookup(None, b"/proc/nope", true).err(), Some(Errno::ENOENT));
+    assert_eq!(
+        r.lookup(None, b"/proc/..", true).unwrap().inode().ino(),
+        root_ino
+    );
+    assert_eq!(
+        r.lookup(None, b"/proc/nope", true).err(),
+        Some(Errno::ENOENT)
+    );
     assert_eq!(r.statfs(None, b"/proc").unwrap().fs_type, 0x1234);
     let _ = (Location::mount_root, Mount::new_root, Cred::ROOT);
 }

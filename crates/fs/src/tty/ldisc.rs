@@ -111,7 +111,10 @@ impl LineDiscipline {
     }
 
     fn min_time(&self) -> (usize, u8) {
-        (self.termios.cc[l::VMIN as usize] as usize, self.termios.cc[l::VTIME as usize])
+        (
+            self.termios.cc[l::VMIN as usize] as usize,
+            self.termios.cc[l::VTIME as usize],
+        )
     }
 
     /// Takes input for a read of `buf`; `None` means "wait".
@@ -204,9 +207,13 @@ impl LineDiscipline {
             c = b'\r';
         }
         if t.l(l::ISIG) {
-            let sig = [(l::VINTR, l::SIGINT), (l::VQUIT, l::SIGQUIT), (l::VSUSP, l::SIGTSTP)]
-                .into_iter()
-                .find(|&(v, _)| t.is_cc(v, c));
+            let sig = [
+                (l::VINTR, l::SIGINT),
+                (l::VQUIT, l::SIGQUIT),
+                (l::VSUSP, l::SIGTSTP),
+            ]
+            .into_iter()
+            .find(|&(v, _)| t.is_cc(v, c));
             if let Some((_, sig)) = sig {
                 if !t.l(l::NOFLSH) {
                     self.flush_input();

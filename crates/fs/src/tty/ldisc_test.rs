@@ -129,14 +129,22 @@ fn echo_flags() {
     t.lflag &= !l::ECHO;
     t.lflag |= l::ECHONL;
     ld.set_termios(t);
-    assert_eq!(feed(&mut ld, b"pw\n").echo, b"\r\n", "ECHONL echoes only newline");
+    assert_eq!(
+        feed(&mut ld, b"pw\n").echo,
+        b"\r\n",
+        "ECHONL echoes only newline"
+    );
     t.lflag |= l::ECHO;
     t.lflag &= !l::ECHOCTL;
     ld.set_termios(t);
     assert_eq!(feed(&mut ld, b"\x01").echo, b"\x01");
     t.lflag &= !l::ECHOE;
     ld.set_termios(t);
-    assert_eq!(feed(&mut ld, b"\x7f").echo, b"\x7f", "without ECHOE the erase char is echoed");
+    assert_eq!(
+        feed(&mut ld, b"\x7f").echo,
+        b"\x7f",
+        "without ECHOE the erase char is echoed"
+    );
     t.oflag &= !l::OPOST;
     ld.set_termios(t);
     assert_eq!(feed(&mut ld, b"\n").echo, b"\n");

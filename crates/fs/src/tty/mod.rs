@@ -14,8 +14,8 @@
 //! Locks: `state` is a leaf; host hooks are called and wakers woken after
 //! it is released.
 
-pub mod ldisc;
 mod ioctl;
+pub mod ldisc;
 pub mod termios;
 
 use alloc::sync::Arc;
@@ -90,7 +90,10 @@ impl Tty {
             session: 0,
             readers: WakerList::new(),
         };
-        Arc::new(Tty { state: SpinLock::new(state), host })
+        Arc::new(Tty {
+            state: SpinLock::new(state),
+            host,
+        })
     }
 
     /// Input from the terminal (called from the serial interrupt path).
@@ -99,7 +102,11 @@ impl Tty {
         let mut st = self.state.lock();
         st.ldisc.receive(bytes, &mut fx);
         let foreground = st.foreground;
-        let mut wake = if fx.wake_readers || !fx.signals.is_empty() { st.readers.take() } else { WakerList::new() };
+        let mut wake = if fx.wake_readers || !fx.signals.is_empty() {
+            st.readers.take()
+        } else {
+            WakerList::new()
+        };
         drop(st);
         if !fx.echo.is_empty() {
             self.host.output(&fx.echo);
@@ -155,7 +162,12 @@ impl Tty {
 }
 
 impl FileOps for Tty {
-    fn poll_read(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<KResult<usize>> {
+    fn poll_read(
+        &self,
+        file: &OpenFile,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<KResult<usize>> {
         let foreground = self.foreground();
         if let Err(e) = self.host.check_read(foreground) {
             return Poll::Ready(Err(e));
@@ -174,15 +186,18 @@ impl FileOps for Tty {
         Poll::Pending
     }
 
-    fn poll_write(&self, _file: &OpenFile, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<KResult<usize>> {
+    fn poll_write(
+        &self,
+        _file: &OpenFile,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<KResult<usize>> {
         let (tostop, foreground) = {
             let st = self.state.lock();
             (st.ldisc.termios().l(l::TOSTOP), st.foreground)
         };
-        if tostop {
-            if let Err(e) = self.host.check_write(foreground) {
-                return Poll::Ready(Err(e));
-            }
+        if tostop && let Err(e) = self.host.check_write(foreground) {
+            return Poll::Ready(Err(e));
         }
         self.write_output(buf);
         Poll::Ready(Ok(buf.len()))
@@ -200,7 +215,13 @@ impl FileOps for Tty {
         ev
     }
 
-    fn ioctl(&self, _file: &OpenFile, cmd: u32, arg: usize, user: &dyn UserMemory) -> KResult<usize> {
+    fn ioctl(
+        &self,
+        _file: &OpenFile,
+        cmd: u32,
+        arg: usize,
+        user: &dyn UserMemory,
+    ) -> KResult<usize> {
         self.do_ioctl(cmd, arg, user)
     }
 }

@@ -66,7 +66,14 @@ impl Default for Termios {
             iflag: l::ICRNL | l::IXON,
             oflag: l::OPOST | l::ONLCR,
             cflag: l::B38400 | l::CS8 | l::CREAD | l::HUPCL,
-            lflag: l::ISIG | l::ICANON | l::ECHO | l::ECHOE | l::ECHOK | l::ECHOCTL | l::ECHOKE | l::IEXTEN,
+            lflag: l::ISIG
+                | l::ICANON
+                | l::ECHO
+                | l::ECHOE
+                | l::ECHOK
+                | l::ECHOCTL
+                | l::ECHOKE
+                | l::IEXTEN,
             line: 0,
             cc,
             ispeed: 38400,
@@ -161,7 +168,12 @@ pub struct Winsize {
 impl Default for Winsize {
     /// 80 columns by 24 rows.
     fn default() -> Self {
-        Winsize { rows: 24, cols: 80, xpixel: 0, ypixel: 0 }
+        Winsize {
+            rows: 24,
+            cols: 80,
+            xpixel: 0,
+            ypixel: 0,
+        }
     }
 }
 
@@ -169,7 +181,10 @@ impl Winsize {
     /// The 8-byte `struct winsize`.
     pub fn encode(&self) -> [u8; WINSIZE_SIZE] {
         let mut b = [0u8; WINSIZE_SIZE];
-        for (i, v) in [self.rows, self.cols, self.xpixel, self.ypixel].into_iter().enumerate() {
+        for (i, v) in [self.rows, self.cols, self.xpixel, self.ypixel]
+            .into_iter()
+            .enumerate()
+        {
             b[i * 2..i * 2 + 2].copy_from_slice(&v.to_ne_bytes());
         }
         b
@@ -178,6 +193,11 @@ impl Winsize {
     /// Parses a `struct winsize`.
     pub fn decode(b: &[u8; WINSIZE_SIZE]) -> Winsize {
         let f = |i: usize| u16::from_ne_bytes([b[i * 2], b[i * 2 + 1]]);
-        Winsize { rows: f(0), cols: f(1), xpixel: f(2), ypixel: f(3) }
+        Winsize {
+            rows: f(0),
+            cols: f(1),
+            xpixel: f(2),
+            ypixel: f(3),
+        }
     }
 }

@@ -41,7 +41,8 @@ fn console() -> (Arc<Tty>, Arc<RecordingHost>, Arc<OpenFile>) {
     dev::register_char_device(id, Arc::new(SharedOps(tty.clone())));
     let root = new_root();
     let r = root_resolver(&root);
-    r.mknod(None, b"/console", abi::linux::S_IFCHR | 0o600, id).unwrap();
+    r.mknod(None, b"/console", abi::linux::S_IFCHR | 0o600, id)
+        .unwrap();
     let f = r.open(None, b"/console", OpenFlags::RDWR, 0).unwrap();
     let _ = numbers::CONSOLE;
     (tty, host, f)
@@ -81,7 +82,10 @@ fn signals_go_to_foreground_group() {
     mem.write(0, &42i32.to_ne_bytes()).unwrap();
     f.ioctl(abi::ioctl::TIOCSPGRP, 0, &mem).unwrap();
     tty.receive(b"\x03\x1a");
-    assert_eq!(*host.signals.lock(), vec![(42, abi::linux::SIGINT), (42, abi::linux::SIGTSTP)]);
+    assert_eq!(
+        *host.signals.lock(),
+        vec![(42, abi::linux::SIGINT), (42, abi::linux::SIGTSTP)]
+    );
     assert!(waker.count() >= 1);
     f.ioctl(abi::ioctl::TIOCGPGRP, 8, &mem).unwrap();
     assert_eq!(mem.0.lock()[8..12], 42i32.to_ne_bytes());
@@ -118,10 +122,14 @@ fn fionread_flush_and_nonblock() {
     f.ioctl(abi::ioctl::FIONREAD, 0, &mem).unwrap();
     assert_eq!(mem.0.lock()[..4], 4i32.to_ne_bytes());
     assert!(f.poll_ready(None).contains(PollEvents::IN));
-    f.ioctl(abi::ioctl::TCFLSH, abi::linux::TCIFLUSH as usize, &mem).unwrap();
+    f.ioctl(abi::ioctl::TCFLSH, abi::linux::TCIFLUSH as usize, &mem)
+        .unwrap();
     assert!(!f.poll_ready(None).contains(PollEvents::IN));
     f.set_status_flags(OpenFlags::NONBLOCK);
-    assert_eq!(ready(|cx| f.poll_read(cx, &mut [0u8; 4])), Err(Errno::EAGAIN));
+    assert_eq!(
+        ready(|cx| f.poll_read(cx, &mut [0u8; 4])),
+        Err(Errno::EAGAIN)
+    );
 }
 
 #[test]

@@ -37,10 +37,12 @@ impl Resolver<'_> {
         if attr.uid.is_some_and(|u| u != meta.uid) && !self.cred.is_root() {
             return Err(Errno::EPERM);
         }
-        if let Some(g) = attr.gid {
-            if g != meta.gid && !self.cred.is_root() && !(meta.uid == self.cred.uid && self.cred.in_group(g)) {
-                return Err(Errno::EPERM);
-            }
+        if let Some(g) = attr.gid
+            && g != meta.gid
+            && !self.cred.is_root()
+            && !(meta.uid == self.cred.uid && self.cred.in_group(g))
+        {
+            return Err(Errno::EPERM);
         }
         let explicit = |t: TimeChange| matches!(t, TimeChange::Set(_));
         if (explicit(attr.atime) || explicit(attr.mtime)) && !owner {
@@ -49,7 +51,10 @@ impl Resolver<'_> {
         if (attr.atime == TimeChange::Now || attr.mtime == TimeChange::Now) && !owner {
             check_access(&meta, &self.cred, Access::WRITE)?;
         }
-        if (attr.uid.is_some() || attr.gid.is_some()) && attr.mode.is_none() && meta.file_type() != FileType::Directory {
+        if (attr.uid.is_some() || attr.gid.is_some())
+            && attr.mode.is_none()
+            && meta.file_type() != FileType::Directory
+        {
             let perm = meta.mode & 0o7777;
             let cleared = perm & !(l::S_ISUID | l::S_ISGID);
             if cleared != perm {
@@ -59,24 +64,76 @@ impl Resolver<'_> {
         inode.set_attr(&attr)
     }
 
-    fn set_attr_path(&self, dir: Option<&Location>, path: &[u8], follow: bool, attr: &SetAttr) -> KResult<()> {
+    fn set_attr_path(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        follow: bool,
+        attr: &SetAttr,
+    ) -> KResult<()> {
         let loc = self.lookup(dir, path, follow)?;
         self.set_attr(loc.inode(), attr)
     }
 
     /// `fchmodat`: sets the permission bits (`07777` of `mode`).
-    pub fn chmod(&self, dir: Option<&Location>, path: &[u8], mode: u32, follow: bool) -> KResult<()> {
-        self.set_attr_path(dir, path, follow, &SetAttr { mode: Some(mode & 0o7777), ..SetAttr::default() })
+    pub fn chmod(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        mode: u32,
+        follow: bool,
+    ) -> KResult<()> {
+        self.set_attr_path(
+            dir,
+            path,
+            follow,
+            &SetAttr {
+                mode: Some(mode & 0o7777),
+                ..SetAttr::default()
+            },
+        )
     }
 
     /// `fchownat`: `None` (-1 in the syscall) leaves an id unchanged.
-    pub fn chown(&self, dir: Option<&Location>, path: &[u8], uid: Option<u32>, gid: Option<u32>, follow: bool) -> KResult<()> {
-        self.set_attr_path(dir, path, follow, &SetAttr { uid, gid, ..SetAttr::default() })
+    pub fn chown(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        uid: Option<u32>,
+        gid: Option<u32>,
+        follow: bool,
+    ) -> KResult<()> {
+        self.set_attr_path(
+            dir,
+            path,
+            follow,
+            &SetAttr {
+                uid,
+                gid,
+                ..SetAttr::default()
+            },
+        )
     }
 
     /// `utimensat` by path.
-    pub fn utimens(&self, dir: Option<&Location>, path: &[u8], atime: TimeChange, mtime: TimeChange, follow: bool) -> KResult<()> {
-        self.set_attr_path(dir, path, follow, &SetAttr { atime, mtime, ..SetAttr::default() })
+    pub fn utimens(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        atime: TimeChange,
+        mtime: TimeChange,
+        follow: bool,
+    ) -> KResult<()> {
+        self.set_attr_path(
+            dir,
+            path,
+            follow,
+            &SetAttr {
+                atime,
+                mtime,
+                ..SetAttr::default()
+            },
+        )
     }
 
     /// `truncate(2)`: needs write permission; EISDIR for directories, EINVAL

@@ -34,7 +34,12 @@ impl<'a> Resolver<'a> {
     /// A resolver confined to `root`, relative paths starting at `cwd`,
     /// creating files with `mode & !umask`, with credentials `cred`.
     pub fn new(root: Location, cwd: Location, cred: Cred<'a>, umask: u32) -> Resolver<'a> {
-        Resolver { root, cwd, cred, umask }
+        Resolver {
+            root,
+            cwd,
+            cred,
+            umask,
+        }
     }
 
     /// The root this resolver cannot leave.
@@ -78,7 +83,13 @@ impl<'a> Resolver<'a> {
 
     /// `access`/`faccessat`: checks `want` (empty = existence only) with this
     /// resolver's credentials (pass the real ids for `access(2)`).
-    pub fn access(&self, dir: Option<&Location>, path: &[u8], want: Access, follow: bool) -> KResult<()> {
+    pub fn access(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        want: Access,
+        follow: bool,
+    ) -> KResult<()> {
         let loc = self.lookup(dir, path, follow)?;
         check_access(&loc.inode().metadata(), &self.cred, want)
     }
@@ -97,7 +108,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// `mount`: attaches `fs` on the directory at `path` (root only: EPERM).
-    pub fn mount(&self, dir: Option<&Location>, path: &[u8], fs: Arc<dyn FileSystem>, source: &[u8]) -> KResult<Arc<Mount>> {
+    pub fn mount(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        fs: Arc<dyn FileSystem>,
+        source: &[u8],
+    ) -> KResult<Arc<Mount>> {
         if !self.cred.is_root() {
             return Err(Errno::EPERM);
         }

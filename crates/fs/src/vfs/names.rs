@@ -16,14 +16,26 @@ impl Resolver<'_> {
     /// caller, with the directory's group if it is set-group-id (and then
     /// new directories inherit the bit: the third value).
     pub(super) fn new_owner(&self, dir: &Metadata) -> (u32, u32, u32) {
-        if dir.mode & l::S_ISGID != 0 { (self.cred.uid, dir.gid, l::S_ISGID) } else { (self.cred.uid, self.cred.gid, 0) }
+        if dir.mode & l::S_ISGID != 0 {
+            (self.cred.uid, dir.gid, l::S_ISGID)
+        } else {
+            (self.cred.uid, self.cred.gid, 0)
+        }
     }
 
     /// Creates `node` at `path` (Linux `filename_create` rules: EEXIST if the
     /// name exists, ENOENT for a trailing slash unless making a directory).
-    fn create_node(&self, dir: Option<&Location>, path: &[u8], node: NewNode<'_>, perm: u32) -> KResult<Arc<dyn Inode>> {
+    fn create_node(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        node: NewNode<'_>,
+        perm: u32,
+    ) -> KResult<Arc<dyn Inode>> {
         let parent = self.lookup_parent(dir, path)?;
-        let Last::Name(name) = &parent.last else { return Err(Errno::EEXIST) };
+        let Last::Name(name) = &parent.last else {
+            return Err(Errno::EEXIST);
+        };
         let dir_meta = parent.dir.inode().metadata();
         check_access(&dir_meta, &self.cred, Access::EXEC)?;
         if parent.dir.inode().lookup(name).is_ok() {
@@ -34,14 +46,19 @@ impl Resolver<'_> {
         }
         check_access(&dir_meta, &self.cred, Access::WRITE)?;
         let (uid, gid, sgid) = self.new_owner(&dir_meta);
-        let perm = if node == NewNode::Directory { perm | sgid } else { perm };
+        let perm = if node == NewNode::Directory {
+            perm | sgid
+        } else {
+            perm
+        };
         parent.dir.inode().create(name, node, perm, uid, gid)
     }
 
     /// `mkdirat`: permissions `mode & !umask` (with the sticky bit kept).
     pub fn mkdir(&self, dir: Option<&Location>, path: &[u8], mode: u32) -> KResult<()> {
         let perm = mode & 0o1777 & !self.umask;
-        self.create_node(dir, path, NewNode::Directory, perm).map(drop)
+        self.create_node(dir, path, NewNode::Directory, perm)
+            .map(drop)
     }
 
     /// `mknodat`: `mode` holds the type (`S_IFREG` or 0, `S_IFCHR`,
@@ -57,10 +74,12 @@ impl Resolver<'_> {
             l::S_IFDIR => return Err(Errno::EPERM),
             _ => return Err(Errno::EINVAL),
         };
-        if matches!(node, NewNode::CharDevice(_) | NewNode::BlockDevice(_)) && !self.cred.is_root() {
+        if matches!(node, NewNode::CharDevice(_) | NewNode::BlockDevice(_)) && !self.cred.is_root()
+        {
             return Err(Errno::EPERM);
         }
-        self.create_node(dir, path, node, mode & 0o7777 & !self.umask).map(drop)
+        self.create_node(dir, path, node, mode & 0o7777 & !self.umask)
+            .map(drop)
     }
 
     /// `symlinkat(target, dir, path)`.
@@ -71,18 +90,28 @@ impl Resolver<'_> {
         if target.len() >= PATH_MAX {
             return Err(Errno::ENAMETOOLONG);
         }
-        self.create_node(dir, path, NewNode::Symlink(target), 0o777).map(drop)
+        self.create_node(dir, path, NewNode::Symlink(target), 0o777)
+            .map(drop)
     }
 
     /// `linkat`: a new name for an existing non-directory (EPERM for
     /// directories, EXDEV across mounts); `follow` is `AT_SYMLINK_FOLLOW`.
-    pub fn link(&self, old_dir: Option<&Location>, old: &[u8], new_dir: Option<&Location>, new: &[u8], follow: bool) -> KResult<()> {
+    pub fn link(
+        &self,
+        old_dir: Option<&Location>,
+        old: &[u8],
+        new_dir: Option<&Location>,
+        new: &[u8],
+        follow: bool,
+    ) -> KResult<()> {
         let src = self.lookup(old_dir, old, follow)?;
         if src.inode().file_type() == FileType::Directory {
             return Err(Errno::EPERM);
         }
         let parent = self.lookup_parent(new_dir, new)?;
-        let Last::Name(name) = &parent.last else { return Err(Errno::EEXIST) };
+        let Last::Name(name) = &parent.last else {
+            return Err(Errno::EEXIST);
+        };
         if parent.dir.inode().lookup(name).is_ok() {
             return Err(Errno::EEXIST);
         }
@@ -92,7 +121,11 @@ impl Resolver<'_> {
         if !Arc::ptr_eq(src.mount(), parent.dir.mount()) {
             return Err(Errno::EXDEV);
         }
-        check_access(&parent.dir.inode().metadata(), &self.cred, Access::WRITE | Access::EXEC)?;
+        check_access(
+            &parent.dir.inode().metadata(),
+            &self.cred,
+            Access::WRITE | Access::EXEC,
+        )?;
         parent.dir.inode().link(name, src.inode())
     }
 
@@ -112,7 +145,9 @@ impl Resolver<'_> {
     /// `unlinkat` without `AT_REMOVEDIR`: EISDIR for a directory.
     pub fn unlink(&self, dir: Option<&Location>, path: &[u8]) -> KResult<()> {
         let parent = self.lookup_parent(dir, path)?;
-        let Last::Name(name) = &parent.last else { return Err(Errno::EISDIR) };
+        let Last::Name(name) = &parent.last else {
+            return Err(Errno::EISDIR);
+        };
         let child = self.victim(&parent, name)?;
         match child.file_type() {
             FileType::Directory => Err(Errno::EISDIR),
@@ -141,13 +176,22 @@ impl Resolver<'_> {
     /// `renameat2` with flags 0 or `RENAME_NOREPLACE` (`RENAME_EXCHANGE` and
     /// `RENAME_WHITEOUT` are EINVAL). EXDEV across mounts, EBUSY for `.`,
     /// `..`, `/` and mountpoints; the type rules are the file system's.
-    pub fn rename(&self, old_dir: Option<&Location>, old: &[u8], new_dir: Option<&Location>, new: &[u8], flags: u32) -> KResult<()> {
+    pub fn rename(
+        &self,
+        old_dir: Option<&Location>,
+        old: &[u8],
+        new_dir: Option<&Location>,
+        new: &[u8],
+        flags: u32,
+    ) -> KResult<()> {
         if flags & !l::RENAME_NOREPLACE != 0 {
             return Err(Errno::EINVAL);
         }
         let from = self.lookup_parent(old_dir, old)?;
         let to = self.lookup_parent(new_dir, new)?;
-        let (Last::Name(old_name), Last::Name(new_name)) = (&from.last, &to.last) else { return Err(Errno::EBUSY) };
+        let (Last::Name(old_name), Last::Name(new_name)) = (&from.last, &to.last) else {
+            return Err(Errno::EBUSY);
+        };
         if !Arc::ptr_eq(from.dir.mount(), to.dir.mount()) {
             return Err(Errno::EXDEV);
         }
@@ -159,6 +203,11 @@ impl Resolver<'_> {
             Ok(_) | Err(Errno::ENOENT) => {}
             Err(e) => return Err(e),
         }
-        from.dir.inode().rename(old_name, to.dir.inode(), new_name, flags & l::RENAME_NOREPLACE != 0)
+        from.dir.inode().rename(
+            old_name,
+            to.dir.inode(),
+            new_name,
+            flags & l::RENAME_NOREPLACE != 0,
+        )
     }
 }

@@ -21,12 +21,19 @@ impl Resolver<'_> {
     /// description. `mode` is used when a file is created (`& !umask`).
     /// The syscall layer then awaits [`OpenFile::wait_opened`] (fifos) and
     /// installs the fd with `O_CLOEXEC` from `flags`.
-    pub fn open(&self, dir: Option<&Location>, path: &[u8], flags: OpenFlags, mode: u32) -> KResult<Arc<OpenFile>> {
+    pub fn open(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        flags: OpenFlags,
+        mode: u32,
+    ) -> KResult<Arc<OpenFile>> {
         if flags.bits() & abi::linux::O_TMPFILE == abi::linux::O_TMPFILE {
             return Err(Errno::EOPNOTSUPP);
         }
         if flags.contains(OpenFlags::PATH) {
-            let keep = OpenFlags::PATH | OpenFlags::DIRECTORY | OpenFlags::NOFOLLOW | OpenFlags::CLOEXEC;
+            let keep =
+                OpenFlags::PATH | OpenFlags::DIRECTORY | OpenFlags::NOFOLLOW | OpenFlags::CLOEXEC;
             return self.open_path(dir, path, flags & keep);
         }
         if flags.contains(OpenFlags::CREAT | OpenFlags::DIRECTORY) {
@@ -36,7 +43,10 @@ impl Resolver<'_> {
             let mut walker = Walker::new(&self.root, &self.cred);
             self.open_create(&mut walker, self.start(dir), path, flags, mode)?
         } else {
-            (self.lookup(dir, path, !flags.contains(OpenFlags::NOFOLLOW))?, false)
+            (
+                self.lookup(dir, path, !flags.contains(OpenFlags::NOFOLLOW))?,
+                false,
+            )
         };
         let meta = loc.inode().metadata();
         let ty = meta.file_type();
@@ -63,7 +73,8 @@ impl Resolver<'_> {
             FileType::CharDevice | FileType::BlockDevice => dev::open_device(ty, meta.rdev, flags)?,
             _ => loc.inode().open(flags)?.unwrap_or_else(inode_file_ops),
         };
-        if flags.contains(OpenFlags::TRUNC) && ty == FileType::Regular && !created && meta.size != 0 {
+        if flags.contains(OpenFlags::TRUNC) && ty == FileType::Regular && !created && meta.size != 0
+        {
             loc.inode().truncate(0)?;
         }
         Ok(OpenFile::new(ops, loc, flags))
@@ -82,7 +93,12 @@ impl Resolver<'_> {
     }
 
     /// `O_PATH`: a location only; a final symlink is opened itself with `O_NOFOLLOW`.
-    fn open_path(&self, dir: Option<&Location>, path: &[u8], flags: OpenFlags) -> KResult<Arc<OpenFile>> {
+    fn open_path(
+        &self,
+        dir: Option<&Location>,
+        path: &[u8],
+        flags: OpenFlags,
+    ) -> KResult<Arc<OpenFile>> {
         let loc = self.lookup(dir, path, !flags.contains(OpenFlags::NOFOLLOW))?;
         if flags.contains(OpenFlags::DIRECTORY) && loc.inode().file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
@@ -93,9 +109,18 @@ impl Resolver<'_> {
     /// The `O_CREAT` part: the location to open and whether it was created.
     /// A final symlink is followed (and its missing target created) unless
     /// `O_EXCL` (EEXIST) or `O_NOFOLLOW` (ELOOP).
-    fn open_create(&self, walker: &mut Walker<'_>, start: &Location, path: &[u8], flags: OpenFlags, mode: u32) -> KResult<(Location, bool)> {
+    fn open_create(
+        &self,
+        walker: &mut Walker<'_>,
+        start: &Location,
+        path: &[u8],
+        flags: OpenFlags,
+        mode: u32,
+    ) -> KResult<(Location, bool)> {
         let parent = walker.walk_parent(start, path)?;
-        let Last::Name(name) = parent.last else { return Err(Errno::EISDIR) };
+        let Last::Name(name) = parent.last else {
+            return Err(Errno::EISDIR);
+        };
         if parent.trailing_slash {
             return Err(Errno::EISDIR);
         }
@@ -112,7 +137,11 @@ impl Resolver<'_> {
                         return Err(Errno::ELOOP);
                     }
                     let target = walker.read_symlink(&found)?;
-                    let start = if target[0] == b'/' { self.root.clone() } else { parent.dir.clone() };
+                    let start = if target[0] == b'/' {
+                        self.root.clone()
+                    } else {
+                        parent.dir.clone()
+                    };
                     return self.open_create(walker, &start, &target, flags, mode);
                 }
                 Err(Errno::ENOENT) => {}
@@ -122,7 +151,11 @@ impl Resolver<'_> {
             check_access(&dir_meta, &self.cred, Access::WRITE | Access::EXEC)?;
             let (uid, gid, _) = self.new_owner(&dir_meta);
             let perm = mode & !self.umask & 0o7777;
-            match parent.dir.inode().create(&name, NewNode::Regular, perm, uid, gid) {
+            match parent
+                .dir
+                .inode()
+                .create(&name, NewNode::Regular, perm, uid, gid)
+            {
                 Ok(inode) => return Ok((Location::new(parent.dir.mount().clone(), inode), true)),
                 // Someone else created it meanwhile: open theirs.
                 Err(Errno::EEXIST) if !flags.contains(OpenFlags::EXCL) => continue,

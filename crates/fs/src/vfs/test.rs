@@ -17,7 +17,9 @@ use crate::vfs::Resolver;
 const RW_CREAT: OpenFlags = OpenFlags::RDWR.union(OpenFlags::CREAT);
 
 fn write_file(r: &Resolver<'_>, path: &[u8], data: &[u8]) {
-    let f = r.open(None, path, RW_CREAT | OpenFlags::TRUNC, 0o644).unwrap();
+    let f = r
+        .open(None, path, RW_CREAT | OpenFlags::TRUNC, 0o644)
+        .unwrap();
     assert_eq!(ready(|cx| f.poll_write(cx, data)), Ok(data.len()));
 }
 
@@ -54,7 +56,10 @@ fn dots_slashes_and_trailing_slash() {
     assert_eq!(r.lookup(None, b"", true).err(), Some(Errno::ENOENT));
     // Relative to a directory location (openat with a dirfd).
     let a = r.lookup(None, b"/a", true).unwrap();
-    assert_eq!(r.lookup(Some(&a), b"b", true).unwrap().inode().ino(), ino(&r, b"/a/b"));
+    assert_eq!(
+        r.lookup(Some(&a), b"b", true).unwrap().inode().ino(),
+        ino(&r, b"/a/b")
+    );
 }
 
 #[test]
@@ -69,7 +74,10 @@ fn name_and_path_length_limits() {
     while path.len() < 4096 {
         path.extend_from_slice(b"./");
     }
-    assert_eq!(r.lookup(None, &path[..4096], true).err(), Some(Errno::ENAMETOOLONG));
+    assert_eq!(
+        r.lookup(None, &path[..4096], true).err(),
+        Some(Errno::ENAMETOOLONG)
+    );
     assert!(r.lookup(None, &path[..4094], true).is_ok());
 }
 
@@ -89,7 +97,10 @@ fn symlinks_follow_nofollow_and_loops() {
     assert_eq!(r.readlink(None, b"/d/rel").unwrap(), b"file");
     assert_eq!(r.readlink(None, b"/d/file").err(), Some(Errno::EINVAL));
     // A trailing slash forces following (and requires a directory).
-    assert_eq!(r.lookup(None, b"/abs/", false).unwrap().inode().file_type(), FileType::Directory);
+    assert_eq!(
+        r.lookup(None, b"/abs/", false).unwrap().inode().file_type(),
+        FileType::Directory
+    );
     r.symlink(b"loop2", None, b"/loop1").unwrap();
     r.symlink(b"loop1", None, b"/loop2").unwrap();
     assert_eq!(r.lookup(None, b"/loop1", true).err(), Some(Errno::ELOOP));
@@ -114,24 +125,41 @@ fn permissions_for_users() {
     write_file(&r, b"/secret/f", b"x");
     write_file(&r, b"/pub", b"x");
     let u = user_resolver(&root, 1000);
-    assert_eq!(u.lookup(None, b"/secret/f", true).err(), Some(Errno::EACCES));
-    assert_eq!(u.open(None, b"/pub", OpenFlags::WRONLY, 0).err(), Some(Errno::EACCES));
+    assert_eq!(
+        u.lookup(None, b"/secret/f", true).err(),
+        Some(Errno::EACCES)
+    );
+    assert_eq!(
+        u.open(None, b"/pub", OpenFlags::WRONLY, 0).err(),
+        Some(Errno::EACCES)
+    );
     assert!(u.open(None, b"/pub", OpenFlags::empty(), 0).is_ok());
     assert_eq!(u.mkdir(None, b"/mine", 0o755).err(), Some(Errno::EACCES));
-    assert_eq!(u.access(None, b"/pub", Access::WRITE, true).err(), Some(Errno::EACCES));
+    assert_eq!(
+        u.access(None, b"/pub", Access::WRITE, true).err(),
+        Some(Errno::EACCES)
+    );
     assert!(u.access(None, b"/pub", Access::READ, true).is_ok());
     // Root: no x bit anywhere means no exec, even for root.
     assert_eq!(r.open_exec(None, b"/pub").err(), Some(Errno::EACCES));
     r.chmod(None, b"/pub", 0o744, true).unwrap();
     assert!(r.open_exec(None, b"/pub").is_ok());
     assert_eq!(u.open_exec(None, b"/pub").err(), Some(Errno::EACCES));
-    assert_eq!(u.chmod(None, b"/pub", 0o777, true).err(), Some(Errno::EPERM));
-    assert_eq!(u.chown(None, b"/pub", Some(1000), None, true).err(), Some(Errno::EPERM));
-    r.chown(None, b"/pub", Some(1000), Some(1000), true).unwrap();
+    assert_eq!(
+        u.chmod(None, b"/pub", 0o777, true).err(),
+        Some(Errno::EPERM)
+    );
+    assert_eq!(
+        u.chown(None, b"/pub", Some(1000), None, true).err(),
+        Some(Errno::EPERM)
+    );
+    r.chown(None, b"/pub", Some(1000), Some(1000), true)
+        .unwrap();
     u.chmod(None, b"/pub", 0o600, true).unwrap();
     assert_eq!(r.stat(None, b"/pub", true).unwrap().mode, 0o100600);
     let t = Timespec { sec: 5, nsec: 6 };
-    u.utimens(None, b"/pub", TimeChange::Set(t), TimeChange::Omit, true).unwrap();
+    u.utimens(None, b"/pub", TimeChange::Set(t), TimeChange::Omit, true)
+        .unwrap();
     assert_eq!(r.stat(None, b"/pub", true).unwrap().atime, t);
 }
 
@@ -152,30 +180,67 @@ fn sticky_tmp() {
 fn open_flags() {
     let root = new_root();
     let r = root_resolver(&root);
-    let f = r.open(None, b"/f", RW_CREAT | OpenFlags::EXCL, 0o666).unwrap();
+    let f = r
+        .open(None, b"/f", RW_CREAT | OpenFlags::EXCL, 0o666)
+        .unwrap();
     assert_eq!(f.metadata().mode, 0o100644, "umask applied");
-    assert_eq!(r.open(None, b"/f", RW_CREAT | OpenFlags::EXCL, 0o666).err(), Some(Errno::EEXIST));
-    assert_eq!(r.open(None, b"/f", OpenFlags::DIRECTORY, 0).err(), Some(Errno::ENOTDIR));
-    assert_eq!(r.open(None, b"/", OpenFlags::WRONLY, 0).err(), Some(Errno::EISDIR));
+    assert_eq!(
+        r.open(None, b"/f", RW_CREAT | OpenFlags::EXCL, 0o666).err(),
+        Some(Errno::EEXIST)
+    );
+    assert_eq!(
+        r.open(None, b"/f", OpenFlags::DIRECTORY, 0).err(),
+        Some(Errno::ENOTDIR)
+    );
+    assert_eq!(
+        r.open(None, b"/", OpenFlags::WRONLY, 0).err(),
+        Some(Errno::EISDIR)
+    );
     assert_eq!(r.open(None, b"/f/", RW_CREAT, 0).err(), Some(Errno::EISDIR));
-    assert_eq!(r.open(None, b"/nope", OpenFlags::empty(), 0).err(), Some(Errno::ENOENT));
-    assert_eq!(r.open(None, b"/", OpenFlags::CREAT, 0).err(), Some(Errno::EISDIR));
+    assert_eq!(
+        r.open(None, b"/nope", OpenFlags::empty(), 0).err(),
+        Some(Errno::ENOENT)
+    );
+    assert_eq!(
+        r.open(None, b"/", OpenFlags::CREAT, 0).err(),
+        Some(Errno::EISDIR)
+    );
     r.symlink(b"f", None, b"/lf").unwrap();
-    assert_eq!(r.open(None, b"/lf", OpenFlags::NOFOLLOW, 0).err(), Some(Errno::ELOOP));
-    let p = r.open(None, b"/lf", OpenFlags::NOFOLLOW | OpenFlags::PATH, 0).unwrap();
+    assert_eq!(
+        r.open(None, b"/lf", OpenFlags::NOFOLLOW, 0).err(),
+        Some(Errno::ELOOP)
+    );
+    let p = r
+        .open(None, b"/lf", OpenFlags::NOFOLLOW | OpenFlags::PATH, 0)
+        .unwrap();
     assert_eq!(p.metadata().file_type(), FileType::Symlink);
-    assert_eq!(ready(|cx| p.poll_read(cx, &mut [0u8; 1])), Err(Errno::EBADF));
+    assert_eq!(
+        ready(|cx| p.poll_read(cx, &mut [0u8; 1])),
+        Err(Errno::EBADF)
+    );
     // O_CREAT through a dangling symlink creates its target.
     r.symlink(b"target", None, b"/dangling").unwrap();
     r.open(None, b"/dangling", RW_CREAT, 0o600).unwrap();
     assert_eq!(r.stat(None, b"/target", true).unwrap().mode, 0o100600);
-    assert_eq!(r.open(None, b"/dangling", RW_CREAT | OpenFlags::EXCL, 0).err(), Some(Errno::EEXIST));
+    assert_eq!(
+        r.open(None, b"/dangling", RW_CREAT | OpenFlags::EXCL, 0)
+            .err(),
+        Some(Errno::EEXIST)
+    );
     // O_TRUNC.
     write_file(&r, b"/t", b"abcdef");
-    r.open(None, b"/t", OpenFlags::WRONLY | OpenFlags::TRUNC, 0).unwrap();
+    r.open(None, b"/t", OpenFlags::WRONLY | OpenFlags::TRUNC, 0)
+        .unwrap();
     assert_eq!(r.stat(None, b"/t", true).unwrap().size, 0);
     // O_CLOEXEC and O_CREAT are not kept in the description.
-    let c = r.open(None, b"/t", OpenFlags::CLOEXEC | OpenFlags::CREAT | OpenFlags::RDWR, 0).unwrap();
+    let c = r
+        .open(
+            None,
+            b"/t",
+            OpenFlags::CLOEXEC | OpenFlags::CREAT | OpenFlags::RDWR,
+            0,
+        )
+        .unwrap();
     assert_eq!(c.flags(), OpenFlags::RDWR);
 }
 
@@ -199,8 +264,14 @@ fn read_write_seek_append() {
     assert!(buf[..9].iter().all(|&b| b == 0), "hole reads zeros");
     assert_eq!(f.pread(-1, &mut buf), Err(Errno::EINVAL));
     assert_eq!(f.pwrite(0, b"J"), Ok(1));
-    assert_eq!(f.seek(0, abi::linux::SEEK_CUR), Ok(21), "pwrite keeps the position");
-    let a = r.open(None, b"/f", OpenFlags::WRONLY | OpenFlags::APPEND, 0).unwrap();
+    assert_eq!(
+        f.seek(0, abi::linux::SEEK_CUR),
+        Ok(21),
+        "pwrite keeps the position"
+    );
+    let a = r
+        .open(None, b"/f", OpenFlags::WRONLY | OpenFlags::APPEND, 0)
+        .unwrap();
     ready(|cx| a.poll_write(cx, b"END")).unwrap();
     assert_eq!(a.seek(0, abi::linux::SEEK_CUR), Ok(24));
     assert_eq!(f.pread(21, &mut buf), Ok(3));
@@ -212,7 +283,11 @@ fn read_write_seek_append() {
     assert_eq!(ready(|cx| ro.poll_write(cx, b"x")), Err(Errno::EBADF));
     assert_eq!(r.truncate(None, b"/", 0), Err(Errno::EISDIR));
     ro.set_status_flags(OpenFlags::NONBLOCK | OpenFlags::WRONLY);
-    assert_eq!(ro.flags(), OpenFlags::NONBLOCK, "access mode unchanged by F_SETFL");
+    assert_eq!(
+        ro.flags(),
+        OpenFlags::NONBLOCK,
+        "access mode unchanged by F_SETFL"
+    );
 }
 
 #[test]
@@ -242,7 +317,11 @@ fn getdents64_lists_everything_once() {
     assert_eq!(names.len(), 52);
     assert_eq!(names[0], b".");
     assert_eq!(names[1], b"..");
-    assert_eq!(d.getdents64(&mut [0u8; 10]), Ok(0), "at end: 0 even with a tiny buffer");
+    assert_eq!(
+        d.getdents64(&mut [0u8; 10]),
+        Ok(0),
+        "at end: 0 even with a tiny buffer"
+    );
     d.seek(0, abi::linux::SEEK_SET).unwrap();
     assert_eq!(d.getdents64(&mut [0u8; 10]), Err(Errno::EINVAL));
     let f = r.open(None, b"/d/file00", OpenFlags::empty(), 0).unwrap();
@@ -271,13 +350,36 @@ fn unlink_rmdir_rename_by_path() {
     r.link(None, b"/g", None, b"/d/g2", false).unwrap();
     assert_eq!(r.stat(None, b"/g", true).unwrap().nlink, 2);
     assert_eq!(r.link(None, b"/d", None, b"/d2", false), Err(Errno::EPERM));
-    assert_eq!(r.link(None, b"/g", None, b"/d/g2", false), Err(Errno::EEXIST));
+    assert_eq!(
+        r.link(None, b"/g", None, b"/d/g2", false),
+        Err(Errno::EEXIST)
+    );
     r.unlink(None, b"/d/g2").unwrap();
     r.rmdir(None, b"/d").unwrap();
-    r.mknod(None, b"/null", abi::linux::S_IFCHR | 0o666, crate::types::DevId::new(1, 3)).unwrap();
-    assert_eq!(r.stat(None, b"/null", true).unwrap().file_type(), FileType::CharDevice);
-    assert_eq!(user_resolver(&root, 5).mknod(None, b"/x", abi::linux::S_IFCHR, Default::default()), Err(Errno::EPERM));
-    assert_eq!(r.mknod(None, b"/fifo/", abi::linux::S_IFIFO | 0o600, Default::default()), Err(Errno::ENOENT));
+    r.mknod(
+        None,
+        b"/null",
+        abi::linux::S_IFCHR | 0o666,
+        crate::types::DevId::new(1, 3),
+    )
+    .unwrap();
+    assert_eq!(
+        r.stat(None, b"/null", true).unwrap().file_type(),
+        FileType::CharDevice
+    );
+    assert_eq!(
+        user_resolver(&root, 5).mknod(None, b"/x", abi::linux::S_IFCHR, Default::default()),
+        Err(Errno::EPERM)
+    );
+    assert_eq!(
+        r.mknod(
+            None,
+            b"/fifo/",
+            abi::linux::S_IFIFO | 0o600,
+            Default::default()
+        ),
+        Err(Errno::ENOENT)
+    );
 }
 
 #[test]
@@ -288,15 +390,25 @@ fn mounts_dotdot_getcwd_and_umount() {
     write_file(&r, b"/mnt/hidden", b"");
     let tmp = RamFs::new_tmpfs();
     let m = r.mount(None, b"/mnt", tmp, b"tmpfs").unwrap();
-    assert_eq!(r.lookup(None, b"/mnt/hidden", true).err(), Some(Errno::ENOENT), "covered");
+    assert_eq!(
+        r.lookup(None, b"/mnt/hidden", true).err(),
+        Some(Errno::ENOENT),
+        "covered"
+    );
     r.mkdir(None, b"/mnt/sub", 0o755).unwrap();
     let sub = r.lookup(None, b"/mnt/sub", true).unwrap();
     assert!(Arc::ptr_eq(sub.mount(), &m));
-    assert_eq!(r.lookup(Some(&sub), b"../..", true).unwrap().inode().ino(), root.inode().ino());
+    assert_eq!(
+        r.lookup(Some(&sub), b"../..", true).unwrap().inode().ino(),
+        root.inode().ino()
+    );
     assert!(r.lookup(Some(&sub), b"../..", true).unwrap().is_same(&root));
     write_file(&r, b"/f", b"");
     assert_eq!(r.rename(None, b"/f", None, b"/mnt/f", 0), Err(Errno::EXDEV));
-    assert_eq!(r.link(None, b"/f", None, b"/mnt/f", false), Err(Errno::EXDEV));
+    assert_eq!(
+        r.link(None, b"/f", None, b"/mnt/f", false),
+        Err(Errno::EXDEV)
+    );
     assert_eq!(r.rmdir(None, b"/mnt"), Err(Errno::EBUSY));
     // getcwd through the mount.
     let inside = Resolver::new(root.clone(), sub.clone(), crate::perm::Cred::ROOT, 0o022);
@@ -304,18 +416,32 @@ fn mounts_dotdot_getcwd_and_umount() {
     assert_eq!(r.getcwd().unwrap(), b"/");
     // /proc/mounts.
     let text = proc_mounts_text(&root);
-    assert_eq!(core::str::from_utf8(&text).unwrap(), "rootfs / ramfs rw 0 0\ntmpfs /mnt tmpfs rw 0 0\n");
+    assert_eq!(
+        core::str::from_utf8(&text).unwrap(),
+        "rootfs / ramfs rw 0 0\ntmpfs /mnt tmpfs rw 0 0\n"
+    );
     // umount: not a mount root, busy while used, then fine.
     assert_eq!(r.umount(None, b"/mnt/sub", false), Err(Errno::EINVAL));
-    assert_eq!(inside.umount(None, b"/mnt", false), Err(Errno::EBUSY), "cwd inside");
+    assert_eq!(
+        inside.umount(None, b"/mnt", false),
+        Err(Errno::EBUSY),
+        "cwd inside"
+    );
     let open = r.open(None, b"/mnt/sub", OpenFlags::DIRECTORY, 0).unwrap();
     drop((sub, inside, m));
-    assert_eq!(r.umount(None, b"/mnt", false), Err(Errno::EBUSY), "open file inside");
+    assert_eq!(
+        r.umount(None, b"/mnt", false),
+        Err(Errno::EBUSY),
+        "open file inside"
+    );
     drop(open);
     r.umount(None, b"/mnt", false).unwrap();
     assert!(r.lookup(None, b"/mnt/hidden", true).is_ok(), "uncovered");
     assert_eq!(r.umount(None, b"/", false), Err(Errno::EINVAL));
-    assert_eq!(user_resolver(&root, 1).umount(None, b"/", false), Err(Errno::EPERM));
+    assert_eq!(
+        user_resolver(&root, 1).umount(None, b"/", false),
+        Err(Errno::EPERM)
+    );
 }
 
 #[test]
@@ -327,7 +453,10 @@ fn getcwd_of_removed_directory_fails() {
     let inside = Resolver::new(root.clone(), cwd, crate::perm::Cred::ROOT, 0o022);
     r.rmdir(None, b"/gone").unwrap();
     assert_eq!(inside.getcwd(), Err(Errno::ENOENT));
-    assert_eq!(inside.open(None, b"new", RW_CREAT, 0o644).err(), Some(Errno::ENOENT));
+    assert_eq!(
+        inside.open(None, b"new", RW_CREAT, 0o644).err(),
+        Some(Errno::ENOENT)
+    );
     assert_eq!(r.chdir(None, b"/nope").err(), Some(Errno::ENOENT));
 }
 
@@ -340,7 +469,10 @@ fn chroot_confines_dotdot() {
     let jail = r.chdir(None, b"/jail").unwrap();
     let j = Resolver::new(jail.clone(), jail.clone(), crate::perm::Cred::ROOT, 0);
     assert!(j.lookup(None, b"/../..", true).unwrap().is_same(&jail));
-    assert_eq!(j.lookup(None, b"/in", true).unwrap().inode().ino(), ino(&r, b"/jail/in"));
+    assert_eq!(
+        j.lookup(None, b"/in", true).unwrap().inode().ino(),
+        ino(&r, b"/jail/in")
+    );
     let in_loc: Location = j.lookup(None, b"/in", true).unwrap();
     let j2 = Resolver::new(jail, in_loc, crate::perm::Cred::ROOT, 0);
     assert_eq!(j2.getcwd().unwrap(), b"/in");
