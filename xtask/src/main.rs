@@ -4,6 +4,7 @@
 //! docs/boot.md "Toolchain"); everything else with the machine's normal
 //! toolchain. Missing Debian packages are installed when running as root.
 
+mod bench;
 mod deps;
 mod initramfs;
 mod kernel;
@@ -34,6 +35,9 @@ enum Command {
     Test(TestOpts),
     /// Boot weft halted under QEMU's gdb stub and attach gdb.
     Gdb(RunOpts),
+    /// Run the benchmarks on weft and on Debian's Linux in the same QEMU;
+    /// print the ratios, write target/bench/results.{csv,txt,png}.
+    Bench(BenchOpts),
 }
 
 #[derive(Args, Clone)]
@@ -82,6 +86,31 @@ pub struct TestOpts {
     pub no_host: bool,
 }
 
+#[derive(Args, Clone)]
+pub struct BenchOpts {
+    /// Number of CPUs (both kernels).
+    #[arg(long, default_value_t = 2)]
+    pub smp: u32,
+    /// Memory size, as QEMU's -m takes it (both kernels).
+    #[arg(long, default_value = "1G")]
+    pub mem: String,
+    /// Also print the change against a results.csv saved from an earlier run.
+    #[arg(long, value_name = "OLD.CSV")]
+    pub compare: Option<PathBuf>,
+    /// Only these benchmarks (names as in the table; several, or comma-separated).
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// One repetition with tiny iteration counts: checks the pipeline, measures nothing.
+    #[arg(long)]
+    pub quick: bool,
+    /// Which kernels to boot.
+    #[arg(long, value_enum, default_value = "both")]
+    pub kernel: bench::Kernels,
+    /// Run the smoke test instead (each benchmark once with -q; PASS/FAIL lines).
+    #[arg(long, hide = true)]
+    pub smoke: bool,
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -108,6 +137,10 @@ fn main() -> Result<()> {
             let elf = kernel::build(&opts.build, kernel::Flavor::Normal)?;
             let initrd = initramfs::build(&opts.build)?;
             qemu::run_gdb(&elf, &initrd, &opts)
+        }
+        Command::Bench(opts) => {
+            deps::ensure()?;
+            bench::run(&opts)
         }
     }
 }

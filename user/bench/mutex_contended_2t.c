@@ -1,0 +1,5 @@
+/* mutex_contended_2t: 2 threads contend for one pthread mutex; see
+ * lib/contend.c. op = one lock + increment + unlock. */
+#include "bench.h"
+
+int main(int argc, char **argv) { mutex_contended_main(argc, argv, "mutex_contended_2t", 2); }

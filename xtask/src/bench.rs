@@ -1,0 +1,737 @@
+//! `cargo xtask bench`: the benchmark programs of `user/bench` on weft and on
+//! Debian's Linux kernel in the same QEMU configuration, as a table of
+//! ratios, `target/bench/results.csv` and a PNG chart. Also the smoke test
+//! (`smoke`), which `cargo xtask test` runs: each benchmark once with `-q`.
+//!
+//! docs/bench.md says what each benchmark measures and how to read the
+//! figures.
+
+mod boot;
+mod chart;
+mod linux;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::kernel::{self, Flavor};
+use crate::{BenchOpts, BuildOpts, initramfs, root};
+
+/// What a benchmark's figure is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Nanoseconds per operation (the BENCH line's value); less is better.
+    NsPerOp,
+    /// Bytes per thread (the value); less is better.
+    BytesPerThread,
+    /// A thread count (the BENCH line's iteration field); more is better.
+    Threads,
+}
+
+impl Unit {
+    fn name(self) -> &'static str {
+        match self {
+            Unit::NsPerOp => "ns/op",
+            Unit::BytesPerThread => "bytes/thread",
+            Unit::Threads => "threads",
+        }
+    }
+}
+
+/// Every benchmark, in the order bench_all runs them (user/bench/bench_all.c
+/// keeps the same list; `check_suite` compares it with user/bench/*.c).
+pub const SUITE: &[(&str, Unit)] = &[
+    ("getppid", Unit::NsPerOp),
+    ("gettid", Unit::NsPerOp),
+    ("signal_roundtrip", Unit::NsPerOp),
+    ("sched_yield", Unit::NsPerOp),
+    ("futex_pingpong", Unit::NsPerOp),
+    ("mutex_contended_2t", Unit::NsPerOp),
+    ("mutex_contended_4t", Unit::NsPerOp),
+    ("pipe_pingpong_thread", Unit::NsPerOp),
+    ("pipe_pingpong_proc", Unit::NsPerOp),
+    ("mmap_touch_munmap_4k", Unit::NsPerOp),
+    ("pagefault_64m", Unit::NsPerOp),
+    ("thread_create_join", Unit::NsPerOp),
+    ("fork_exit_wait", Unit::NsPerOp),
+    ("vfork_exec_wait", Unit::NsPerOp),
+    ("posix_spawn_exec_wait", Unit::NsPerOp),
+    ("kill_64_threads", Unit::NsPerOp),
+    ("thread_mem_bytes", Unit::BytesPerThread),
+    ("threads_max", Unit::Threads),
+];
+
+/// Programs in user/bench that are not benchmarks.
+const HELPERS: &[&str] = &["bench_all", "true"];
+
+fn unit_of(name: &str) -> Unit {
+    SUITE.iter().find(|(n, _)| *n == name).map(|(_, u)| *u).unwrap_or(Unit::NsPerOp)
+}
+
+/// Which kernels `cargo xtask bench` boots.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kernels {
+    Both,
+    Linux,
+    Weft,
+}
+
+/// One benchmark's result on one kernel.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// `BENCH <name> <iterations> <value>`.
+    Value { iterations: u64, value: f64 },
+    /// `BENCH <name> n/a <reason>`, or why no line came.
+    Na(String),
+}
+
+impl Outcome {
+    /// The figure of merit in the benchmark's unit.
+    fn figure(&self, unit: Unit) -> Option<f64> {
+        match self {
+            Outcome::Value { iterations, value } => Some(if unit == Unit::Threads { *iterations as f64 } else { *value }),
+            Outcome::Na(_) => None,
+        }
+    }
+
+    /// For progress lines.
+    fn short(&self) -> String {
+        match self {
+            Outcome::Value { iterations, value } => format!("{value:.1} ({iterations} iterations)"),
+            Outcome::Na(why) => format!("n/a ({why})"),
+        }
+    }
+}
+
+/// Parses `BENCH <name> <iterations> <value>` / `BENCH <name> n/a <reason>`.
+pub fn parse_line(line: &str) -> Option<(String, Outcome)> {
+    let rest = line.strip_prefix("BENCH ")?;
+    let (name, rest) = rest.split_once(' ')?;
+    let (first, rest) = rest.split_once(' ').unwrap_or((rest, ""));
+    let outcome = if first == "n/a" {
+        Outcome::Na(rest.trim().to_string())
+    } else {
+        let iterations = first.parse().ok()?;
+        let value: f64 = rest.trim().parse().ok()?;
+        if !value.is_finite() {
+            return None;
+        }
+        Outcome::Value { iterations, value }
+    };
+    Some((name.to_string(), outcome))
+}
+
+/// Where the bench artifacts go: `target/bench/`.
+fn bench_dir() -> PathBuf {
+    let dir = root().join("target").join("bench");
+    std::fs::create_dir_all(&dir).expect("cannot create target/bench");
+    dir
+}
+
+/// The initramfs both kernels boot: `/bench/*` (the programs of
+/// user/bench, built by `crate::userprogs` like every user program), empty
+/// /proc, /dev and /tmp, and /dev/console, written with
+/// `crate::initramfs`'s newc writer. Init is `/bench/bench_all`, named on
+/// the command line. (The full `initramfs::build` archive would do as well,
+/// but it has no directory entry for `bench/`, and Linux's unpacker does not
+/// create missing parents, so /bench would be empty there.)
+fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
+    use initramfs::Entry;
+    let programs = crate::userprogs::build(build)?;
+    let mut entries = Vec::new();
+    for d in ["bench", "dev", "proc", "sys", "tmp"] {
+        entries.push(Entry::Dir { path: d.into(), mode: 0o755 });
+    }
+    entries.push(Entry::CharDev { path: "dev/console".into(), mode: 0o600, major: 5, minor: 1 });
+    entries.push(Entry::CharDev { path: "dev/null".into(), mode: 0o666, major: 1, minor: 3 });
+    let mut found = 0;
+    for (dest, path) in programs {
+        if dest.starts_with("bench/") && !dest[6..].contains('/') {
+            let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            entries.push(Entry::File { path: dest, mode: 0o755, data });
+            found += 1;
+        }
+    }
+    if found < SUITE.len() + HELPERS.len() {
+        bail!("only {found} programs from user/bench were built");
+    }
+    let out = dir.join("initramfs.cpio.gz");
+    initramfs::write_gz(&out, &entries)?;
+    Ok(out)
+}
+
+/// The benchmark programs in user/bench must be exactly SUITE (plus the
+/// helpers), so that no benchmark is silently left out of the table.
+fn check_suite() -> Result<()> {
+    let dir = root().join("user/bench");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|n| !HELPERS.contains(&n.as_str()))
+        .collect();
+    found.sort();
+    let mut known: Vec<String> = SUITE.iter().map(|(n, _)| n.to_string()).collect();
+    known.sort();
+    if found != known {
+        let extra: Vec<&String> = found.iter().filter(|n| !known.contains(n)).collect();
+        let missing: Vec<&String> = known.iter().filter(|n| !found.contains(n)).collect();
+        bail!(
+            "user/bench and the suite list differ (programs not in SUITE: {extra:?}; SUITE entries without a program: \
+             {missing:?}); keep xtask/src/bench.rs SUITE and user/bench/bench_all.c SUITE in step"
+        );
+    }
+    Ok(())
+}
+
+/// The selected benchmark names, in suite order.
+fn selection(only: &[String]) -> Result<Vec<String>> {
+    for name in only {
+        if !SUITE.iter().any(|(n, _)| n == name) {
+            let all: Vec<&str> = SUITE.iter().map(|(n, _)| *n).collect();
+            bail!("no benchmark named \"{name}\"; the benchmarks are: {}", all.join(" "));
+        }
+    }
+    Ok(SUITE.iter().map(|(n, _)| n.to_string()).filter(|n| only.is_empty() || only.contains(n)).collect())
+}
+
+/// A kernel to boot, or why there is none.
+struct Side {
+    label: String,
+    image: Result<PathBuf, String>,
+}
+
+/// Results of one kernel: per benchmark, in suite order.
+struct Column {
+    label: String,
+    results: BTreeMap<String, Outcome>,
+    problem: Option<String>,
+    wall: Option<Duration>,
+    /// Notes worth showing under the table (why thread creation stopped...).
+    notes: Vec<String>,
+}
+
+impl Column {
+    fn absent(label: &str, names: &[String], why: &str) -> Column {
+        Column {
+            label: label.to_string(),
+            results: names.iter().map(|n| (n.clone(), Outcome::Na(why.to_string()))).collect(),
+            problem: None,
+            wall: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+fn linux_side(dir: &Path) -> Side {
+    match linux::kernel(&dir.join("linux")) {
+        Ok(image) => Side { label: format!("Linux {}", linux::version(&image)), image: Ok(image) },
+        Err(e) => Side { label: "Linux".into(), image: Err(format!("no Linux kernel: {e:#}")) },
+    }
+}
+
+fn weft_side(build: &BuildOpts, dir: &Path) -> Side {
+    let image = kernel::build(build, Flavor::Normal).map_err(|e| format!("weft kernel build failed: {e:#}")).and_then(|elf| {
+        // A private copy: `cargo xtask run` rewrites target/weft/weft.elf.
+        let copy = dir.join("weft.elf");
+        std::fs::copy(&elf, &copy).map_err(|e| format!("copying {}: {e}", elf.display()))?;
+        Ok(copy)
+    });
+    Side { label: "weft".into(), image }
+}
+
+/// Boots `side` with bench_all as init.
+fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> Result<Column> {
+    let image = match &side.image {
+        Ok(image) => image,
+        Err(why) => return Ok(Column::absent(&side.label, opts.names, why)),
+    };
+    let boot = boot::Boot {
+        label: side.label.clone(),
+        kernel: image,
+        initrd,
+        smp: opts.smp,
+        mem: opts.mem.to_string(),
+        extra_append: opts.extra_append.to_string(),
+        args: opts.args.clone(),
+        expected: opts.names.to_vec(),
+        start_timeout: Duration::from_secs(90),
+        idle_timeout: Duration::from_secs(150),
+        total_timeout: Duration::from_secs(180 + 120 * opts.names.len() as u64),
+        log,
+    };
+    let progress = crate::progress::spinner(&format!("{}: booting", side.label));
+    let run = boot::run(&boot, &progress);
+    progress.finish_and_clear();
+    let run = run?;
+    let problem = run.problem.as_ref().map(|(_, long)| long.clone());
+    if let Some(p) = &problem {
+        eprintln!("xtask: {p}");
+    }
+    Ok(Column {
+        label: side.label.clone(),
+        results: run.results.into_iter().collect(),
+        problem,
+        wall: Some(run.wall),
+        notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
+    })
+}
+
+/// Notes shown under the table: the kernel's identity, and why the thread
+/// benchmarks stopped where they did (not the per-repetition spreads, which
+/// stay in the serial logs).
+fn is_interesting(note: &str) -> bool {
+    note.starts_with("kernel:")
+        || ((note.starts_with("threads_max:") || note.starts_with("thread_mem_bytes:") || note.starts_with("pagefault_64m:"))
+            && !note.contains(" reps x ")
+            && !note.ends_with(" s"))
+}
+
+/// Settings shared by the boots of one run.
+struct SuiteRun<'a> {
+    names: &'a [String],
+    args: Vec<String>,
+    smp: u32,
+    mem: &'a str,
+    extra_append: &'a str,
+}
+
+/// `cargo xtask bench`.
+pub fn run(opts: &BenchOpts) -> Result<()> {
+    if opts.smoke {
+        return smoke_command(opts);
+    }
+    check_suite()?;
+    let names = selection(&opts.only)?;
+    let dir = bench_dir();
+    let build = BuildOpts { release: true };
+    let initrd = bench_initramfs(&build, &dir)?;
+    let want_linux = opts.kernel != Kernels::Weft;
+    let want_weft = opts.kernel != Kernels::Linux;
+    let linux = want_linux.then(|| linux_side(&dir));
+    let weft = want_weft.then(|| weft_side(&build, &dir));
+
+    let mut args = Vec::new();
+    if opts.quick {
+        args.push("-q".to_string());
+    }
+    if !opts.only.is_empty() {
+        args.extend(names.iter().cloned());
+    }
+    let suite = SuiteRun { names: &names, args, smp: opts.smp, mem: &opts.mem, extra_append: "log=warn" };
+    let header = header(&opts.smp, &opts.mem, linux.as_ref(), opts.quick);
+    eprint!("{header}");
+
+    let linux_col = match &linux {
+        Some(side) => boot_side(side, &initrd, &suite, dir.join("linux.log"))?,
+        None => Column::absent("Linux", &names, "not run (--kernel weft)"),
+    };
+    let weft_col = match &weft {
+        Some(side) => boot_side(side, &initrd, &suite, dir.join("weft.log"))?,
+        None => Column::absent("weft", &names, "not run (--kernel linux)"),
+    };
+
+    let rows: Vec<Row> = names
+        .iter()
+        .map(|n| Row {
+            name: n.clone(),
+            unit: unit_of(n),
+            linux: linux_col.results.get(n).cloned().unwrap_or(Outcome::Na("no result".into())),
+            weft: weft_col.results.get(n).cloned().unwrap_or(Outcome::Na("no result".into())),
+        })
+        .collect();
+    let mut report = header.clone();
+    report.push_str(&table(&rows, &linux_col.label));
+    for col in [&linux_col, &weft_col] {
+        if let Some(p) = &col.problem {
+            writeln!(report, "{}: {p}", col.label)?;
+        }
+        for note in &col.notes {
+            writeln!(report, "{}: {note}", col.label)?;
+        }
+        if let Some(w) = col.wall {
+            writeln!(report, "{}: QEMU ran {:.0} s", col.label, w.as_secs_f64())?;
+        }
+    }
+    if opts.quick {
+        writeln!(report, "(--quick: one repetition with tiny iteration counts; not a measurement)")?;
+    }
+    println!("{report}");
+
+    let csv = dir.join("results.csv");
+    std::fs::write(&csv, to_csv(&rows))?;
+    std::fs::write(dir.join("results.txt"), &report)?;
+    let png = dir.join("results.png");
+    let bars: Vec<chart::Bar> = rows
+        .iter()
+        .map(|r| chart::Bar {
+            label: if r.unit == Unit::Threads { format!("{} (Linux/weft)", r.name) } else { r.name.clone() },
+            ratio: r.ratio(),
+            text: match r.ratio() {
+                Some(x) => format!("{x:.2}"),
+                None => {
+                    let why = match (&r.linux, &r.weft) {
+                        (Outcome::Na(w), _) => format!("Linux: {w}"),
+                        (_, Outcome::Na(w)) => format!("weft: {w}"),
+                        _ => String::new(),
+                    };
+                    format!("n/a {}", why.chars().take(26).collect::<String>())
+                }
+            },
+        })
+        .collect();
+    let subtitle = format!("{} vs weft, QEMU TCG -smp {} -m {}; bars: weft/Linux, below 1 is better", linux_col.label, opts.smp, opts.mem);
+    match chart::draw(&png, "cargo xtask bench: weft / Linux", &subtitle, &bars) {
+        Ok(()) => println!("wrote {}, {}, {}", csv.display(), dir.join("results.txt").display(), png.display()),
+        Err(e) => println!("wrote {}; the chart failed: {e:#}", csv.display()),
+    }
+    println!("serial logs: {}, {}", dir.join("linux.log").display(), dir.join("weft.log").display());
+    if let Some(old) = &opts.compare {
+        println!("{}", compare(old, &rows)?);
+    }
+    Ok(())
+}
+
+/// Date, machine and configuration, for the report.
+fn header(smp: &u32, mem: &str, linux: Option<&Side>, quick: bool) -> String {
+    let sh = |cmd: &str| {
+        Command::new("sh").arg("-c").arg(cmd).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+    };
+    let mut h = String::new();
+    let date = sh("date -u '+%Y-%m-%d %H:%M UTC'");
+    let cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2");
+    let host = format!("{} CPUs ({}), {}", sh("nproc"), cpu.trim(), sh("uname -sr"));
+    let qemu = sh("qemu-system-x86_64 --version | head -1");
+    let commit = sh(&format!("git -C '{}' rev-parse --short HEAD", root().display()));
+    writeln!(h, "date: {date}").ok();
+    writeln!(h, "host: {host}; load average {}", sh("cut -d' ' -f1-3 /proc/loadavg")).ok();
+    writeln!(h, "qemu: {qemu}: -accel tcg -cpu qemu64 -smp {smp} -m {mem}").ok();
+    if let Some(side) = linux {
+        writeln!(h, "linux: {}", side.label).ok();
+    }
+    writeln!(h, "weft: {commit} (release build){}", if quick { "; --quick" } else { "" }).ok();
+    h
+}
+
+struct Row {
+    name: String,
+    unit: Unit,
+    linux: Outcome,
+    weft: Outcome,
+}
+
+impl Row {
+    /// weft/Linux, oriented so that below 1 means weft is better (for a
+    /// thread count, which is better higher, that is Linux/weft).
+    fn ratio(&self) -> Option<f64> {
+        let (l, w) = (self.linux.figure(self.unit)?, self.weft.figure(self.unit)?);
+        let r = if self.unit == Unit::Threads { l / w } else { w / l };
+        r.is_finite().then_some(r)
+    }
+}
+
+/// A figure for people: 512 ns, 36.5 µs, 1.45 ms; 25.3 KB; 7555.
+fn human(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::NsPerOp if value < 1e3 => format!("{value:.0} ns"),
+        Unit::NsPerOp if value < 1e6 => format!("{} µs", sig3(value / 1e3)),
+        Unit::NsPerOp => format!("{} ms", sig3(value / 1e6)),
+        Unit::BytesPerThread => format!("{:.1} KiB", value / 1024.0),
+        Unit::Threads => format!("{value:.0}"),
+    }
+}
+
+/// Three significant digits (for values from 1 to 999).
+fn sig3(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.2}")
+    } else if v < 100.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn cell(o: &Outcome, unit: Unit) -> String {
+    match o {
+        Outcome::Value { .. } => human(o.figure(unit).unwrap(), unit),
+        Outcome::Na(why) => format!("n/a ({why})"),
+    }
+}
+
+fn table(rows: &[Row], linux_label: &str) -> String {
+    let cells: Vec<[String; 4]> = rows
+        .iter()
+        .map(|r| {
+            let ratio = match r.ratio() {
+                Some(x) if r.unit == Unit::Threads => format!("{x:.2} (Linux/weft)"),
+                Some(x) => format!("{x:.2}"),
+                None => "n/a".into(),
+            };
+            [
+                format!("{} [{}]", r.name, r.unit.name()),
+                cell(&r.linux, r.unit),
+                cell(&r.weft, r.unit),
+                ratio,
+            ]
+        })
+        .collect();
+    let head = ["benchmark".to_string(), linux_label.to_string(), "weft".to_string(), "ratio (weft/Linux, below 1 is better)".to_string()];
+    // Long n/a reasons would stretch every row: cap the value columns.
+    let clip = |s: &str, w: usize| if s.chars().count() > w { s.chars().take(w - 1).collect::<String>() + "…" } else { s.to_string() };
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            let w = cells.iter().map(|c| c[i].chars().count()).chain([head[i].chars().count()]).max().unwrap_or(0);
+            if i == 1 || i == 2 { w.min(48) } else { w }
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |c: &[String]| {
+        let parts: Vec<String> = c.iter().enumerate().map(|(i, s)| format!("{:<w$}", clip(s, widths[i]), w = widths[i])).collect();
+        writeln!(out, "{}", parts.join("  ").trim_end()).ok();
+    };
+    line(&head);
+    line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
+    for c in &cells {
+        line(c);
+    }
+    // Full reasons, once each.
+    let mut reasons: Vec<String> = Vec::new();
+    for r in rows {
+        for (side, o) in [(linux_label, &r.linux), ("weft", &r.weft)] {
+            if let Outcome::Na(why) = o {
+                let s = format!("{side}: {why}");
+                if s.chars().count() > 48 && !reasons.contains(&s) {
+                    reasons.push(s);
+                }
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        writeln!(out, "\nn/a reasons in full:").ok();
+        for r in reasons {
+            writeln!(out, "  {r}").ok();
+        }
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+const CSV_HEADER: &str = "benchmark,unit,linux,weft,ratio,linux_iterations,weft_iterations,linux_note,weft_note";
+
+/// results.csv: one row per benchmark; empty figures where a side has
+/// none, with the reason in its note column. ratio is oriented like the
+/// table (below 1: weft better).
+fn to_csv(rows: &[Row]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push('\n');
+    for r in rows {
+        let side = |o: &Outcome| -> (String, String, String) {
+            match o {
+                Outcome::Value { iterations, value } => (
+                    format!("{}", o.figure(r.unit).unwrap()),
+                    iterations.to_string(),
+                    if r.unit == Unit::Threads { format!("{value:.0} ns per thread created") } else { String::new() },
+                ),
+                Outcome::Na(why) => (String::new(), String::new(), format!("n/a: {why}")),
+            }
+        };
+        let (lv, li, ln) = side(&r.linux);
+        let (wv, wi, wn) = side(&r.weft);
+        let ratio = r.ratio().map(|x| format!("{x:.4}")).unwrap_or_default();
+        let fields = [r.name.clone(), r.unit.name().to_string(), lv, wv, ratio, li, wi, ln, wn];
+        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Splits one CSV line (RFC 4180 quoting).
+fn csv_split(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+/// `--compare old.csv`: the change per benchmark and kernel.
+fn compare(old: &Path, rows: &[Row]) -> Result<String> {
+    let text = std::fs::read_to_string(old).with_context(|| format!("reading {}", old.display()))?;
+    let mut lines = text.lines();
+    let head = csv_split(lines.next().unwrap_or_default());
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let (Some(ib), Some(il), Some(iw)) = (col("benchmark"), col("linux"), col("weft")) else {
+        bail!("{} is not a results.csv of cargo xtask bench", old.display());
+    };
+    let mut before: BTreeMap<String, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for line in lines {
+        let f = csv_split(line);
+        let get = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok());
+        if let Some(name) = f.get(ib) {
+            before.insert(name.clone(), (get(il), get(iw)));
+        }
+    }
+    let change = |old: Option<f64>, new: Option<f64>, unit: Unit| -> String {
+        match (old, new) {
+            (Some(o), Some(n)) if o > 0.0 => {
+                let pct = (n / o - 1.0) * 100.0;
+                let better = if unit == Unit::Threads { pct > 0.0 } else { pct < 0.0 };
+                let tag = if pct.abs() < 5.0 { "" } else if better { " better" } else { " worse" };
+                format!("{} -> {} ({pct:+.1}%{tag})", human(o, unit), human(n, unit))
+            }
+            (None, Some(n)) => format!("n/a -> {}", human(n, unit)),
+            (Some(o), None) => format!("{} -> n/a", human(o, unit)),
+            _ => "n/a".into(),
+        }
+    };
+    let mut out = format!("change since {} (new vs old; ±5% is within noise for the fastest benchmarks, far more for cross-CPU wakeups):\n", old.display());
+    let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(9).max(9);
+    let cw = 38;
+    writeln!(out, "{:<w$}  {:<cw$}  {}", "benchmark", "Linux", "weft")?;
+    for r in rows {
+        let (ol, ow) = before.get(&r.name).copied().unwrap_or((None, None));
+        if !before.contains_key(&r.name) {
+            writeln!(out, "{:<w$}  (not in the old run)", r.name)?;
+            continue;
+        }
+        writeln!(out, "{:<w$}  {:<cw$}  {}", r.name, change(ol, r.linux.figure(r.unit), r.unit), change(ow, r.weft.figure(r.unit), r.unit))?;
+    }
+    Ok(out)
+}
+
+/// Which kernel the smoke test boots.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Target {
+    Weft,
+    Linux,
+}
+
+/// The smoke test: boots `target` with the same initramfs and runs every
+/// benchmark once with `-q` (one repetition, tiny iteration counts).
+/// Returns, per benchmark in suite order, Ok or why it failed (an n/a line,
+/// no line, a hang, a panic). Err only when nothing could be booted at all
+/// (build failure, no Linux image); `cargo xtask test` counts that as one
+/// failure.
+///
+/// From `cargo xtask test`:
+/// ```ignore
+/// for (name, outcome) in crate::bench::smoke(crate::bench::Target::Weft, &opts.build)? {
+///     match outcome {
+///         Ok(()) => report.pass(&format!("bench/{name}")),
+///         Err(why) => report.fail(&format!("bench/{name}"), &why),
+///     }
+/// }
+/// ```
+pub fn smoke(target: Target, build: &BuildOpts) -> Result<Vec<(String, Result<(), String>)>> {
+    check_suite()?;
+    let dir = bench_dir();
+    let names: Vec<String> = SUITE.iter().map(|(n, _)| n.to_string()).collect();
+    let initrd = bench_initramfs(build, &dir)?;
+    let side = match target {
+        Target::Weft => weft_side(build, &dir),
+        Target::Linux => linux_side(&dir),
+    };
+    if let Err(why) = &side.image {
+        bail!("{why}");
+    }
+    let suite = SuiteRun { names: &names, args: vec!["-q".into()], smp: 2, mem: "1G", extra_append: "" };
+    let log = dir.join(format!("smoke-{}.log", if target == Target::Weft { "weft" } else { "linux" }));
+    let col = boot_side(&side, &initrd, &suite, log)?;
+    Ok(names
+        .iter()
+        .map(|n| {
+            let verdict = match col.results.get(n) {
+                Some(Outcome::Value { value, .. }) if *value > 0.0 => Ok(()),
+                Some(Outcome::Value { value, .. }) => Err(format!("implausible figure {value}")),
+                Some(Outcome::Na(why)) => Err(why.clone()),
+                None => Err("no result".to_string()),
+            };
+            (n.clone(), verdict)
+        })
+        .collect())
+}
+
+/// `cargo xtask bench --smoke [--kernel linux|weft]`: the smoke test by
+/// hand, PASS/FAIL per benchmark.
+fn smoke_command(opts: &BenchOpts) -> Result<()> {
+    let targets: &[Target] = match opts.kernel {
+        Kernels::Linux => &[Target::Linux],
+        Kernels::Weft => &[Target::Weft],
+        Kernels::Both => &[Target::Linux, Target::Weft],
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for &target in targets {
+        let label = if target == Target::Weft { "weft" } else { "linux" };
+        match smoke(target, &BuildOpts { release: false }) {
+            Ok(results) => {
+                for (name, r) in results {
+                    match r {
+                        Ok(()) => {
+                            println!("PASS bench-smoke/{label}/{name}");
+                            passed += 1;
+                        }
+                        Err(why) => {
+                            println!("FAIL bench-smoke/{label}/{name}: {why}");
+                            failed += 1;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                println!("FAIL bench-smoke/{label}: {e:#}");
+                failed += 1;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_result_lines() {
+        assert!(matches!(parse_line("BENCH getppid 1000 512.5"), Some((n, Outcome::Value { iterations: 1000, value })) if n == "getppid" && value == 512.5));
+        assert!(matches!(parse_line("BENCH x n/a no /proc/meminfo: ENOENT"), Some((_, Outcome::Na(w))) if w == "no /proc/meminfo: ENOENT"));
+        assert!(parse_line("BENCH_SUITE_END").is_none());
+        assert!(parse_line("BENCH x 12 abc").is_none());
+    }
+
+    #[test]
+    fn csv_round_trip() {
+        let f = csv_split(&csv_field("a, \"b\""));
+        assert_eq!(f, vec!["a, \"b\"".to_string()]);
+        assert_eq!(csv_split("a,,\"c,d\""), vec!["a", "", "c,d"]);
+    }
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human(512.4, Unit::NsPerOp), "512 ns");
+        assert_eq!(human(36_512.0, Unit::NsPerOp), "36.5 µs");
+        assert_eq!(human(1_450_000.0, Unit::NsPerOp), "1.45 ms");
+    }
+}
