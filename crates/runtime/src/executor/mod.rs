@@ -150,6 +150,15 @@ impl Runtime {
         c.queue_len.fetch_add(0, Ordering::AcqRel) > 0 || c.timers.due(self.now_ns()) || self.rcu.callbacks_ready()
     }
 
+    /// The end of edge 7: the future is gone; forget the task and tell
+    /// its joiner, placing it here (this CPU is about to be free).
+    fn dispose(&'static self, task: Arc<Task>) {
+        drop(self.registry.remove(task.id));
+        if let Some(joiner) = task.join.task_disposed() {
+            self.wake_sync(|| joiner.wake());
+        }
+    }
+
     /// Edges 2, 5, 6 and 7 of the task lifecycle.
     pub(crate) fn run_task(&'static self, cpu: usize, task: Arc<Task>) {
         match task.state.transition_to_running() {
@@ -181,7 +190,7 @@ impl Runtime {
                 // future, on the executor's stack, after the poll returned.
                 drop(future);
                 match task.state.transition_to_complete() {
-                    TransitionToComplete::Dispose => drop(self.registry.remove(task.id)),
+                    TransitionToComplete::Dispose => self.dispose(task),
                 }
             }
             Poll::Pending => {

@@ -70,15 +70,8 @@ impl<'a> Builder<'a> {
 
         let cell = Arc::new(JoinCell::new());
         let output = cell.clone();
-        let wrapped = async move {
-            let value = future.await;
-            if let Some(joiner) = output.complete(value) {
-                // This task is finishing: its CPU is about to be free for the
-                // joiner (WF_SYNC, see `Runtime::wake_sync`).
-                rt.wake_sync(|| joiner.wake());
-            }
-        };
-        let task = Arc::new(Task::new(rt, Box::pin(wrapped), self.name, cpu, affinity));
+        let wrapped = async move { output.complete(future.await) };
+        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity));
         rt.registry.insert(&task);
         let handle = JoinHandle::new(cell, TaskRef(task.clone()));
         rt.submit_new(task);

@@ -1,14 +1,20 @@
 //! Joining a task: the typed output slot shared by the task's wrapper
 //! future and its [`JoinHandle`].
 //!
+//! The output is stored by the task's last poll but published to the
+//! joiner only by the executor, after it has dropped the task's future
+//! (`task_disposed`): a joiner never sees a task finished while that task
+//! is still on a CPU or still owns its future (the reason Linux reaps a
+//! dead task only after it has switched away for the last time).
+//!
 //! ```text
-//!  Running{waker} ──complete(v)──▶ Done(v) ──poll──▶ Taken
-//!        │                            │
-//!        └──handle dropped──▶ Detached ◀──handle dropped (drops v)
-//!                              complete(v) on Detached drops v (executor side)
+//!  Running{w} ──complete(v)──▶ Produced{w, v} ──task_disposed──▶ Done(v) ──poll──▶ Taken
+//!      │                           │                               │
+//!      └────── handle dropped ─────┴───────────▶ Detached ◀────────┘ (drops v)
+//!                complete(v) on Detached drops v at once
 //! ```
-//! All of `JoinState` is guarded by the cell's lock; wakes and drops of
-//! the output happen after the lock is released.
+//! All of `JoinState` is guarded by the cell's lock (a leaf); wakes and
+//! drops of the output happen after the lock is released.
 
 use alloc::sync::Arc;
 use core::future::Future;
@@ -22,7 +28,10 @@ use crate::loom::sync::SpinLock;
 enum JoinState<T> {
     /// The task runs; `waker` is the joiner's, if it polled.
     Running { waker: Option<Waker> },
-    /// The task finished and the joiner has not taken the output yet.
+    /// The last poll produced the output; the executor has not yet
+    /// disposed of the future.
+    Produced { waker: Option<Waker>, output: T },
+    /// Published: the joiner may take it.
     Done(T),
     /// The joiner took the output.
     Taken,
@@ -35,36 +44,56 @@ pub(crate) struct JoinCell<T> {
     state: SpinLock<JoinState<T>>,
 }
 
-impl<T> JoinCell<T> {
-    pub(crate) fn new() -> Self {
-        Self { state: SpinLock::new(JoinState::Running { waker: None }) }
-    }
+/// What the executor calls on a task's join cell once the task is
+/// disposed of (type-erased so that `Task` need not know `T`).
+pub(crate) trait JoinNotify: Send + Sync {
+    /// Publishes the output; returns the joiner's waker to wake.
+    fn task_disposed(&self) -> Option<Waker>;
+}
 
-    /// Stores the output (called by the task's last poll) and wakes the
-    /// joiner; returns that joiner's waker instead of waking it so the
-    /// caller can choose the wake flavour (a finishing task wakes its
-    /// joiner synchronously: its CPU is about to be free).
-    pub(crate) fn complete(&self, output: T) -> Option<Waker> {
+impl<T: Send> JoinNotify for JoinCell<T> {
+    fn task_disposed(&self) -> Option<Waker> {
         let mut state = self.state.lock();
         match mem::replace(&mut *state, JoinState::Taken) {
-            JoinState::Running { waker } => {
+            JoinState::Produced { waker, output } => {
                 *state = JoinState::Done(output);
                 waker
             }
             JoinState::Detached => {
                 *state = JoinState::Detached;
-                drop(state);
-                drop(output);
                 None
             }
-            JoinState::Done(_) | JoinState::Taken => unreachable!("task completed twice"),
+            JoinState::Running { .. } | JoinState::Done(_) | JoinState::Taken => {
+                unreachable!("task disposed without producing its output")
+            }
+        }
+    }
+}
+
+impl<T> JoinCell<T> {
+    pub(crate) fn new() -> Self {
+        Self { state: SpinLock::new(JoinState::Running { waker: None }) }
+    }
+
+    /// Stores the output (called by the task's last poll). It is published
+    /// by `task_disposed`; if nobody joins, it is dropped here.
+    pub(crate) fn complete(&self, output: T) {
+        let mut state = self.state.lock();
+        match mem::replace(&mut *state, JoinState::Taken) {
+            JoinState::Running { waker } => *state = JoinState::Produced { waker, output },
+            JoinState::Detached => {
+                *state = JoinState::Detached;
+                drop(state);
+                drop(output);
+            }
+            _ => unreachable!("task completed twice"),
         }
     }
 
-    fn poll_output(&self, cx: &mut Context<'_>) -> Poll<T> {
+    pub(crate) fn poll_output(&self, cx: &mut Context<'_>) -> Poll<T> {
         let mut state = self.state.lock();
         match &mut *state {
-            JoinState::Running { waker } => {
+            JoinState::Running { waker } | JoinState::Produced { waker, .. } => {
                 match waker {
                     Some(w) if w.will_wake(cx.waker()) => {}
                     _ => *waker = Some(cx.waker().clone()),
@@ -80,11 +109,11 @@ impl<T> JoinCell<T> {
         }
     }
 
-    fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         matches!(*self.state.lock(), JoinState::Done(_) | JoinState::Taken)
     }
 
-    fn detach(&self) {
+    pub(crate) fn detach(&self) {
         let old = mem::replace(&mut *self.state.lock(), JoinState::Detached);
         drop(old); // an unclaimed output (or a stale waker) dies here, lock released
     }
@@ -92,6 +121,7 @@ impl<T> JoinCell<T> {
 
 /// Owned permission to wait for a task's output. Dropping it detaches the
 /// task, which keeps running; its output is then dropped when produced.
+/// The handle resolves only after the task's future has been dropped.
 pub struct JoinHandle<T> {
     cell: Arc<JoinCell<T>>,
     task: TaskRef,
@@ -112,7 +142,7 @@ impl<T> JoinHandle<T> {
         self.task.id()
     }
 
-    /// Whether the task has produced its output.
+    /// Whether the task has finished and its output is ready.
     pub fn is_finished(&self) -> bool {
         self.cell.is_done()
     }

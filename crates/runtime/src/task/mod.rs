@@ -29,7 +29,7 @@ use core::task::Waker;
 
 pub use builder::Builder;
 pub use join::JoinHandle;
-pub(crate) use join::JoinCell;
+pub(crate) use join::{JoinCell, JoinNotify};
 pub(crate) use registry::Registry;
 
 use crate::Runtime;
@@ -90,7 +90,9 @@ pub enum TaskState {
 /// (6) `run_task`, poll `Pending`, N set: `transition_to_idle` → `Requeue`;
 ///     N stays set and the executor pushes the task.
 /// (7) `run_task`, poll `Ready`: the executor drops the future, then
-///     `transition_to_complete` → `Dispose` (registry removal).
+///     `transition_to_complete` → `Dispose`: registry removal, and only
+///     now is the output published to the `JoinHandle` and the joiner
+///     woken (synchronously: this CPU is free for it).
 /// (8) A wake of a complete task does nothing; an executor that pops one
 ///     (cannot happen today, kept for robustness) skips it.
 ///
@@ -117,6 +119,8 @@ pub(crate) struct Task {
     /// Set while the task is linked into a run queue: checks "queued once".
     pub(crate) enqueued: AtomicBool,
     name: ksync::SpinLock<Option<Box<str>>>,
+    /// The join cell, told by the executor when the task is disposed of.
+    pub(crate) join: Arc<dyn JoinNotify>,
     /// Number of polls (statistics).
     pub(crate) polls: AtomicU64,
 }
@@ -124,7 +128,14 @@ pub(crate) struct Task {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Task {
-    pub(crate) fn new(rt: &'static Runtime, future: BoxFuture, name: Option<&str>, cpu: usize, affinity: u64) -> Self {
+    pub(crate) fn new(
+        rt: &'static Runtime,
+        future: BoxFuture,
+        join: Arc<dyn JoinNotify>,
+        name: Option<&str>,
+        cpu: usize,
+        affinity: u64,
+    ) -> Self {
         Self {
             state: State::new(),
             id: TaskId(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
@@ -135,6 +146,7 @@ impl Task {
             next: ksync::SpinLock::new(None),
             enqueued: AtomicBool::new(false),
             name: ksync::SpinLock::new(name.map(Into::into)),
+            join,
             polls: AtomicU64::new(0),
         }
     }
