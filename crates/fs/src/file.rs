@@ -105,19 +105,45 @@ pub struct OpenFile {
     inode: Arc<dyn Inode>,
     /// Where the file was opened; `None` for anonymous files (pipes).
     location: Option<Location>,
-    /// Name for /proc/<pid>/fd of anonymous files ("pipe:[123]").
-    anon_name: Option<Vec<u8>>,
+    /// How /proc/<pid>/fd names the file.
+    name: FileName,
     /// Access mode and status flags (`F_GETFL`).
     flags: AtomicU32,
     /// File position. Lock order: before inode locks.
     pos: SpinLock<u64>,
 }
 
+/// How an open file is named in /proc/<pid>/fd.
+enum FileName {
+    /// By its location (directories find their own path).
+    Location,
+    /// By the directory entry it was opened through (non-directories know
+    /// no parent; later renames are not followed).
+    Entry(Location, Vec<u8>),
+    /// A fixed name ("pipe:[123]").
+    Anon(Vec<u8>),
+}
+
 impl OpenFile {
     /// A description of a file opened by path.
     pub fn new(ops: Arc<dyn FileOps>, location: Location, flags: OpenFlags) -> Arc<OpenFile> {
+        Self::new_at(ops, location, None, flags)
+    }
+
+    /// A description of a file opened by path through the directory entry
+    /// `entry` (directory, name), which names it in [`OpenFile::path`].
+    pub fn new_at(
+        ops: Arc<dyn FileOps>,
+        location: Location,
+        entry: Option<(Location, Vec<u8>)>,
+        flags: OpenFlags,
+    ) -> Arc<OpenFile> {
         let inode = location.inode().clone();
-        Self::build(ops, inode, Some(location), None, flags)
+        let name = match entry {
+            Some((dir, name)) => FileName::Entry(dir, name),
+            None => FileName::Location,
+        };
+        Self::build(ops, inode, Some(location), name, flags)
     }
 
     /// A description of an anonymous file (pipe ends): `name` is what
@@ -128,14 +154,14 @@ impl OpenFile {
         flags: OpenFlags,
         name: Vec<u8>,
     ) -> Arc<OpenFile> {
-        Self::build(ops, inode, None, Some(name), flags)
+        Self::build(ops, inode, None, FileName::Anon(name), flags)
     }
 
     fn build(
         ops: Arc<dyn FileOps>,
         inode: Arc<dyn Inode>,
         location: Option<Location>,
-        anon_name: Option<Vec<u8>>,
+        name: FileName,
         flags: OpenFlags,
     ) -> Arc<OpenFile> {
         let kept = flags - OpenFlags::OPEN_ONLY;
@@ -143,7 +169,7 @@ impl OpenFile {
             ops,
             inode,
             location,
-            anon_name,
+            name,
             flags: AtomicU32::new(kept.bits()),
             pos: SpinLock::new(0),
         })
@@ -309,13 +335,32 @@ impl OpenFile {
     /// from `root` (with " (deleted)" if it was removed), or the anonymous
     /// name ("pipe:[123]").
     pub fn path(&self, root: &Location) -> Vec<u8> {
-        match (&self.location, &self.anon_name) {
-            (Some(loc), _) => match loc.absolute_path(root) {
-                Ok(p) => p,
-                Err(_) => b"(deleted)".to_vec(),
-            },
-            (None, Some(name)) => name.clone(),
-            (None, None) => b"anon_inode:[unknown]".to_vec(),
+        let deleted = |mut p: Vec<u8>| {
+            if self.inode.metadata().nlink == 0 {
+                p.extend_from_slice(b" (deleted)");
+            }
+            p
+        };
+        if let Some(loc) = &self.location
+            && self.inode.file_type() == FileType::Directory
+            && let Ok(p) = loc.absolute_path(root)
+        {
+            return p;
+        }
+        match (&self.name, &self.location) {
+            (FileName::Anon(name), _) => name.clone(),
+            (FileName::Entry(dir, name), _) => {
+                let mut p = dir.absolute_path(root).unwrap_or_else(|_| b"?".to_vec());
+                if p != b"/" {
+                    p.push(b'/');
+                }
+                p.extend_from_slice(name);
+                deleted(p)
+            }
+            (FileName::Location, Some(loc)) => loc
+                .absolute_path(root)
+                .unwrap_or_else(|_| deleted(b"?".to_vec())),
+            (FileName::Location, None) => b"anon_inode:[unknown]".to_vec(),
         }
     }
 }

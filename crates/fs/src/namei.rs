@@ -60,6 +60,9 @@ pub struct Walker<'a> {
     root: &'a Location,
     cred: &'a Cred<'a>,
     links: u32,
+    /// The directory and name through which the last `walk` reached its
+    /// result (`None` if it ended on `.`, `..` or the start).
+    last_entry: Option<(Location, Vec<u8>)>,
 }
 
 /// Checks the length limits of a whole path (ENOENT if empty).
@@ -99,6 +102,7 @@ impl<'a> Walker<'a> {
             root,
             cred,
             links: 0,
+            last_entry: None,
         }
     }
 
@@ -146,6 +150,7 @@ impl<'a> Walker<'a> {
         };
         let mut stack = Vec::new();
         push_components(&mut stack, path);
+        self.last_entry = None;
         while let Some(name) = stack.pop() {
             let is_last = stack.is_empty();
             let next = self.step(&cur, &name)?;
@@ -162,12 +167,23 @@ impl<'a> Walker<'a> {
                 push_components(&mut stack, &target);
                 continue;
             }
+            self.last_entry = match &name[..] {
+                b"." | b".." => None,
+                _ => Some((cur, name)),
+            };
             cur = next;
         }
         if must_dir && cur.inode().file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }
         Ok(cur)
+    }
+
+    /// The directory and name the last [`Walker::walk`] came through to its
+    /// result: how a non-directory is named later (/proc/<pid>/fd), since
+    /// only directories know their parent.
+    pub fn take_last_entry(&mut self) -> Option<(Location, Vec<u8>)> {
+        self.last_entry.take()
     }
 
     /// Resolves all but the last component of `path` (following symlinks),

@@ -2,6 +2,7 @@
 //! permission checks, `O_TRUNC`, and the choice of file operations.
 
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 
@@ -39,14 +40,13 @@ impl Resolver<'_> {
         if flags.contains(OpenFlags::CREAT | OpenFlags::DIRECTORY) {
             return Err(Errno::EINVAL);
         }
-        let (loc, created) = if flags.contains(OpenFlags::CREAT) {
-            let mut walker = Walker::new(&self.root, &self.cred);
+        let mut walker = Walker::new(&self.root, &self.cred);
+        let (loc, created, entry) = if flags.contains(OpenFlags::CREAT) {
             self.open_create(&mut walker, self.start(dir), path, flags, mode)?
         } else {
-            (
-                self.lookup(dir, path, !flags.contains(OpenFlags::NOFOLLOW))?,
-                false,
-            )
+            let follow = !flags.contains(OpenFlags::NOFOLLOW);
+            let loc = walker.walk(self.start(dir), path, follow)?;
+            (loc, false, walker.take_last_entry())
         };
         let meta = loc.inode().metadata();
         let ty = meta.file_type();
@@ -77,19 +77,26 @@ impl Resolver<'_> {
         {
             loc.inode().truncate(0)?;
         }
-        Ok(OpenFile::new(ops, loc, flags))
+        Ok(OpenFile::new_at(ops, loc, entry, flags))
     }
 
     /// `execve`'s open: a regular file with execute permission (EACCES
     /// otherwise; read permission is not needed), opened read-only.
     pub fn open_exec(&self, dir: Option<&Location>, path: &[u8]) -> KResult<Arc<OpenFile>> {
-        let loc = self.lookup(dir, path, true)?;
+        let mut walker = Walker::new(&self.root, &self.cred);
+        let loc = walker.walk(self.start(dir), path, true)?;
+        let entry = walker.take_last_entry();
         let meta = loc.inode().metadata();
         if meta.file_type() != FileType::Regular {
             return Err(Errno::EACCES);
         }
         check_access(&meta, &self.cred, Access::EXEC)?;
-        Ok(OpenFile::new(inode_file_ops(), loc, OpenFlags::empty()))
+        Ok(OpenFile::new_at(
+            inode_file_ops(),
+            loc,
+            entry,
+            OpenFlags::empty(),
+        ))
     }
 
     /// `O_PATH`: a location only; a final symlink is opened itself with `O_NOFOLLOW`.
@@ -99,14 +106,17 @@ impl Resolver<'_> {
         path: &[u8],
         flags: OpenFlags,
     ) -> KResult<Arc<OpenFile>> {
-        let loc = self.lookup(dir, path, !flags.contains(OpenFlags::NOFOLLOW))?;
+        let mut walker = Walker::new(&self.root, &self.cred);
+        let loc = walker.walk(self.start(dir), path, !flags.contains(OpenFlags::NOFOLLOW))?;
+        let entry = walker.take_last_entry();
         if flags.contains(OpenFlags::DIRECTORY) && loc.inode().file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }
-        Ok(OpenFile::new(inode_file_ops(), loc, flags))
+        Ok(OpenFile::new_at(inode_file_ops(), loc, entry, flags))
     }
 
-    /// The `O_CREAT` part: the location to open and whether it was created.
+    /// The `O_CREAT` part: the location to open, whether it was created, and
+    /// the directory entry it was reached through.
     /// A final symlink is followed (and its missing target created) unless
     /// `O_EXCL` (EEXIST) or `O_NOFOLLOW` (ELOOP).
     fn open_create(
@@ -116,7 +126,7 @@ impl Resolver<'_> {
         path: &[u8],
         flags: OpenFlags,
         mode: u32,
-    ) -> KResult<(Location, bool)> {
+    ) -> KResult<(Location, bool, Option<(Location, Vec<u8>)>)> {
         let parent = walker.walk_parent(start, path)?;
         let Last::Name(name) = parent.last else {
             return Err(Errno::EISDIR);
@@ -131,7 +141,7 @@ impl Resolver<'_> {
                         return Err(Errno::EEXIST);
                     }
                     if found.inode().file_type() != FileType::Symlink {
-                        return Ok((found, false));
+                        return Ok((found, false, Some((parent.dir.clone(), name))));
                     }
                     if flags.contains(OpenFlags::NOFOLLOW) {
                         return Err(Errno::ELOOP);
@@ -156,7 +166,10 @@ impl Resolver<'_> {
                 .inode()
                 .create(&name, NewNode::Regular, perm, uid, gid)
             {
-                Ok(inode) => return Ok((Location::new(parent.dir.mount().clone(), inode), true)),
+                Ok(inode) => {
+                    let loc = Location::new(parent.dir.mount().clone(), inode);
+                    return Ok((loc, true, Some((parent.dir.clone(), name))));
+                }
                 // Someone else created it meanwhile: open theirs.
                 Err(Errno::EEXIST) if !flags.contains(OpenFlags::EXCL) => continue,
                 Err(e) => return Err(e),

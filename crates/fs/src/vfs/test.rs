@@ -478,3 +478,28 @@ fn chroot_confines_dotdot() {
     assert_eq!(j2.getcwd().unwrap(), b"/in");
     let _ = Mount::new_root; // (keep the import used)
 }
+
+#[test]
+fn open_file_paths_for_proc_fd() {
+    let root = new_root();
+    let r = root_resolver(&root);
+    r.mkdir(None, b"/d", 0o755).unwrap();
+    let f = r.open(None, b"/d/f", RW_CREAT, 0o644).unwrap();
+    assert_eq!(f.path(&root), b"/d/f");
+    let d = r.open(None, b"d/../d", OpenFlags::DIRECTORY, 0).unwrap();
+    assert_eq!(d.path(&root), b"/d");
+    r.symlink(b"/d/f", None, b"/link").unwrap();
+    let via = r.open(None, b"/link", OpenFlags::empty(), 0).unwrap();
+    assert_eq!(via.path(&root), b"/d/f");
+    r.unlink(None, b"/d/f").unwrap();
+    assert_eq!(f.path(&root), b"/d/f (deleted)");
+    let (p, _) = crate::pipe::new_pipe(OpenFlags::empty(), 0, 0);
+    assert!(p.path(&root).starts_with(b"pipe:["));
+    let exe = {
+        write_file(&r, b"/d/prog", b"\x7fELF");
+        r.chmod(None, b"/d/prog", 0o755, true).unwrap();
+        r.open_exec(None, b"/d/prog").unwrap()
+    };
+    assert_eq!(exe.path(&root), b"/d/prog");
+    assert_eq!(root.inode().ino(), r.root().inode().ino());
+}
