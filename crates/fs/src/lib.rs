@@ -32,6 +32,7 @@
 
 extern crate alloc;
 
+pub mod boot;
 pub mod dev;
 pub mod dirent;
 pub mod fdtable;

@@ -50,7 +50,8 @@ pub struct RamFs {
 
 impl RamFs {
     /// A new, empty instance whose root directory has mode `root_perm`;
-    /// `fs_type` is "ramfs", "tmpfs" or "devtmpfs" (shown in /proc/mounts).
+    /// `fs_type` is "rootfs", "ramfs", "tmpfs" or "devtmpfs" (shown in
+    /// /proc/mounts; names ending in "tmpfs" report `TMPFS_MAGIC` to statfs).
     pub fn new(fs_type: &'static str, root_perm: u32) -> Arc<RamFs> {
         let shared = Arc::new(Shared {
             dev: hooks::alloc_anon_dev(),
@@ -58,10 +59,10 @@ impl RamFs {
             ns: SpinLock::new(()),
         });
         let root = RamInode::new_root(shared.clone(), root_perm);
-        let magic = if fs_type == "ramfs" {
-            l::RAMFS_MAGIC
-        } else {
+        let magic = if fs_type.ends_with("tmpfs") {
             l::TMPFS_MAGIC
+        } else {
+            l::RAMFS_MAGIC
         };
         Arc::new(RamFs {
             shared,
