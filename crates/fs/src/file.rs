@@ -135,7 +135,7 @@ impl OpenFile {
     pub fn new_at(
         ops: Arc<dyn FileOps>,
         location: Location,
-        entry: Option<(Location, Vec<u8>)>,
+        entry: Option<crate::namei::NamedEntry>,
         flags: OpenFlags,
     ) -> Arc<OpenFile> {
         let inode = location.inode().clone();

@@ -29,6 +29,9 @@ pub const NAME_MAX: usize = 255;
 /// Most symlinks followed in one resolution.
 pub const MAX_SYMLINKS: u32 = 40;
 
+/// A directory and a name in it: how a non-directory was reached.
+pub type NamedEntry = (Location, Vec<u8>);
+
 /// The last component of a path, for operations that act on a name in a
 /// directory (create, unlink, rename).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +65,7 @@ pub struct Walker<'a> {
     links: u32,
     /// The directory and name through which the last `walk` reached its
     /// result (`None` if it ended on `.`, `..` or the start).
-    last_entry: Option<(Location, Vec<u8>)>,
+    last_entry: Option<NamedEntry>,
 }
 
 /// Checks the length limits of a whole path (ENOENT if empty).
@@ -182,7 +185,7 @@ impl<'a> Walker<'a> {
     /// The directory and name the last [`Walker::walk`] came through to its
     /// result: how a non-directory is named later (/proc/<pid>/fd), since
     /// only directories know their parent.
-    pub fn take_last_entry(&mut self) -> Option<(Location, Vec<u8>)> {
+    pub fn take_last_entry(&mut self) -> Option<NamedEntry> {
         self.last_entry.take()
     }
 

@@ -16,6 +16,7 @@
 
 mod data;
 mod dir;
+mod names;
 mod node;
 
 use alloc::sync::Arc;

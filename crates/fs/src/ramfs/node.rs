@@ -15,23 +15,23 @@ use crate::pipe::Pipe;
 use crate::types::{DevId, FileType, Metadata, PERM_MASK, SetAttr, TimeChange, Timespec};
 
 /// Attributes that change. Lock order: leaf.
-struct Attr {
-    perm: u32,
-    nlink: u32,
-    uid: u32,
-    gid: u32,
-    atime: Timespec,
-    mtime: Timespec,
-    ctime: Timespec,
+pub(super) struct Attr {
+    pub(super) perm: u32,
+    pub(super) nlink: u32,
+    pub(super) uid: u32,
+    pub(super) gid: u32,
+    pub(super) atime: Timespec,
+    pub(super) mtime: Timespec,
+    pub(super) ctime: Timespec,
 }
 
 /// A directory's contents.
-struct DirBody {
-    entries: DirEntries<Arc<RamInode>>,
+pub(super) struct DirBody {
+    pub(super) entries: DirEntries<Arc<RamInode>>,
     /// `..`; the root points at itself.
-    parent: Weak<RamInode>,
+    pub(super) parent: Weak<RamInode>,
     /// Set by rmdir: no new entries may appear.
-    dead: bool,
+    pub(super) dead: bool,
 }
 
 enum Body {
@@ -45,11 +45,11 @@ enum Body {
 
 /// A ramfs inode.
 pub struct RamInode {
-    ino: u64,
-    ty: FileType,
-    me: Weak<RamInode>,
-    fs: Arc<Shared>,
-    attr: SpinLock<Attr>,
+    pub(super) ino: u64,
+    pub(super) ty: FileType,
+    pub(super) me: Weak<RamInode>,
+    pub(super) fs: Arc<Shared>,
+    pub(super) attr: SpinLock<Attr>,
     body: Body,
 }
 
@@ -97,7 +97,13 @@ impl RamInode {
         }
     }
 
-    fn new_child(&self, node: NewNode<'_>, perm: u32, uid: u32, gid: u32) -> Arc<RamInode> {
+    pub(super) fn new_child(
+        &self,
+        node: NewNode<'_>,
+        perm: u32,
+        uid: u32,
+        gid: u32,
+    ) -> Arc<RamInode> {
         let parent = self.me.clone();
         let ino = self.fs.alloc_ino();
         let fs = self.fs.clone();
@@ -123,14 +129,14 @@ impl RamInode {
         })
     }
 
-    fn dir(&self) -> KResult<&SpinLock<DirBody>> {
+    pub(super) fn dir(&self) -> KResult<&SpinLock<DirBody>> {
         match &self.body {
             Body::Dir(d) => Ok(d),
             _ => Err(Errno::ENOTDIR),
         }
     }
 
-    fn file(&self) -> KResult<&SpinLock<FileData>> {
+    pub(super) fn file(&self) -> KResult<&SpinLock<FileData>> {
         match &self.body {
             Body::File(f) => Ok(f),
             Body::Dir(_) => Err(Errno::EISDIR),
@@ -139,7 +145,7 @@ impl RamInode {
     }
 
     /// `inode` as a ramfs inode of this instance (EXDEV otherwise).
-    fn same_fs(&self, inode: &Arc<dyn Inode>) -> KResult<Arc<RamInode>> {
+    pub(super) fn same_fs(&self, inode: &Arc<dyn Inode>) -> KResult<Arc<RamInode>> {
         let any = inode.clone().into_any();
         match any.downcast::<RamInode>() {
             Ok(r) if Arc::ptr_eq(&r.fs, &self.fs) => Ok(r),
@@ -147,27 +153,27 @@ impl RamInode {
         }
     }
 
-    fn touch_modified(&self) {
+    pub(super) fn touch_modified(&self) {
         let t = now();
         let mut a = self.attr.lock();
         a.mtime = t;
         a.ctime = t;
     }
 
-    fn add_links(&self, delta: i32) {
+    pub(super) fn add_links(&self, delta: i32) {
         let mut a = self.attr.lock();
         a.nlink = a.nlink.saturating_add_signed(delta);
         a.ctime = now();
     }
 
-    fn is_empty_dir(&self) -> bool {
+    pub(super) fn is_empty_dir(&self) -> bool {
         self.dir()
             .map(|d| d.lock().entries.is_empty())
             .unwrap_or(false)
     }
 
     /// Whether `self` is `other` or one of its ancestors. Caller holds `ns`.
-    fn is_ancestor_of(&self, other: &Arc<RamInode>) -> bool {
+    pub(super) fn is_ancestor_of(&self, other: &Arc<RamInode>) -> bool {
         let mut cur = other.clone();
         loop {
             if cur.ino == self.ino {
@@ -288,75 +294,19 @@ impl Inode for RamInode {
         uid: u32,
         gid: u32,
     ) -> KResult<Arc<dyn Inode>> {
-        let _ns = self.fs.ns.lock();
-        let mut dir = self.dir()?.lock();
-        if dir.dead {
-            return Err(Errno::ENOENT);
-        }
-        if dir.entries.get(name).is_some() {
-            return Err(Errno::EEXIST);
-        }
-        let child = self.new_child(node, perm, uid, gid);
-        dir.entries.insert(name, child.clone());
-        drop(dir);
-        if child.ty == FileType::Directory {
-            self.add_links(1);
-        }
-        self.touch_modified();
-        Ok(child)
+        self.ns_create(name, node, perm, uid, gid)
     }
 
     fn link(&self, name: &[u8], target: &Arc<dyn Inode>) -> KResult<()> {
-        let target = self.same_fs(target)?;
-        if target.ty == FileType::Directory {
-            return Err(Errno::EPERM);
-        }
-        let _ns = self.fs.ns.lock();
-        let mut dir = self.dir()?.lock();
-        if dir.dead {
-            return Err(Errno::ENOENT);
-        }
-        if dir.entries.get(name).is_some() {
-            return Err(Errno::EEXIST);
-        }
-        dir.entries.insert(name, target.clone());
-        drop(dir);
-        target.add_links(1);
-        self.touch_modified();
-        Ok(())
+        self.ns_link(name, target)
     }
 
     fn unlink(&self, name: &[u8]) -> KResult<()> {
-        let _ns = self.fs.ns.lock();
-        let mut dir = self.dir()?.lock();
-        let child = dir.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
-        if child.ty == FileType::Directory {
-            return Err(Errno::EISDIR);
-        }
-        dir.entries.remove(name);
-        drop(dir);
-        child.add_links(-1);
-        self.touch_modified();
-        Ok(())
+        self.ns_unlink(name)
     }
 
     fn rmdir(&self, name: &[u8]) -> KResult<()> {
-        let _ns = self.fs.ns.lock();
-        let mut dir = self.dir()?.lock();
-        let child = dir.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
-        // Lock order: parent body -> child body (under ns).
-        let mut child_dir = child.dir()?.lock();
-        if !child_dir.entries.is_empty() {
-            return Err(Errno::ENOTEMPTY);
-        }
-        child_dir.dead = true;
-        drop(child_dir);
-        dir.entries.remove(name);
-        drop(dir);
-        child.attr.lock().nlink = 0;
-        self.add_links(-1);
-        self.touch_modified();
-        Ok(())
+        self.ns_rmdir(name)
     }
 
     fn rename(
@@ -366,61 +316,7 @@ impl Inode for RamInode {
         new: &[u8],
         noreplace: bool,
     ) -> KResult<()> {
-        let new_dir = self.same_fs(new_dir)?;
-        let _ns = self.fs.ns.lock();
-        // Under `ns` nothing below changes shape, so each step may take its
-        // lock alone.
-        let src = self
-            .dir()?
-            .lock()
-            .entries
-            .get(old)
-            .cloned()
-            .ok_or(Errno::ENOENT)?;
-        let dst_dir = new_dir.dir()?;
-        let existing = dst_dir.lock().entries.get(new).cloned();
-        let src_is_dir = src.ty == FileType::Directory;
-        if let Some(dst) = &existing {
-            if Arc::ptr_eq(dst, &src) {
-                return Ok(());
-            }
-            if noreplace {
-                return Err(Errno::EEXIST);
-            }
-            match (src_is_dir, dst.ty == FileType::Directory) {
-                (true, false) => return Err(Errno::ENOTDIR),
-                (false, true) => return Err(Errno::EISDIR),
-                (true, true) if !dst.is_empty_dir() => return Err(Errno::ENOTEMPTY),
-                _ => {}
-            }
-        }
-        if src_is_dir && src.is_ancestor_of(&new_dir) {
-            return Err(Errno::EINVAL);
-        }
-        if dst_dir.lock().dead {
-            return Err(Errno::ENOENT);
-        }
-        // The new name switches to `src` in one step: it never disappears.
-        let replaced = dst_dir.lock().entries.replace(new, src.clone());
-        self.dir()?.lock().entries.remove(old);
-        if let Some(victim) = replaced {
-            if victim.ty == FileType::Directory {
-                victim.dir()?.lock().dead = true;
-                victim.attr.lock().nlink = 0;
-                new_dir.add_links(-1);
-            } else {
-                victim.add_links(-1);
-            }
-        }
-        if src_is_dir && !Arc::ptr_eq(&new_dir, &self.me.upgrade().ok_or(Errno::ENOENT)?) {
-            src.dir()?.lock().parent = Arc::downgrade(&new_dir);
-            self.add_links(-1);
-            new_dir.add_links(1);
-        }
-        src.attr.lock().ctime = now();
-        self.touch_modified();
-        new_dir.touch_modified();
-        Ok(())
+        self.ns_rename(old, new_dir, new, noreplace)
     }
 
     fn read_dir(&self, offset: u64) -> KResult<Option<DirEntry>> {

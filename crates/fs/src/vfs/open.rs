@@ -2,7 +2,6 @@
 //! permission checks, `O_TRUNC`, and the choice of file operations.
 
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 
@@ -13,7 +12,7 @@ use crate::file_inode::inode_file_ops;
 use crate::flags::OpenFlags;
 use crate::inode::NewNode;
 use crate::location::Location;
-use crate::namei::{Last, Walker};
+use crate::namei::{Last, NamedEntry, Walker};
 use crate::perm::{Access, check_access};
 use crate::types::FileType;
 
@@ -126,7 +125,7 @@ impl Resolver<'_> {
         path: &[u8],
         flags: OpenFlags,
         mode: u32,
-    ) -> KResult<(Location, bool, Option<(Location, Vec<u8>)>)> {
+    ) -> KResult<(Location, bool, Option<NamedEntry>)> {
         let parent = walker.walk_parent(start, path)?;
         let Last::Name(name) = parent.last else {
             return Err(Errno::EISDIR);
