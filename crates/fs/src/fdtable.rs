@@ -212,7 +212,7 @@ impl FdTable {
         drop(all);
     }
 
-    /// The open fds in increasing order (for /proc/<pid>/fd).
+    /// The open fds in increasing order (for `/proc/<pid>/fd`).
     pub fn open_fds(&self) -> Vec<(i32, Arc<OpenFile>)> {
         let slots = self.slots.lock();
         slots

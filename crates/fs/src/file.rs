@@ -2,7 +2,7 @@
 //!
 //! An `OpenFile` is what `open`, `pipe` and `dup` share: the file
 //! operations, the inode (for `fstat`), where it was opened (for `openat`
-//! and /proc/<pid>/fd), the status flags and the offset. File descriptors
+//! and `/proc/<pid>/fd`), the status flags and the offset. File descriptors
 //! are `Arc<OpenFile>`s in an `FdTable`; fork and dup share the description.
 //!
 //! # Blocking protocol
@@ -105,7 +105,7 @@ pub struct OpenFile {
     inode: Arc<dyn Inode>,
     /// Where the file was opened; `None` for anonymous files (pipes).
     location: Option<Location>,
-    /// How /proc/<pid>/fd names the file.
+    /// How `/proc/<pid>/fd` names the file.
     name: FileName,
     /// Access mode and status flags (`F_GETFL`).
     flags: AtomicU32,
@@ -113,14 +113,14 @@ pub struct OpenFile {
     pos: SpinLock<u64>,
 }
 
-/// How an open file is named in /proc/<pid>/fd.
+/// How an open file is named in `/proc/<pid>/fd`.
 enum FileName {
     /// By its location (directories find their own path).
     Location,
     /// By the directory entry it was opened through (non-directories know
     /// no parent; later renames are not followed).
     Entry(Location, Vec<u8>),
-    /// A fixed name ("pipe:[123]").
+    /// A fixed name (`"pipe:[123]"`).
     Anon(Vec<u8>),
 }
 
@@ -147,7 +147,7 @@ impl OpenFile {
     }
 
     /// A description of an anonymous file (pipe ends): `name` is what
-    /// /proc/<pid>/fd shows.
+    /// `/proc/<pid>/fd` shows.
     pub fn new_anon(
         ops: Arc<dyn FileOps>,
         inode: Arc<dyn Inode>,
@@ -331,9 +331,9 @@ impl OpenFile {
         &self.ops
     }
 
-    /// What readlink of /proc/<pid>/fd/N shows: the absolute path as seen
+    /// What readlink of `/proc/<pid>/fd/N` shows: the absolute path as seen
     /// from `root` (with " (deleted)" if it was removed), or the anonymous
-    /// name ("pipe:[123]").
+    /// name (`"pipe:[123]"`).
     pub fn path(&self, root: &Location) -> Vec<u8> {
         let deleted = |mut p: Vec<u8>| {
             if self.inode.metadata().nlink == 0 {

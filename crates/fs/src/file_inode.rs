@@ -1,5 +1,5 @@
 //! [`InodeFileOps`]: the file operations of regular files and directories,
-//! generic over [`Inode`]'s `read_at`/`write_at`/`read_dir`.
+//! generic over [`Inode`](crate::inode::Inode)'s `read_at`/`write_at`/`read_dir`.
 
 use alloc::sync::Arc;
 use core::task::{Context, Poll};

@@ -14,7 +14,7 @@
 //! - Encoders of Linux layouts: [`stat`] (struct stat, statx, statfs),
 //!   [`dirent`] (linux_dirent64).
 //!
-//! All waiting is poll-based (see [`file`] and [`wait`]); fs works on kernel
+//! All waiting is poll-based (see [`mod@file`] and [`wait`]); fs works on kernel
 //! buffers, the syscall layer copies user memory.
 //!
 //! # Locks and lock ordering

@@ -4,7 +4,7 @@
 //! weft has no dentry cache: file systems keep their own directory trees
 //! (ramfs) or generate them (synthetic files), and names are found again by
 //! scanning the parent when a path string is needed (`getcwd`,
-//! /proc/<pid>/fd links), which is rare.
+//! `/proc/<pid>/fd` links), which is rare.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;

@@ -183,7 +183,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The directory and name the last [`Walker::walk`] came through to its
-    /// result: how a non-directory is named later (/proc/<pid>/fd), since
+    /// result: how a non-directory is named later (`/proc/<pid>/fd`), since
     /// only directories know their parent.
     pub fn take_last_entry(&mut self) -> Option<NamedEntry> {
         self.last_entry.take()
