@@ -503,3 +503,33 @@ fn open_file_paths_for_proc_fd() {
     assert_eq!(exe.path(&root), b"/d/prog");
     assert_eq!(root.inode().ino(), r.root().inode().ino());
 }
+
+#[test]
+fn setgid_directories_and_chown_clears_setid() {
+    let root = new_root();
+    let r = root_resolver(&root);
+    r.mkdir(None, b"/g", 0o755).unwrap();
+    r.chown(None, b"/g", None, Some(50), true).unwrap();
+    r.chmod(None, b"/g", 0o2777, true).unwrap();
+    let u = user_resolver(&root, 1000);
+    u.open(None, b"/g/f", RW_CREAT, 0o644).unwrap();
+    u.mkdir(None, b"/g/sub", 0o755).unwrap();
+    assert_eq!(
+        r.stat(None, b"/g/f", true).unwrap().gid,
+        50,
+        "group inherited"
+    );
+    let sub = r.stat(None, b"/g/sub", true).unwrap();
+    assert_eq!(
+        (sub.gid, sub.mode & 0o2000),
+        (50, 0o2000),
+        "set-gid bit inherited by directories"
+    );
+    r.chmod(None, b"/g/f", 0o4755, true).unwrap();
+    r.chown(None, b"/g/f", Some(7), None, true).unwrap();
+    assert_eq!(
+        r.stat(None, b"/g/f", true).unwrap().mode & 0o7777,
+        0o755,
+        "chown clears set-uid"
+    );
+}
