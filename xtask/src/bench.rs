@@ -69,7 +69,11 @@ pub const SUITE: &[(&str, Unit)] = &[
 const HELPERS: &[&str] = &["bench_all", "true"];
 
 fn unit_of(name: &str) -> Unit {
-    SUITE.iter().find(|(n, _)| *n == name).map(|(_, u)| *u).unwrap_or(Unit::NsPerOp)
+    SUITE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, u)| *u)
+        .unwrap_or(Unit::NsPerOp)
 }
 
 /// Which kernels `cargo xtask bench` boots.
@@ -93,7 +97,11 @@ impl Outcome {
     /// The figure of merit in the benchmark's unit.
     fn figure(&self, unit: Unit) -> Option<f64> {
         match self {
-            Outcome::Value { iterations, value } => Some(if unit == Unit::Threads { *iterations as f64 } else { *value }),
+            Outcome::Value { iterations, value } => Some(if unit == Unit::Threads {
+                *iterations as f64
+            } else {
+                *value
+            }),
             Outcome::Na(_) => None,
         }
     }
@@ -144,15 +152,33 @@ fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
     let programs = crate::userprogs::build(build)?;
     let mut entries = Vec::new();
     for d in ["bench", "dev", "proc", "sys", "tmp"] {
-        entries.push(Entry::Dir { path: d.into(), mode: 0o755 });
+        entries.push(Entry::Dir {
+            path: d.into(),
+            mode: 0o755,
+        });
     }
-    entries.push(Entry::CharDev { path: "dev/console".into(), mode: 0o600, major: 5, minor: 1 });
-    entries.push(Entry::CharDev { path: "dev/null".into(), mode: 0o666, major: 1, minor: 3 });
+    entries.push(Entry::CharDev {
+        path: "dev/console".into(),
+        mode: 0o600,
+        major: 5,
+        minor: 1,
+    });
+    entries.push(Entry::CharDev {
+        path: "dev/null".into(),
+        mode: 0o666,
+        major: 1,
+        minor: 3,
+    });
     let mut found = 0;
     for (dest, path) in programs {
         if dest.starts_with("bench/") && !dest[6..].contains('/') {
-            let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            entries.push(Entry::File { path: dest, mode: 0o755, data });
+            let data =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            entries.push(Entry::File {
+                path: dest,
+                mode: 0o755,
+                data,
+            });
             found += 1;
         }
     }
@@ -194,10 +220,17 @@ fn selection(only: &[String]) -> Result<Vec<String>> {
     for name in only {
         if !SUITE.iter().any(|(n, _)| n == name) {
             let all: Vec<&str> = SUITE.iter().map(|(n, _)| *n).collect();
-            bail!("no benchmark named \"{name}\"; the benchmarks are: {}", all.join(" "));
+            bail!(
+                "no benchmark named \"{name}\"; the benchmarks are: {}",
+                all.join(" ")
+            );
         }
     }
-    Ok(SUITE.iter().map(|(n, _)| n.to_string()).filter(|n| only.is_empty() || only.contains(n)).collect())
+    Ok(SUITE
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .filter(|n| only.is_empty() || only.contains(n))
+        .collect())
 }
 
 /// A kernel to boot, or why there is none.
@@ -214,35 +247,52 @@ struct Column {
     wall: Option<Duration>,
     /// Notes worth showing under the table (why thread creation stopped...).
     notes: Vec<String>,
+    /// The host's load around the boot.
+    host: String,
 }
 
 impl Column {
     fn absent(label: &str, names: &[String], why: &str) -> Column {
         Column {
             label: label.to_string(),
-            results: names.iter().map(|n| (n.clone(), Outcome::Na(why.to_string()))).collect(),
+            results: names
+                .iter()
+                .map(|n| (n.clone(), Outcome::Na(why.to_string())))
+                .collect(),
             problem: None,
             wall: None,
             notes: Vec::new(),
+            host: String::new(),
         }
     }
 }
 
 fn linux_side(dir: &Path) -> Side {
     match linux::kernel(&dir.join("linux")) {
-        Ok(image) => Side { label: format!("Linux {}", linux::version(&image)), image: Ok(image) },
-        Err(e) => Side { label: "Linux".into(), image: Err(format!("no Linux kernel: {e:#}")) },
+        Ok(image) => Side {
+            label: format!("Linux {}", linux::version(&image)),
+            image: Ok(image),
+        },
+        Err(e) => Side {
+            label: "Linux".into(),
+            image: Err(format!("no Linux kernel: {e:#}")),
+        },
     }
 }
 
 fn weft_side(build: &BuildOpts, dir: &Path) -> Side {
-    let image = kernel::build(build, Flavor::Normal).map_err(|e| format!("weft kernel build failed: {e:#}")).and_then(|elf| {
-        // A private copy: `cargo xtask run` rewrites target/weft/weft.elf.
-        let copy = dir.join("weft.elf");
-        std::fs::copy(&elf, &copy).map_err(|e| format!("copying {}: {e}", elf.display()))?;
-        Ok(copy)
-    });
-    Side { label: "weft".into(), image }
+    let image = kernel::build(build, Flavor::Normal)
+        .map_err(|e| format!("weft kernel build failed: {e:#}"))
+        .and_then(|elf| {
+            // A private copy: `cargo xtask run` rewrites target/weft/weft.elf.
+            let copy = dir.join("weft.elf");
+            std::fs::copy(&elf, &copy).map_err(|e| format!("copying {}: {e}", elf.display()))?;
+            Ok(copy)
+        });
+    Side {
+        label: "weft".into(),
+        image,
+    }
 }
 
 /// Boots `side` with bench_all as init.
@@ -260,11 +310,12 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         extra_append: opts.extra_append.to_string(),
         args: opts.args.clone(),
         expected: opts.names.to_vec(),
-        start_timeout: Duration::from_secs(90),
+        start_timeout: Duration::from_secs(60),
         idle_timeout: Duration::from_secs(150),
         total_timeout: Duration::from_secs(180 + 120 * opts.names.len() as u64),
         log,
     };
+    let quiet = wait_quiet(opts.wait_quiet);
     let progress = crate::progress::spinner(&format!("{}: booting", side.label));
     let run = boot::run(&boot, &progress);
     progress.finish_and_clear();
@@ -278,18 +329,83 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         results: run.results.into_iter().collect(),
         problem,
         wall: Some(run.wall),
-        notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
+        notes: run
+            .notes
+            .into_iter()
+            .filter(|n| is_interesting(n))
+            .collect(),
+        host: format!("host {quiet}; load average after: {}", loadavg()),
     })
 }
 
-/// Notes shown under the table: the kernel's identity, and why the thread
+/// Notes shown under the table: why the thread
 /// benchmarks stopped where they did (not the per-repetition spreads, which
 /// stay in the serial logs).
 fn is_interesting(note: &str) -> bool {
-    note.starts_with("kernel:")
-        || ((note.starts_with("threads_max:") || note.starts_with("thread_mem_bytes:") || note.starts_with("pagefault_64m:"))
-            && !note.contains(" reps x ")
-            && !note.ends_with(" s"))
+    (note.starts_with("threads_max:")
+        || note.starts_with("thread_mem_bytes:")
+        || note.starts_with("pagefault_64m:"))
+        && !note.contains(" reps x ")
+        && !note.ends_with(" s")
+}
+
+/// The host's 1, 5 and 15 minute load averages.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// Idle fraction of the host's CPUs over `sample`, from /proc/stat.
+fn host_idle(sample: Duration) -> Option<f64> {
+    let read = || -> Option<(u64, u64)> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let fields: Vec<u64> = stat
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let idle = fields.get(3)? + fields.get(4).unwrap_or(&0);
+        Some((idle, fields.iter().sum()))
+    };
+    let (i0, t0) = read()?;
+    std::thread::sleep(sample);
+    let (i1, t1) = read()?;
+    (t1 > t0).then(|| (i1 - i0) as f64 / (t1 - t0) as f64)
+}
+
+/// `--wait-quiet SECS`: waits until the host is at least 80% idle, at most
+/// `secs`; says how idle it was.
+fn wait_quiet(secs: u64) -> String {
+    let sample = Duration::from_secs(2);
+    let mut idle = host_idle(sample).unwrap_or(0.0);
+    if secs == 0 {
+        return format!("{:.0}% idle before the boot", idle * 100.0);
+    }
+    let start = std::time::Instant::now();
+    let progress = crate::progress::spinner("waiting for a quiet host");
+    while idle < 0.8 && start.elapsed() < Duration::from_secs(secs) {
+        progress.set_message(format!(
+            "waiting for a quiet host (idle {:.0}%, want 80%)",
+            idle * 100.0
+        ));
+        idle = host_idle(sample).unwrap_or(1.0);
+    }
+    progress.finish_and_clear();
+    let waited = start.elapsed().as_secs();
+    if idle < 0.8 {
+        format!(
+            "{:.0}% idle before the boot (still busy after waiting {waited} s)",
+            idle * 100.0
+        )
+    } else {
+        format!(
+            "{:.0}% idle before the boot (waited {waited} s)",
+            idle * 100.0
+        )
+    }
 }
 
 /// Settings shared by the boots of one run.
@@ -299,6 +415,7 @@ struct SuiteRun<'a> {
     smp: u32,
     mem: &'a str,
     extra_append: &'a str,
+    wait_quiet: u64,
 }
 
 /// `cargo xtask bench`.
@@ -323,8 +440,15 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     if !opts.only.is_empty() {
         args.extend(names.iter().cloned());
     }
-    let suite = SuiteRun { names: &names, args, smp: opts.smp, mem: &opts.mem, extra_append: "log=warn" };
-    let header = header(&opts.smp, &opts.mem, linux.as_ref(), opts.quick);
+    let suite = SuiteRun {
+        names: &names,
+        args,
+        smp: opts.smp,
+        mem: &opts.mem,
+        extra_append: "log=warn",
+        wait_quiet: opts.wait_quiet,
+    };
+    let header = header(&opts.smp, &opts.mem, linux.as_ref(), want_weft, opts.quick);
     eprint!("{header}");
 
     let linux_col = match &linux {
@@ -341,8 +465,16 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         .map(|n| Row {
             name: n.clone(),
             unit: unit_of(n),
-            linux: linux_col.results.get(n).cloned().unwrap_or(Outcome::Na("no result".into())),
-            weft: weft_col.results.get(n).cloned().unwrap_or(Outcome::Na("no result".into())),
+            linux: linux_col
+                .results
+                .get(n)
+                .cloned()
+                .unwrap_or(Outcome::Na("no result".into())),
+            weft: weft_col
+                .results
+                .get(n)
+                .cloned()
+                .unwrap_or(Outcome::Na("no result".into())),
         })
         .collect();
     let mut report = header.clone();
@@ -355,11 +487,20 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
             writeln!(report, "{}: {note}", col.label)?;
         }
         if let Some(w) = col.wall {
-            writeln!(report, "{}: QEMU ran {:.0} s", col.label, w.as_secs_f64())?;
+            writeln!(
+                report,
+                "{}: QEMU ran {:.0} s; {}",
+                col.label,
+                w.as_secs_f64(),
+                col.host
+            )?;
         }
     }
     if opts.quick {
-        writeln!(report, "(--quick: one repetition with tiny iteration counts; not a measurement)")?;
+        writeln!(
+            report,
+            "(--quick: one repetition with tiny iteration counts; not a measurement)"
+        )?;
     }
     println!("{report}");
 
@@ -370,7 +511,11 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     let bars: Vec<chart::Bar> = rows
         .iter()
         .map(|r| chart::Bar {
-            label: if r.unit == Unit::Threads { format!("{} (Linux/weft)", r.name) } else { r.name.clone() },
+            label: if r.unit == Unit::Threads {
+                format!("{} (Linux/weft)", r.name)
+            } else {
+                r.name.clone()
+            },
             ratio: r.ratio(),
             text: match r.ratio() {
                 Some(x) => format!("{x:.2}"),
@@ -385,12 +530,24 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
             },
         })
         .collect();
-    let subtitle = format!("{} vs weft, QEMU TCG -smp {} -m {}; bars: weft/Linux, below 1 is better", linux_col.label, opts.smp, opts.mem);
+    let subtitle = format!(
+        "{} vs weft, QEMU TCG -smp {} -m {}; bars: weft/Linux, below 1 is better",
+        linux_col.label, opts.smp, opts.mem
+    );
     match chart::draw(&png, "cargo xtask bench: weft / Linux", &subtitle, &bars) {
-        Ok(()) => println!("wrote {}, {}, {}", csv.display(), dir.join("results.txt").display(), png.display()),
+        Ok(()) => println!(
+            "wrote {}, {}, {}",
+            csv.display(),
+            dir.join("results.txt").display(),
+            png.display()
+        ),
         Err(e) => println!("wrote {}; the chart failed: {e:#}", csv.display()),
     }
-    println!("serial logs: {}, {}", dir.join("linux.log").display(), dir.join("weft.log").display());
+    println!(
+        "serial logs: {}, {}",
+        dir.join("linux.log").display(),
+        dir.join("weft.log").display()
+    );
     if let Some(old) = &opts.compare {
         println!("{}", compare(old, &rows)?);
     }
@@ -398,23 +555,45 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
 }
 
 /// Date, machine and configuration, for the report.
-fn header(smp: &u32, mem: &str, linux: Option<&Side>, quick: bool) -> String {
+fn header(smp: &u32, mem: &str, linux: Option<&Side>, weft: bool, quick: bool) -> String {
     let sh = |cmd: &str| {
-        Command::new("sh").arg("-c").arg(cmd).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+        Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
     };
     let mut h = String::new();
     let date = sh("date -u '+%Y-%m-%d %H:%M UTC'");
     let cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2");
     let host = format!("{} CPUs ({}), {}", sh("nproc"), cpu.trim(), sh("uname -sr"));
     let qemu = sh("qemu-system-x86_64 --version | head -1");
-    let commit = sh(&format!("git -C '{}' rev-parse --short HEAD", root().display()));
+    let commit = sh(&format!(
+        "git -C '{}' rev-parse --short HEAD",
+        root().display()
+    ));
     writeln!(h, "date: {date}").ok();
-    writeln!(h, "host: {host}; load average {}", sh("cut -d' ' -f1-3 /proc/loadavg")).ok();
-    writeln!(h, "qemu: {qemu}: -accel tcg -cpu qemu64 -smp {smp} -m {mem}").ok();
+    writeln!(
+        h,
+        "host: {host}; load average {}",
+        sh("cut -d' ' -f1-3 /proc/loadavg")
+    )
+    .ok();
+    writeln!(
+        h,
+        "qemu: {qemu}: -accel tcg -cpu qemu64 -smp {smp} -m {mem}"
+    )
+    .ok();
     if let Some(side) = linux {
         writeln!(h, "linux: {}", side.label).ok();
     }
-    writeln!(h, "weft: {commit} (release build){}", if quick { "; --quick" } else { "" }).ok();
+    if weft {
+        writeln!(h, "weft: commit {commit}, release build").ok();
+    }
+    if quick {
+        writeln!(h, "--quick: one repetition with tiny iteration counts").ok();
+    }
     h
 }
 
@@ -430,7 +609,11 @@ impl Row {
     /// thread count, which is better higher, that is Linux/weft).
     fn ratio(&self) -> Option<f64> {
         let (l, w) = (self.linux.figure(self.unit)?, self.weft.figure(self.unit)?);
-        let r = if self.unit == Unit::Threads { l / w } else { w / l };
+        let r = if self.unit == Unit::Threads {
+            l / w
+        } else {
+            w / l
+        };
         r.is_finite().then_some(r)
     }
 }
@@ -481,18 +664,38 @@ fn table(rows: &[Row], linux_label: &str) -> String {
             ]
         })
         .collect();
-    let head = ["benchmark".to_string(), linux_label.to_string(), "weft".to_string(), "ratio (weft/Linux, below 1 is better)".to_string()];
+    let head = [
+        "benchmark".to_string(),
+        linux_label.to_string(),
+        "weft".to_string(),
+        "ratio (weft/Linux, below 1 is better)".to_string(),
+    ];
     // Long n/a reasons would stretch every row: cap the value columns.
-    let clip = |s: &str, w: usize| if s.chars().count() > w { s.chars().take(w - 1).collect::<String>() + "…" } else { s.to_string() };
+    let clip = |s: &str, w: usize| {
+        if s.chars().count() > w {
+            s.chars().take(w - 1).collect::<String>() + "…"
+        } else {
+            s.to_string()
+        }
+    };
     let widths: Vec<usize> = (0..4)
         .map(|i| {
-            let w = cells.iter().map(|c| c[i].chars().count()).chain([head[i].chars().count()]).max().unwrap_or(0);
+            let w = cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([head[i].chars().count()])
+                .max()
+                .unwrap_or(0);
             if i == 1 || i == 2 { w.min(48) } else { w }
         })
         .collect();
     let mut out = String::new();
     let mut line = |c: &[String]| {
-        let parts: Vec<String> = c.iter().enumerate().map(|(i, s)| format!("{:<w$}", clip(s, widths[i]), w = widths[i])).collect();
+        let parts: Vec<String> = c
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{:<w$}", clip(s, widths[i]), w = widths[i]))
+            .collect();
         writeln!(out, "{}", parts.join("  ").trim_end()).ok();
     };
     line(&head);
@@ -522,10 +725,15 @@ fn table(rows: &[Row], linux_label: &str) -> String {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
-const CSV_HEADER: &str = "benchmark,unit,linux,weft,ratio,linux_iterations,weft_iterations,linux_note,weft_note";
+const CSV_HEADER: &str =
+    "benchmark,unit,linux,weft,ratio,linux_iterations,weft_iterations,linux_note,weft_note";
 
 /// results.csv: one row per benchmark; empty figures where a side has
 /// none, with the reason in its note column. ratio is oriented like the
@@ -539,7 +747,11 @@ fn to_csv(rows: &[Row]) -> String {
                 Outcome::Value { iterations, value } => (
                     format!("{}", o.figure(r.unit).unwrap()),
                     iterations.to_string(),
-                    if r.unit == Unit::Threads { format!("{value:.0} ns per thread created") } else { String::new() },
+                    if r.unit == Unit::Threads {
+                        format!("{value:.0} ns per thread created")
+                    } else {
+                        String::new()
+                    },
                 ),
                 Outcome::Na(why) => (String::new(), String::new(), format!("n/a: {why}")),
             }
@@ -547,8 +759,24 @@ fn to_csv(rows: &[Row]) -> String {
         let (lv, li, ln) = side(&r.linux);
         let (wv, wi, wn) = side(&r.weft);
         let ratio = r.ratio().map(|x| format!("{x:.4}")).unwrap_or_default();
-        let fields = [r.name.clone(), r.unit.name().to_string(), lv, wv, ratio, li, wi, ln, wn];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        let fields = [
+            r.name.clone(),
+            r.unit.name().to_string(),
+            lv,
+            wv,
+            ratio,
+            li,
+            wi,
+            ln,
+            wn,
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     out
@@ -575,12 +803,16 @@ fn csv_split(line: &str) -> Vec<String> {
 
 /// `--compare old.csv`: the change per benchmark and kernel.
 fn compare(old: &Path, rows: &[Row]) -> Result<String> {
-    let text = std::fs::read_to_string(old).with_context(|| format!("reading {}", old.display()))?;
+    let text =
+        std::fs::read_to_string(old).with_context(|| format!("reading {}", old.display()))?;
     let mut lines = text.lines();
     let head = csv_split(lines.next().unwrap_or_default());
     let col = |name: &str| head.iter().position(|h| h == name);
     let (Some(ib), Some(il), Some(iw)) = (col("benchmark"), col("linux"), col("weft")) else {
-        bail!("{} is not a results.csv of cargo xtask bench", old.display());
+        bail!(
+            "{} is not a results.csv of cargo xtask bench",
+            old.display()
+        );
     };
     let mut before: BTreeMap<String, (Option<f64>, Option<f64>)> = BTreeMap::new();
     for line in lines {
@@ -594,8 +826,18 @@ fn compare(old: &Path, rows: &[Row]) -> Result<String> {
         match (old, new) {
             (Some(o), Some(n)) if o > 0.0 => {
                 let pct = (n / o - 1.0) * 100.0;
-                let better = if unit == Unit::Threads { pct > 0.0 } else { pct < 0.0 };
-                let tag = if pct.abs() < 5.0 { "" } else if better { " better" } else { " worse" };
+                let better = if unit == Unit::Threads {
+                    pct > 0.0
+                } else {
+                    pct < 0.0
+                };
+                let tag = if pct.abs() < 5.0 {
+                    ""
+                } else if better {
+                    " better"
+                } else {
+                    " worse"
+                };
                 format!("{} -> {} ({pct:+.1}%{tag})", human(o, unit), human(n, unit))
             }
             (None, Some(n)) => format!("n/a -> {}", human(n, unit)),
@@ -603,7 +845,10 @@ fn compare(old: &Path, rows: &[Row]) -> Result<String> {
             _ => "n/a".into(),
         }
     };
-    let mut out = format!("change since {} (new vs old; ±5% is within noise for the fastest benchmarks, far more for cross-CPU wakeups):\n", old.display());
+    let mut out = format!(
+        "change since {} (new vs old; ±5% is within noise for the fastest benchmarks, far more for cross-CPU wakeups):\n",
+        old.display()
+    );
     let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(9).max(9);
     let cw = 38;
     writeln!(out, "{:<w$}  {:<cw$}  {}", "benchmark", "Linux", "weft")?;
@@ -613,7 +858,13 @@ fn compare(old: &Path, rows: &[Row]) -> Result<String> {
             writeln!(out, "{:<w$}  (not in the old run)", r.name)?;
             continue;
         }
-        writeln!(out, "{:<w$}  {:<cw$}  {}", r.name, change(ol, r.linux.figure(r.unit), r.unit), change(ow, r.weft.figure(r.unit), r.unit))?;
+        writeln!(
+            out,
+            "{:<w$}  {:<cw$}  {}",
+            r.name,
+            change(ol, r.linux.figure(r.unit), r.unit),
+            change(ow, r.weft.figure(r.unit), r.unit)
+        )?;
     }
     Ok(out)
 }
@@ -653,8 +904,22 @@ pub fn smoke(target: Target, build: &BuildOpts) -> Result<Vec<(String, Result<()
     if let Err(why) = &side.image {
         bail!("{why}");
     }
-    let suite = SuiteRun { names: &names, args: vec!["-q".into()], smp: 2, mem: "1G", extra_append: "" };
-    let log = dir.join(format!("smoke-{}.log", if target == Target::Weft { "weft" } else { "linux" }));
+    let suite = SuiteRun {
+        names: &names,
+        args: vec!["-q".into()],
+        smp: 2,
+        mem: "1G",
+        extra_append: "",
+        wait_quiet: 0,
+    };
+    let log = dir.join(format!(
+        "smoke-{}.log",
+        if target == Target::Weft {
+            "weft"
+        } else {
+            "linux"
+        }
+    ));
     let col = boot_side(&side, &initrd, &suite, log)?;
     Ok(names
         .iter()
@@ -680,7 +945,11 @@ fn smoke_command(opts: &BenchOpts) -> Result<()> {
     };
     let (mut passed, mut failed) = (0, 0);
     for &target in targets {
-        let label = if target == Target::Weft { "weft" } else { "linux" };
+        let label = if target == Target::Weft {
+            "weft"
+        } else {
+            "linux"
+        };
         match smoke(target, &BuildOpts { release: false }) {
             Ok(results) => {
                 for (name, r) in results {
@@ -715,8 +984,12 @@ mod tests {
 
     #[test]
     fn parses_result_lines() {
-        assert!(matches!(parse_line("BENCH getppid 1000 512.5"), Some((n, Outcome::Value { iterations: 1000, value })) if n == "getppid" && value == 512.5));
-        assert!(matches!(parse_line("BENCH x n/a no /proc/meminfo: ENOENT"), Some((_, Outcome::Na(w))) if w == "no /proc/meminfo: ENOENT"));
+        assert!(
+            matches!(parse_line("BENCH getppid 1000 512.5"), Some((n, Outcome::Value { iterations: 1000, value })) if n == "getppid" && value == 512.5)
+        );
+        assert!(
+            matches!(parse_line("BENCH x n/a no /proc/meminfo: ENOENT"), Some((_, Outcome::Na(w))) if w == "no /proc/meminfo: ENOENT")
+        );
         assert!(parse_line("BENCH_SUITE_END").is_none());
         assert!(parse_line("BENCH x 12 abc").is_none());
     }

@@ -106,6 +106,10 @@ pub struct BenchOpts {
     /// Which kernels to boot.
     #[arg(long, value_enum, default_value = "both")]
     pub kernel: bench::Kernels,
+    /// Before each boot, wait up to SECS for the host to be at least 80% idle
+    /// (other QEMUs and builds distort the figures); 0: do not wait.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub wait_quiet: u64,
     /// Run the smoke test instead (each benchmark once with -q; PASS/FAIL lines).
     #[arg(long, hide = true)]
     pub smoke: bool,

@@ -69,7 +69,16 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         append.push_str(&boot.args.join(" "));
     }
     let mut child = Command::new("qemu-system-x86_64")
-        .args(["-accel", "tcg", "-cpu", "qemu64", "-m", &boot.mem, "-smp", &boot.smp.to_string()])
+        .args([
+            "-accel",
+            "tcg",
+            "-cpu",
+            "qemu64",
+            "-m",
+            &boot.mem,
+            "-smp",
+            &boot.smp.to_string(),
+        ])
         .args(["-display", "none", "-no-reboot", "-serial", "stdio"])
         .args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
         .arg("-kernel")
@@ -92,7 +101,10 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         let mut buf = Vec::new();
         while reader.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
             let line = String::from_utf8_lossy(&buf).replace('\r', "");
-            if tx.send(Some(line.trim_end_matches('\n').to_string())).is_err() {
+            if tx
+                .send(Some(line.trim_end_matches('\n').to_string()))
+                .is_err()
+            {
                 return;
             }
             buf.clear();
@@ -144,7 +156,9 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
                     notes.push(note.to_string());
                 } else if let Some((name, outcome)) = parse_line(trimmed) {
                     last_activity = Instant::now();
-                    progress.suspend(|| eprintln!("  {:<24} {:<28} {}", name, boot.label, outcome.short()));
+                    progress.suspend(|| {
+                        eprintln!("  {:<24} {:<28} {}", name, boot.label, outcome.short())
+                    });
                     results.push((name, outcome));
                 }
             }
@@ -155,7 +169,11 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         let done = results.len();
         let current = boot.expected.get(done).map(String::as_str).unwrap_or("-");
         progress.set_message(if started {
-            format!("{}: {current} ({}/{total})", boot.label, (done + 1).min(total))
+            format!(
+                "{}: {current} ({}/{total})",
+                boot.label,
+                (done + 1).min(total)
+            )
         } else {
             format!("{}: booting", boot.label)
         });
@@ -185,15 +203,20 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
             if !finished {
                 let code = status.code().unwrap_or(-1);
                 problem = Some(match &panic_line {
-                    Some(p) => (format!("{} panicked", boot.label), format!("{} panicked: {p}", boot.label)),
+                    Some(p) => (
+                        "kernel panic".to_string(),
+                        format!("{} panicked: {p}", boot.label),
+                    ),
                     None => {
                         let how = if code > 0 && code % 2 == 1 {
                             format!("isa-debug-exit code {}", (code - 1) / 2)
                         } else {
                             format!("QEMU exit status {code}")
                         };
-                        let short = format!("{} stopped ({how}) before the suite ended", boot.label);
-                        (short.clone(), format!("{short}; last console line: \"{last_line}\""))
+                        let short = format!("kernel stopped ({how}) before the suite ended");
+                        let long =
+                            format!("{} {short}; last console line: \"{last_line}\"", boot.label);
+                        (short, long)
                     }
                 });
             }
@@ -201,23 +224,42 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         }
         let now = Instant::now();
         let secs = |d: Duration| d.as_secs();
-        let last = if last_line.is_empty() { "none".to_string() } else { format!("\"{last_line}\"") };
+        let last = if last_line.is_empty() {
+            "none".to_string()
+        } else {
+            format!("\"{last_line}\"")
+        };
         let limit: Option<(String, String)> = if let Some(at) = finished_at {
             // bench_all powers off after BENCH_SUITE_END; do not wait long.
-            (now - at > Duration::from_secs(30)).then(|| ("did not power off".into(), "did not power off after the suite".into()))
+            (now - at > Duration::from_secs(30)).then(|| {
+                (
+                    "did not power off".into(),
+                    "did not power off after the suite".into(),
+                )
+            })
         } else if let Some(p) = &panic_line {
-            (now - last_activity > Duration::from_secs(10)).then(|| ("panicked".into(), format!("panicked: {p}")))
+            (now - last_activity > Duration::from_secs(10))
+                .then(|| ("kernel panic".into(), format!("panicked: {p}")))
         } else if now - start > boot.total_timeout {
             let short = format!("timed out after {} s in all", secs(boot.total_timeout));
-            Some((short.clone(), format!("{short} (last console line: {last})")))
+            Some((
+                short.clone(),
+                format!("{short} (last console line: {last})"),
+            ))
         } else if !started {
             (now - start > boot.start_timeout).then(|| {
-                let short = format!("did not start /bench/bench_all within {} s", secs(boot.start_timeout));
-                (short.clone(), format!("{short} (last console line: {last})"))
+                let short = format!(
+                    "bench_all did not start within {} s",
+                    secs(boot.start_timeout)
+                );
+                (
+                    short.clone(),
+                    format!("{short} (last console line: {last})"),
+                )
             })
         } else {
             (now - last_activity > boot.idle_timeout).then(|| {
-                let short = format!("hung (no result for {} s)", secs(boot.idle_timeout));
+                let short = format!("kernel hung (no result for {} s)", secs(boot.idle_timeout));
                 (short.clone(), format!("{short}; last console line: {last}"))
             })
         };
@@ -225,7 +267,7 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
             child.kill().ok();
             child.wait().ok();
             if !finished {
-                problem = Some((format!("{} {short}", boot.label), format!("{} {long}", boot.label)));
+                problem = Some((short, format!("{} {long}", boot.label)));
             }
             break;
         }
@@ -251,5 +293,10 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         };
         ordered.push((name.clone(), Outcome::Na(why)));
     }
-    Ok(Run { results: ordered, problem, wall: start.elapsed(), notes })
+    Ok(Run {
+        results: ordered,
+        problem,
+        wall: start.elapsed(),
+        notes,
+    })
 }

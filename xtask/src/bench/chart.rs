@@ -46,27 +46,60 @@ pub fn draw(path: &Path, title: &str, subtitle: &str, bars: &[Bar]) -> Result<()
     let grid_bottom = TOP + ROW_H * bars.len() as i32;
     for k in -(LOG_SPAN as i32)..=(LOG_SPAN as i32) {
         let x = px(2f64.powi(k));
-        let color = if k == 0 { RGBColor(0, 0, 0) } else { RGBColor(220, 220, 220) };
-        root.draw(&PathElement::new(vec![(x, grid_top), (x, grid_bottom)], color.stroke_width(if k == 0 { 2 } else { 1 })))
-            .map_err(|e| anyhow!("{e:?}"))?;
+        let color = if k == 0 {
+            RGBColor(0, 0, 0)
+        } else {
+            RGBColor(220, 220, 220)
+        };
+        root.draw(&PathElement::new(
+            vec![(x, grid_top), (x, grid_bottom)],
+            color.stroke_width(if k == 0 { 2 } else { 1 }),
+        ))
+        .map_err(|e| anyhow!("{e:?}"))?;
         if k % 2 == 0 {
-            let label = if k >= 0 { format!("{}", 1u64 << k) } else { format!("1/{}", 1u64 << -k) };
+            let label = if k >= 0 {
+                format!("{}", 1u64 << k)
+            } else {
+                format!("1/{}", 1u64 << -k)
+            };
             let w = label.len() as i32 * CHAR_W;
             text(&root, x - w / 2, grid_bottom + 8, &label, &BLACK)?;
         }
     }
-    text(&root, x0, grid_bottom + 28, "weft faster  <--   ratio weft/Linux (log scale)   -->  weft slower", &RGBColor(90, 90, 90))?;
+    text(
+        &root,
+        x0,
+        grid_bottom + 28,
+        "weft faster  <--   ratio weft/Linux (log scale)   -->  weft slower",
+        &RGBColor(90, 90, 90),
+    )?;
 
     for (i, bar) in bars.iter().enumerate() {
         let y = TOP + ROW_H * i as i32;
         text(&root, 10, y + 5, &bar.label, &BLACK)?;
         if let Some(r) = bar.ratio {
             let x = px(r);
-            let (a, b) = if x < center { (x, center) } else { (center, x.max(center + 1)) };
-            let color = if r <= 1.0 { RGBColor(60, 160, 80) } else { RGBColor(210, 70, 60) };
-            root.draw(&Rectangle::new([(a, y + 3), (b, y + ROW_H - 5)], color.filled())).map_err(|e| anyhow!("{e:?}"))?;
+            let (a, b) = if x < center {
+                (x, center)
+            } else {
+                (center, x.max(center + 1))
+            };
+            let color = if r <= 1.0 {
+                RGBColor(60, 160, 80)
+            } else {
+                RGBColor(210, 70, 60)
+            };
+            root.draw(&Rectangle::new(
+                [(a, y + 3), (b, y + ROW_H - 5)],
+                color.filled(),
+            ))
+            .map_err(|e| anyhow!("{e:?}"))?;
         }
-        let color = if bar.ratio.is_some() { BLACK } else { RGBColor(150, 150, 150) };
+        let color = if bar.ratio.is_some() {
+            BLACK
+        } else {
+            RGBColor(150, 150, 150)
+        };
         text(&root, x0 + PLOT_W + 10, y + 5, &bar.text, &color)?;
     }
     root.present().map_err(|e| anyhow!("{e:?}"))?;
@@ -74,7 +107,13 @@ pub fn draw(path: &Path, title: &str, subtitle: &str, bars: &[Bar]) -> Result<()
 }
 
 /// Draws `s` with the pixel font, top-left at (x, y).
-fn text<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, x: i32, y: i32, s: &str, color: &RGBColor) -> Result<()> {
+fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x: i32,
+    y: i32,
+    s: &str,
+    color: &RGBColor,
+) -> Result<()> {
     for (i, c) in s.chars().enumerate() {
         let glyph = glyph(c);
         let gx = x + i as i32 * CHAR_W;
@@ -83,8 +122,11 @@ fn text<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, x: i
                 if bits & (1 << row) != 0 {
                     let px = gx + col as i32 * SCALE;
                     let py = y + row * SCALE;
-                    area.draw(&Rectangle::new([(px, py), (px + SCALE - 1, py + SCALE - 1)], color.filled()))
-                        .map_err(|e| anyhow!("{e:?}"))?;
+                    area.draw(&Rectangle::new(
+                        [(px, py), (px + SCALE - 1, py + SCALE - 1)],
+                        color.filled(),
+                    ))
+                    .map_err(|e| anyhow!("{e:?}"))?;
                 }
             }
         }
@@ -96,7 +138,11 @@ fn text<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, x: i
 /// descenders in bit 7).
 fn glyph(c: char) -> [u8; 5] {
     let i = c as usize;
-    if (0x20..0x7f).contains(&i) { FONT[i - 0x20] } else { FONT[b'?' as usize - 0x20] }
+    if (0x20..0x7f).contains(&i) {
+        FONT[i - 0x20]
+    } else {
+        FONT[b'?' as usize - 0x20]
+    }
 }
 
 #[rustfmt::skip]
@@ -126,3 +172,37 @@ const FONT: [[u8; 5]; 95] = [
     [0x44,0x28,0x10,0x28,0x44], [0x4C,0x90,0x90,0x90,0x7C], [0x44,0x64,0x54,0x4C,0x44], [0x00,0x08,0x36,0x41,0x00],
     [0x00,0x00,0x77,0x00,0x00], [0x00,0x41,0x36,0x08,0x00], [0x02,0x01,0x02,0x04,0x02],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_a_chart() {
+        let bars: Vec<Bar> = [
+            ("getppid", Some(0.8)),
+            ("futex_pingpong", Some(3.0)),
+            ("threads_max (Linux/weft)", Some(0.2)),
+            ("pagefault_64m", None),
+            ("huge", Some(1000.0)),
+        ]
+        .into_iter()
+        .map(|(l, r)| Bar {
+            label: l.into(),
+            ratio: r,
+            text: r
+                .map(|x| format!("{x:.2}"))
+                .unwrap_or("n/a (weft: no /proc)".into()),
+        })
+        .collect();
+        let path = std::env::temp_dir().join("weft-bench-chart-test.png");
+        draw(
+            &path,
+            "title: Linux 6.1 vs weft",
+            "subtitle 0123456789 ()/<>:,.-_%",
+            &bars,
+        )
+        .unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 1000);
+    }
+}

@@ -16,17 +16,31 @@ pub fn kernel(dir: &Path) -> Result<PathBuf> {
         return Ok(image);
     }
     let package = versioned_package()?;
-    eprintln!("xtask: fetching {package} (Debian's {METAPACKAGE}) into {}", dir.display());
+    eprintln!(
+        "xtask: fetching {package} (Debian's {METAPACKAGE}) into {}",
+        dir.display()
+    );
     let download = dir.parent().unwrap().join("download");
     std::fs::create_dir_all(&download)?;
-    let fetched = Command::new("apt-get").current_dir(&download).args(["download", "-q", &package]).status();
+    let fetched = Command::new("apt-get")
+        .current_dir(&download)
+        .args(["download", "-q", &package])
+        .status();
     if !fetched.as_ref().is_ok_and(|s| s.success()) {
         bail!("`apt-get download {package}` failed");
     }
     let deb = std::fs::read_dir(&download)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{package}_"))))
-        .with_context(|| format!("apt-get download left no {package}_*.deb in {}", download.display()))?;
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{package}_")))
+        })
+        .with_context(|| {
+            format!(
+                "apt-get download left no {package}_*.deb in {}",
+                download.display()
+            )
+        })?;
     // Only /boot is needed (the image is self-contained for this machine:
     // serial console, initramfs and gzip are built in); the modules would
     // add some 400 MB.
@@ -51,7 +65,10 @@ fn cached(dir: &Path) -> Option<PathBuf> {
     let mut images: Vec<PathBuf> = std::fs::read_dir(dir.join("boot"))
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("vmlinuz-")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("vmlinuz-"))
+        })
         .collect();
     images.sort();
     images.pop()
@@ -63,7 +80,11 @@ fn versioned_package() -> Result<String> {
     if let Some(p) = depends()? {
         return Ok(p);
     }
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
     if !root {
         bail!("apt does not know {METAPACKAGE}; run as root: apt-get update");
     }
@@ -76,7 +97,10 @@ fn versioned_package() -> Result<String> {
 }
 
 fn depends() -> Result<Option<String>> {
-    let out = Command::new("apt-cache").args(["depends", METAPACKAGE]).output().context("running apt-cache")?;
+    let out = Command::new("apt-cache")
+        .args(["depends", METAPACKAGE])
+        .output()
+        .context("running apt-cache")?;
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(text
         .lines()
@@ -88,5 +112,12 @@ fn depends() -> Result<Option<String>> {
 
 /// "6.1.0-56-amd64" from ".../vmlinuz-6.1.0-56-amd64".
 pub fn version(image: &Path) -> String {
-    image.file_name().map(|n| n.to_string_lossy().trim_start_matches("vmlinuz-").to_string()).unwrap_or_default()
+    image
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .trim_start_matches("vmlinuz-")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
