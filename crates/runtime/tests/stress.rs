@@ -1,3 +1,4 @@
+#![cfg(not(loom))]
 //! The global runtime on 4 std threads as CPUs: many tasks, every message
 //! and every wake accounted for. No timing assertions (the machine is
 //! shared); only "nothing lost, nothing early".

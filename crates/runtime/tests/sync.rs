@@ -1,3 +1,4 @@
+#![cfg(not(loom))]
 //! Wait queues and the primitives built on them, driven by hand (wakers
 //! that count) or on a one-CPU manual runtime.
 

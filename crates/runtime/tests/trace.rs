@@ -1,3 +1,4 @@
+#![cfg(not(loom))]
 //! Executor behaviour, one CPU (or a few, driven by one thread) on a manual
 //! clock, checked against a trace of events (embassy-executor style).
 

@@ -100,12 +100,26 @@ impl Runtime {
     /// (used by `block_on`) says otherwise. `woken` must read its flag with
     /// a read-modify-write, like the queue length (see the module doc).
     pub(crate) fn halt(&'static self, cpu: usize, woken: &dyn Fn() -> bool) {
-        let bit = 1u64 << cpu;
+        self.enter_halt(cpu);
+        self.platform.idle(&|| self.still_idle(cpu, woken));
+        self.exit_halt(cpu);
+    }
+
+    /// First half of the halting protocol: publish "halted" (RMW).
+    pub(crate) fn enter_halt(&self, cpu: usize) {
         self.rcu.enter_idle(cpu);
-        self.halted.fetch_or(bit, Ordering::AcqRel);
+        self.halted.fetch_or(1 << cpu, Ordering::AcqRel);
         self.cpus[cpu].stats.halts.fetch_add(1, Relaxed);
-        self.platform.idle(&|| !woken() && !self.has_local_work(cpu));
-        self.halted.fetch_and(!bit, Ordering::AcqRel);
+    }
+
+    /// Second half, run by the platform with interrupts off: re-check
+    /// (RMW reads) after publishing.
+    pub(crate) fn still_idle(&self, cpu: usize, woken: &dyn Fn() -> bool) -> bool {
+        !woken() && !self.has_local_work(cpu)
+    }
+
+    pub(crate) fn exit_halt(&self, cpu: usize) {
+        self.halted.fetch_and(!(1 << cpu), Ordering::AcqRel);
         self.rcu.exit_idle(cpu);
     }
 }
