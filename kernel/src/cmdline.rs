@@ -1,17 +1,23 @@
-//! The kernel command line: `log=LEVEL init=PATH ktest=NAME`, other words
-//! ignored (as Linux passes unknown ones to init).
+//! The kernel command line: `log=LEVEL init=PATH ktest=NAME [-- ARGS...]`;
+//! other words are ignored, and words after `--` go to init (as on Linux).
 
 /// Options weft reads from the command line.
 pub struct Args<'a> {
     pub log_level: log::LevelFilter,
     pub init: &'a str,
+    /// Words after `--`: passed to init as its arguments (as Linux does).
+    pub init_args: alloc::vec::Vec<&'a str>,
     /// For the test build: which boot scenario to run (`all` by default).
     pub ktest: &'a str,
 }
 
 pub fn parse(cmdline: &str) -> Args<'_> {
-    let mut args = Args { log_level: log::LevelFilter::Info, init: "/init", ktest: "all" };
-    for word in cmdline.split_ascii_whitespace() {
+    let mut args = Args { log_level: log::LevelFilter::Info, init: "/init", init_args: alloc::vec::Vec::new(), ktest: "all" };
+    let mut words = cmdline.split_ascii_whitespace();
+    for word in words.by_ref() {
+        if word == "--" {
+            break;
+        }
         if let Some(v) = word.strip_prefix("log=") {
             args.log_level = klog::parse_level(v).unwrap_or(args.log_level);
         } else if let Some(v) = word.strip_prefix("init=") {
@@ -20,5 +26,6 @@ pub fn parse(cmdline: &str) -> Args<'_> {
             args.ktest = v;
         }
     }
+    args.init_args = words.collect();
     args
 }

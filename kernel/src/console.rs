@@ -1,30 +1,54 @@
-//! The serial console's input path: COM1's receive interrupt (ISA IRQ 4,
-//! routed through the I/O APIC to the boot CPU) drains the UART and hands
-//! the bytes to whoever consumes console input (the tty, once it exists).
+//! The console: COM1 behind the tty line discipline. Input arrives from
+//! the serial interrupt (ISA IRQ 4 through the I/O APIC, on the boot CPU);
+//! output goes straight to the UART; ^C and friends signal the tty's
+//! foreground process group.
+
+use alloc::sync::Arc;
 
 use arch::firmware::Platform;
 use arch::trap::{self, TrapFrame};
+use fs::tty::{Tty, TtyHost};
 use ksync::Once;
+use task::process::signal_send::send_to_process;
+use task::process::table::process_group;
+use task::signal::SigInfo;
 
 /// COM1's ISA interrupt line.
 const COM1_IRQ: u8 = 4;
 
-/// Receives console input bytes (in interrupt context: must not block).
-pub type InputSink = fn(&[u8]);
+static CONSOLE: Once<Arc<Tty>> = Once::new();
 
-static SINK: Once<InputSink> = Once::new();
+struct SerialHost;
 
-/// Routes COM1's interrupt and starts delivering input to `sink`.
-pub fn init(platform: &Platform, sink: InputSink) {
-    SINK.call_once(|| sink);
-    let Some(ioapic) = platform.ioapic_phys else {
-        log::warn!("console: no I/O APIC; serial input disabled");
-        return;
-    };
-    let (gsi, active_low, level) = platform.isa_irq(COM1_IRQ);
-    trap::set_irq_handler(trap::VEC_ISA_BASE + COM1_IRQ as u64, on_serial_interrupt);
-    arch::apic::route_isa_irq(ioapic, COM1_IRQ, gsi, arch::percpu::this().apic_id(), active_low, level);
-    arch::serial::enable_receive_interrupt();
+impl TtyHost for SerialHost {
+    fn signal_foreground(&self, pgrp: i32, sig: u32) {
+        for p in process_group(pgrp) {
+            let _ = send_to_process(&p, SigInfo::kernel(sig));
+        }
+    }
+
+    fn output(&self, bytes: &[u8]) {
+        arch::serial::write_raw(bytes);
+    }
+}
+
+/// Creates the console tty, registers it as /dev/console, /dev/tty and
+/// /dev/ttyS0, and routes the serial interrupt to it.
+pub fn init(platform: &Platform) -> Arc<Tty> {
+    let tty = CONSOLE.call_once(|| Tty::new(Arc::new(SerialHost))).clone();
+    for id in [fs::dev::numbers::CONSOLE, fs::dev::numbers::TTY, fs::dev::numbers::TTYS0] {
+        fs::dev::register_char_device(id, Arc::new(fs::dev::SharedOps(tty.clone())));
+    }
+    match platform.ioapic_phys {
+        Some(ioapic) => {
+            let (gsi, active_low, level) = platform.isa_irq(COM1_IRQ);
+            trap::set_irq_handler(trap::VEC_ISA_BASE + COM1_IRQ as u64, on_serial_interrupt);
+            arch::apic::route_isa_irq(ioapic, COM1_IRQ, gsi, arch::percpu::this().apic_id(), active_low, level);
+            arch::serial::enable_receive_interrupt();
+        }
+        None => log::warn!("console: no I/O APIC; serial input disabled"),
+    }
+    tty
 }
 
 fn on_serial_interrupt(_frame: &TrapFrame) {
@@ -44,7 +68,7 @@ fn on_serial_interrupt(_frame: &TrapFrame) {
 }
 
 fn deliver(bytes: &[u8]) {
-    if let Some(sink) = SINK.get() {
-        sink(bytes);
+    if let Some(tty) = CONSOLE.get() {
+        tty.receive(bytes);
     }
 }

@@ -1,6 +1,6 @@
 //! weft: the bootable kernel. This crate only wires the others together:
-//! the order of initialization, the logger, the panic handler, and (later)
-//! the system-call table.
+//! the order of initialization, the logger, the panic handler, the hooks
+//! the logic crates call back through, and the first process.
 #![no_std]
 #![no_main]
 #![deny(unsafe_code)]
@@ -8,10 +8,16 @@
 extern crate alloc;
 
 mod cmdline;
-mod logger;
-mod panic;
+mod console;
+mod init;
 #[cfg(feature = "ktest")]
 mod ktest;
+mod logger;
+mod panic;
+mod platform;
+mod random;
+
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use arch::boot::BootInfo;
 
@@ -26,6 +32,9 @@ pub mod exit_code {
     /// In-kernel tests ran and all passed.
     pub const TESTS_PASSED: u8 = 3;
 }
+
+/// Set once the runtime exists; application processors wait for it.
+static RUNTIME_READY: AtomicBool = AtomicBool::new(false);
 
 /// Called by `arch` on the boot CPU, on the boot stack, interrupts off.
 #[allow(unsafe_code)] // the symbol `arch`'s boot code calls
@@ -54,26 +63,52 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
         core::mem::forget(stack); // a CPU's stack lives as long as the CPU
         top
     });
-    arch::smp::start_tick();
     log::info!("{online} CPUs online");
+
+    platform::init(online);
+    install_hooks();
+    RUNTIME_READY.store(true, Ordering::Release);
+    arch::smp::start_tick();
 
     #[cfg(feature = "ktest")]
     ktest::run(&args);
 
-    idle()
+    let root = init::root_fs(boot);
+    console::init(&platform);
+    if !init::start_init(root, args.init, &args.init_args) {
+        panic!("no init: could not start {}", args.init);
+    }
+    runtime::run_executor()
 }
 
 /// Called by `arch` on each application processor, on its own stack.
 #[allow(unsafe_code)] // the symbol `arch`'s AP start-up code calls
 #[unsafe(no_mangle)]
 fn weft_ap_main(cpu: usize) -> ! {
+    while !RUNTIME_READY.load(Ordering::Acquire) {
+        arch::cpu::pause();
+    }
     log::debug!("cpu{cpu} online (APIC id {})", arch::percpu::this().apic_id());
     arch::smp::start_tick();
-    idle()
+    runtime::run_executor()
 }
 
-fn idle() -> ! {
-    loop {
-        arch::cpu::enable_interrupts_and_halt();
-    }
+/// What the logic crates call back into the kernel for.
+fn install_hooks() {
+    random::init();
+    fs::hooks::set_random_source(random::fill);
+    fs::hooks::set_clock(|| {
+        let ns = arch::time::now_ns() + arch::time::boot_unix_ns();
+        fs::Timespec { sec: (ns / 1_000_000_000) as i64, nsec: (ns % 1_000_000_000) as u32 }
+    });
+    syscall::set_log_reader(logger::read_ring);
+    syscall::set_mem_info(|| {
+        let total = mm::frame::total_frames() as u64 * mm::PAGE_SIZE as u64;
+        let free = mm::frame::free_frames() as u64 * mm::PAGE_SIZE as u64;
+        (total, free)
+    });
+    let edx = core::arch::x86_64::__cpuid(1).edx;
+    task::process::exec::HWCAP.store(edx as u64, Ordering::Relaxed);
+    let xsave = arch::cpu::features().xsave_size as u64;
+    task::process::exec::MINSIGSTKSZ.store((xsave + 1024).max(2048), Ordering::Relaxed);
 }

@@ -228,6 +228,16 @@ impl BootInfo {
     pub fn memory_map(&self) -> &[MemoryRegion] {
         &self.regions[..self.region_count]
     }
+
+    /// The initramfs image.
+    pub fn initrd_bytes(&self) -> Option<&'static [u8]> {
+        let (start, len) = self.initrd?;
+        // SAFETY: (1) the range is the module QEMU loaded into RAM and the
+        // memory map marks usable; (2) mm never hands it to the frame
+        // allocator (kernel_space::init carves it out), so nothing writes
+        // it; (3) the direct map covers all RAM.
+        Some(unsafe { core::slice::from_raw_parts(crate::phys_to_virt(start) as *const u8, len as usize) })
+    }
 }
 
 /// Physical address of the boot page tables' PML4 (used by AP start-up

@@ -112,3 +112,19 @@ pub fn abort(child: &Arc<Thread>) {
     }
     child.mark_dead();
 }
+
+/// Creates process 1 with one thread and the given resources (the kernel
+/// then execs /init in it).
+pub fn create_init(vm: Arc<AddressSpace>, files: Arc<FdTable>, fs: Arc<FsContext>, now_ns: u64) -> KResult<Arc<Thread>> {
+    let mut table = TABLE.lock();
+    let pid = table.topo.spawn_init()?;
+    let process = Process::new(pid, crate::rlimit::Rlimits::default(), crate::cred::Cred::root(), now_ns);
+    table.insert_process(process.clone());
+    let mut comm = [0u8; super::thread::COMM_LEN];
+    comm[..4].copy_from_slice(b"init");
+    let sighand = Arc::new(SpinLock::new(SigActions::default()));
+    let thread = Thread::new(pid, process.clone(), vm, files, fs, sighand, comm, now_ns);
+    process.add_thread(thread.clone());
+    table.insert_thread(thread.clone());
+    Ok(thread)
+}

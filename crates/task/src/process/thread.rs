@@ -189,7 +189,8 @@ impl Thread {
         self.files.lock().clone()
     }
 
-    pub(crate) fn set_files(&self, files: Arc<FdTable>) -> Option<Arc<FdTable>> {
+    /// Replaces the file table (unshare(CLONE_FILES), execve).
+    pub fn set_files(&self, files: Arc<FdTable>) -> Option<Arc<FdTable>> {
         self.files.lock().replace(files)
     }
 

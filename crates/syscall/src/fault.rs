@@ -1,0 +1,71 @@
+//! Exceptions raised by user code: page faults the memory manager
+//! resolves, and everything else turned into the signal Linux sends, with
+//! its si_code and si_addr (arch/x86/kernel/traps.c, arch/x86/mm/fault.c).
+
+use alloc::sync::Arc;
+
+use arch::trap::{self, pf};
+use arch::user::UserContext;
+use mm::{Access, Fault};
+use task::process::Thread;
+use task::process::signal_send::send_to_thread;
+use task::signal::info::code;
+use task::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SigInfo};
+
+/// Handles exception `vector` taken by `thread` in user mode.
+pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, error_code: u64, fault_addr: usize) {
+    let info = match vector {
+        trap::VEC_PAGE_FAULT => {
+            let access = if error_code & pf::INSTRUCTION != 0 {
+                Access::Exec
+            } else if error_code & pf::WRITE != 0 {
+                Access::Write
+            } else {
+                Access::Read
+            };
+            match thread.vm().handle_fault(fault_addr, access, true) {
+                Ok(()) => return,
+                Err(Fault::OutOfMemory) => {
+                    // Linux's OOM killer would pick a victim; weft kills the
+                    // faulting process.
+                    log::warn!("out of memory: killing pid {}", thread.pid());
+                    task::process::exit::exit_group(thread, task::wait_status::WaitStatus::Signaled { signal: task::signal::SIGKILL, core: false });
+                    return;
+                }
+                Err(fault) => {
+                    let signo = if fault == Fault::Bus { SIGBUS } else { SIGSEGV };
+                    SigInfo::fault(signo, fault.si_code(), fault_addr as u64)
+                }
+            }
+        }
+        trap::VEC_DIVIDE_ERROR => SigInfo::fault(SIGFPE, code::FPE_INTDIV, regs.regs.rip),
+        trap::VEC_INVALID_OPCODE => SigInfo::fault(SIGILL, code::ILL_ILLOPN, regs.regs.rip),
+        trap::VEC_BREAKPOINT | trap::VEC_OVERFLOW => SigInfo { signo: SIGTRAP, code: code::SI_KERNEL, ..SigInfo::default() },
+        trap::VEC_DEBUG => SigInfo::fault(SIGTRAP, code::TRAP_BRKPT, regs.regs.rip),
+        trap::VEC_X87_FP | trap::VEC_SIMD_FP => SigInfo::fault(SIGFPE, code::FPE_FLTINV, regs.regs.rip),
+        trap::VEC_ALIGNMENT_CHECK => SigInfo::fault(SIGBUS, 1, 0),
+        // #GP, #SS, #NP, #TS: Linux sends SIGSEGV with SI_KERNEL, no address.
+        _ => SigInfo { signo: SIGSEGV, code: code::SI_KERNEL, ..SigInfo::default() },
+    };
+    force_signal(thread, info);
+}
+
+/// Linux's `force_sig_info`: a synchronous fault cannot be blocked or
+/// ignored; if it is, the action goes back to the default (death).
+pub fn force_signal(thread: &Arc<Thread>, info: SigInfo) {
+    let sig = info.signo;
+    let sighand = thread.sighand();
+    {
+        let mut actions = sighand.lock();
+        let blocked = thread.signals.blocked().contains(sig);
+        if blocked || actions.get(sig).is_ignore() {
+            actions.reset_to_default(sig);
+        }
+        if blocked {
+            let mut mask = thread.signals.blocked();
+            mask.remove(sig);
+            thread.signals.set_blocked(mask);
+        }
+    }
+    let _ = send_to_thread(thread, info);
+}

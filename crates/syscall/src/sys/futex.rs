@@ -1,0 +1,174 @@
+//! futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
+//! WAKE_BITSET, with PRIVATE and CLOCK_REALTIME (kernel/futex/, v6.1).
+//!
+//! A waiter computes its key, then reads the word again under the bucket
+//! lock (without resolving faults: mm forbids user-memory work that may
+//! take locks while a spin lock is held; on a fault it drops the lock,
+//! faults the page in and starts over). That re-read under the lock is what
+//! orders it against a waker that stored to the word and then called WAKE.
+
+use abi::{Errno, KResult};
+use task::futex::{BITSET_ANY, FutexKey, wake_op_apply};
+use task::process::exit::{FUTEXES, futex_key};
+
+use crate::ctx::SyscallContext;
+use crate::interruptible;
+
+const FUTEX_WAIT: u64 = 0;
+const FUTEX_WAKE: u64 = 1;
+const FUTEX_REQUEUE: u64 = 3;
+const FUTEX_CMP_REQUEUE: u64 = 4;
+const FUTEX_WAKE_OP: u64 = 5;
+const FUTEX_WAIT_BITSET: u64 = 9;
+const FUTEX_WAKE_BITSET: u64 = 10;
+const FUTEX_PRIVATE_FLAG: u64 = 128;
+const FUTEX_CLOCK_REALTIME: u64 = 256;
+const FUTEX_CMD_MASK: u64 = !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+
+pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, timeout: u64, uaddr2: u64, val3: u64) -> KResult<usize> {
+    let cmd = op & FUTEX_CMD_MASK;
+    let private = op & FUTEX_PRIVATE_FLAG != 0;
+    let realtime = op & FUTEX_CLOCK_REALTIME != 0;
+    if realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
+        return Err(Errno::ENOSYS);
+    }
+    let key = |addr: u64| -> KResult<FutexKey> {
+        if addr % 4 != 0 {
+            return Err(Errno::EINVAL);
+        }
+        futex_key(cx.thread, addr, private)
+    };
+    match cmd {
+        FUTEX_WAIT => {
+            // A relative timeout (or absolute on CLOCK_REALTIME with the flag).
+            let deadline = read_deadline(cx, timeout, !realtime, realtime)?;
+            wait(cx, key(uaddr)?, uaddr, val as u32, BITSET_ANY, deadline).await
+        }
+        FUTEX_WAIT_BITSET => {
+            if val3 as u32 == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let deadline = read_deadline(cx, timeout, false, realtime)?;
+            wait(cx, key(uaddr)?, uaddr, val as u32, val3 as u32, deadline).await
+        }
+        FUTEX_WAKE => Ok(FUTEXES.wake(key(uaddr)?, val as u32 as usize, BITSET_ANY)),
+        FUTEX_WAKE_BITSET => {
+            if val3 as u32 == 0 {
+                return Err(Errno::EINVAL);
+            }
+            Ok(FUTEXES.wake(key(uaddr)?, val as u32 as usize, val3 as u32))
+        }
+        FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
+            let (from, to) = (key(uaddr)?, key(uaddr2)?);
+            // val2 (the requeue count) travels in the timeout argument.
+            let (n_wake, n_requeue) = (val as i32, timeout as i32);
+            if n_wake < 0 || n_requeue < 0 {
+                return Err(Errno::EINVAL);
+            }
+            let vm = cx.vm();
+            loop {
+                if cmd == FUTEX_CMP_REQUEUE {
+                    // Fault the word in first; under the bucket locks it is
+                    // read without resolving faults.
+                    vm.load_u32(uaddr as usize)?;
+                }
+                let result = FUTEXES.requeue(from, to, n_wake as usize, n_requeue as usize, || {
+                    if cmd != FUTEX_CMP_REQUEUE {
+                        return Ok(());
+                    }
+                    match vm.try_load_u32(uaddr as usize) {
+                        Ok(Some(v)) if v == val3 as u32 => Ok(()),
+                        Ok(Some(_)) => Err(Locked::Failed(Errno::EAGAIN)),
+                        Ok(None) => Err(Locked::Retry),
+                        Err(e) => Err(Locked::Failed(e)),
+                    }
+                });
+                match result {
+                    Ok(n) => return Ok(n),
+                    Err(Locked::Retry) => continue,
+                    Err(Locked::Failed(e)) => return Err(e),
+                }
+            }
+        }
+        FUTEX_WAKE_OP => {
+            let (k1, k2) = (key(uaddr)?, key(uaddr2)?);
+            let vm = cx.vm();
+            loop {
+                vm.fault_in(uaddr2 as usize, mm::Access::Write)?;
+                let result = FUTEXES.wake_op(k1, k2, val as u32 as usize, timeout as u32 as usize, || {
+                    let old = match vm.try_load_u32(uaddr2 as usize) {
+                        Ok(Some(v)) => v,
+                        Ok(None) => return Err(Locked::Retry),
+                        Err(e) => return Err(Locked::Failed(e)),
+                    };
+                    let (new, passed) = wake_op_apply(val3 as u32, old).ok_or(Locked::Failed(Errno::ENOSYS))?;
+                    match vm.try_cmpxchg_u32(uaddr2 as usize, old, new) {
+                        Ok(Some(seen)) if seen == old => Ok(passed),
+                        // Changed under us, or not writable right now: again.
+                        Ok(_) => Err(Locked::Retry),
+                        Err(e) => Err(Locked::Failed(e)),
+                    }
+                });
+                match result {
+                    Ok(n) => return Ok(n),
+                    Err(Locked::Retry) => continue,
+                    Err(Locked::Failed(e)) => return Err(e),
+                }
+            }
+        }
+        _ => Err(Errno::ENOSYS),
+    }
+}
+
+/// The absolute deadline (monotonic ns) of a futex timeout, if any.
+fn read_deadline(cx: &SyscallContext<'_>, timeout: u64, relative: bool, realtime: bool) -> KResult<Option<u64>> {
+    if timeout == 0 {
+        return Ok(None);
+    }
+    let ns = crate::sys::time::read_timespec(cx, timeout)?;
+    let now = arch::time::now_ns();
+    Ok(Some(if relative {
+        now.saturating_add(ns)
+    } else if realtime {
+        // Absolute wall-clock time: convert to the monotonic clock.
+        ns.saturating_sub(crate::sys::time::realtime_offset_ns())
+    } else {
+        ns
+    }))
+}
+
+/// Outcome of work done under bucket locks.
+enum Locked {
+    /// The word was not accessible without a fault (or changed): fault it
+    /// in with the locks dropped and start over.
+    Retry,
+    Failed(Errno),
+}
+
+async fn wait(cx: &mut SyscallContext<'_>, key: FutexKey, uaddr: u64, expected: u32, bitset: u32, deadline: Option<u64>) -> KResult<usize> {
+    let vm = cx.vm();
+    let waiter = loop {
+        vm.load_u32(uaddr as usize)?;
+        let bucket = FUTEXES.lock(key);
+        match vm.try_load_u32(uaddr as usize)? {
+            Some(v) if v != expected => return Err(Errno::EAGAIN),
+            Some(_) => break bucket.enqueue(bitset),
+            // Paged out between the two reads: fault it in again.
+            None => continue,
+        }
+    };
+    let wait = async {
+        waiter.await;
+        Ok(0)
+    };
+    let result = match deadline {
+        Some(d) => match runtime::global().timeout(d, interruptible(cx.thread, wait)).await {
+            Ok(r) => r,
+            Err(_) => Err(Errno::ETIMEDOUT),
+        },
+        None => interruptible(cx.thread, wait).await,
+    };
+    // An interrupted wait returns ERESTARTSYS: restarted without a handler
+    // or with SA_RESTART, EINTR otherwise (Linux's futex_wait).
+    result
+}

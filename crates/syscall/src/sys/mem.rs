@@ -1,0 +1,53 @@
+//! Memory system calls: thin wrappers over the address space.
+
+use abi::{Errno, KResult};
+use mm::{MmapFile, MmapRequest};
+use task::process::exec::OpenFileBacking;
+
+use crate::ctx::SyscallContext;
+
+pub fn brk(cx: &mut SyscallContext<'_>, addr: u64) -> KResult<usize> {
+    Ok(cx.vm().brk(addr as usize))
+}
+
+pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: u64, fd: u64, offset: u64) -> KResult<usize> {
+    const MAP_ANONYMOUS: u64 = 0x20;
+    let file = if flags & MAP_ANONYMOUS == 0 {
+        let open = cx.thread.files().get(fd as i32)?;
+        let flags = open.flags();
+        let path = open.location().map(|l| l.absolute_path(&cx.thread.fs().root()).unwrap_or_default()).unwrap_or_default();
+        Some(MmapFile { backing: OpenFileBacking::new(open.clone(), path), readable: flags.readable(), writable: flags.writable() })
+    } else {
+        None
+    };
+    if offset % 4096 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    cx.vm().mmap(MmapRequest { addr: addr as usize, len: len as usize, prot: prot as u32, flags: flags as u32, offset, file })
+}
+
+pub fn munmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64) -> KResult<usize> {
+    cx.vm().munmap(addr as usize, len as usize).map(|_| 0)
+}
+
+pub fn mprotect(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64) -> KResult<usize> {
+    cx.vm().mprotect(addr as usize, len as usize, prot as u32).map(|_| 0)
+}
+
+pub fn mremap(cx: &mut SyscallContext<'_>, old: u64, old_len: u64, new_len: u64, flags: u64, new_addr: u64) -> KResult<usize> {
+    cx.vm().mremap(old as usize, old_len as usize, new_len as usize, flags as u32, new_addr as usize)
+}
+
+pub fn madvise(cx: &mut SyscallContext<'_>, addr: u64, len: u64, advice: u64) -> KResult<usize> {
+    cx.vm().madvise(addr as usize, len as usize, advice as u32).map(|_| 0)
+}
+
+pub fn mincore(cx: &mut SyscallContext<'_>, addr: u64, len: u64, vec: u64) -> KResult<usize> {
+    let residency = cx.vm().mincore(addr as usize, len as usize)?;
+    cx.write_bytes(vec, &residency)?;
+    Ok(0)
+}
+
+pub fn msync(cx: &mut SyscallContext<'_>, addr: u64, len: u64, flags: u64) -> KResult<usize> {
+    cx.vm().msync(addr as usize, len as usize, flags as u32).map(|_| 0)
+}

@@ -1,0 +1,12 @@
+//! System call handlers, one module per family.
+
+pub mod fd;
+pub mod futex;
+pub mod mem;
+pub mod misc;
+pub mod path;
+pub mod poll;
+pub mod process;
+pub mod sched;
+pub mod signal;
+pub mod time;

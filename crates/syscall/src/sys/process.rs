@@ -1,0 +1,577 @@
+//! Process and thread system calls: identity, clone/fork/vfork, execve,
+//! exit, wait, process groups, limits, credentials, prctl.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+
+use abi::{Errno, KResult};
+use arch::fpu::FpuState;
+use arch::user::UserContext;
+use runtime::sync::Event;
+use task::clone_args::{CloneArgs, CloneFlags};
+use task::process::exec::{commit_exec, de_thread, load_program};
+use task::process::fork::{abort, copy_process};
+use task::process::table::{TABLE, parent_of};
+use task::process::wait::wait_child;
+use task::rlimit::{RLIMIT_NOFILE, Rlimit};
+use task::topology::{WaitOptions, WaitTarget};
+use task::wait_status::WaitStatus;
+
+use crate::ctx::SyscallContext;
+use crate::interruptible;
+use crate::user_loop::spawn_user_thread;
+
+pub fn getpid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.pid() as usize)
+}
+
+pub fn gettid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.thread.tid() as usize)
+}
+
+pub fn getppid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(parent_of(cx.pid()) as usize)
+}
+
+/// exit(2): ends this thread only.
+pub fn exit(cx: &mut SyscallContext<'_>, code: u64) -> KResult<usize> {
+    cx.state.exit_status = Some(WaitStatus::Exited(code as u8));
+    Ok(0)
+}
+
+/// exit_group(2): ends every thread of the process.
+pub fn exit_group(cx: &mut SyscallContext<'_>, code: u64) -> KResult<usize> {
+    let status = WaitStatus::Exited(code as u8);
+    task::process::exit::exit_group(cx.thread, status);
+    cx.state.exit_status = Some(status);
+    Ok(0)
+}
+
+pub async fn fork(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    do_clone(cx, CloneArgs::for_fork()).await
+}
+
+pub async fn vfork(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    do_clone(cx, CloneArgs::for_vfork()).await
+}
+
+pub async fn clone(cx: &mut SyscallContext<'_>, flags: u64, stack: u64, ptid: u64, ctid: u64, tls: u64) -> KResult<usize> {
+    let args = CloneArgs::for_clone(flags, stack, ptid, ctid, tls)?;
+    do_clone(cx, args).await
+}
+
+pub async fn clone3(cx: &mut SyscallContext<'_>, uargs: u64, size: u64) -> KResult<usize> {
+    if size > 4096 {
+        return Err(Errno::E2BIG);
+    }
+    let raw = cx.read_bytes(uargs, size as usize)?;
+    let args = CloneArgs::for_clone3(&raw, |base, len| base.checked_add(len).is_some_and(|e| e <= mm::layout::TASK_SIZE as u64))?;
+    do_clone(cx, args).await
+}
+
+/// The common part of fork, vfork, clone and clone3 (Linux's
+/// `kernel_clone`).
+async fn do_clone(cx: &mut SyscallContext<'_>, args: CloneArgs) -> KResult<usize> {
+    let child = copy_process(cx.thread, &args, arch::time::now_ns())?;
+    let tid = child.tid();
+    if args.flags.contains(CloneFlags::PARENT_SETTID) {
+        if let Err(e) = cx.write(args.parent_tid, &tid) {
+            abort(&child);
+            return Err(e);
+        }
+    }
+    if args.flags.contains(CloneFlags::CHILD_SETTID) {
+        // Written in the child's memory; Linux ignores a failure here.
+        let _ = child.vm().write_val(args.child_tid as usize, &tid);
+    }
+    let mut regs: UserContext = cx.regs.clone();
+    regs.set_return(0);
+    if args.stack != 0 {
+        regs.regs.rsp = args.stack;
+    }
+    if args.flags.contains(CloneFlags::SETTLS) {
+        regs.fs_base = args.tls;
+    }
+    let fpu = {
+        let mut slot = cx.fpu.lock();
+        slot.save_if_live();
+        slot.state.clone()
+    };
+    let vfork_done = args.flags.contains(CloneFlags::VFORK).then(|| {
+        let done = Arc::new(Event::new());
+        *child.vfork_done.lock() = Some(done.clone());
+        done
+    });
+    spawn_user_thread(child, regs, fpu);
+    if let Some(done) = vfork_done {
+        // The parent sleeps until the child execs or exits; signals do not
+        // end this wait early (Linux waits killably only).
+        done.wait().await;
+    }
+    Ok(tid as usize)
+}
+
+pub async fn execve(cx: &mut SyscallContext<'_>, path: u64, argv: u64, envp: u64) -> KResult<usize> {
+    let path = cx.read_path(path)?;
+    exec_path(cx, path, argv, envp).await
+}
+
+/// execveat(2): AT_EMPTY_PATH and directory fds resolve through the fs
+/// layer's path rules.
+pub async fn execveat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, argv: u64, envp: u64, flags: u64) -> KResult<usize> {
+    const AT_EMPTY_PATH: u64 = 0x1000;
+    const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+    if flags & !(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let path = cx.read_path(path)?;
+    if path.first() != Some(&b'/') && dirfd as i32 != -100 {
+        // Relative to a directory fd: not needed by the programs weft runs.
+        return Err(Errno::ENOSYS);
+    }
+    exec_path(cx, path, argv, envp).await
+}
+
+async fn exec_path(cx: &mut SyscallContext<'_>, path: Vec<u8>, argv: u64, envp: u64) -> KResult<usize> {
+    let argv = cx.read_string_array(argv)?;
+    let envp = cx.read_string_array(envp)?;
+    let program = load_program(cx.thread, &path, argv, envp)?;
+    de_thread(cx.thread).await?;
+    let (entry, sp) = (program.entry, program.stack_pointer);
+    commit_exec(cx.thread, program);
+    *cx.regs = UserContext::new(entry, sp);
+    {
+        let mut slot = cx.fpu.lock();
+        slot.live_on = None;
+        slot.state = FpuState::new();
+    }
+    Ok(0)
+}
+
+fn wait_target(pid: i64, caller_pgid: i32) -> WaitTarget {
+    match pid {
+        -1 => WaitTarget::Any,
+        0 => WaitTarget::ProcessGroup(caller_pgid),
+        p if p < -1 => WaitTarget::ProcessGroup(-p as i32),
+        p => WaitTarget::Pid(p as i32),
+    }
+}
+
+const WNOHANG: u64 = 1;
+const WUNTRACED: u64 = 2;
+const WEXITED: u64 = 4;
+const WCONTINUED: u64 = 8;
+const WNOWAIT: u64 = 0x0100_0000;
+const WNOTHREAD: u64 = 0x2000_0000;
+const WALL: u64 = 0x4000_0000;
+const WCLONE: u64 = 0x8000_0000;
+
+fn caller_pgid(cx: &SyscallContext<'_>) -> i32 {
+    TABLE.lock().topo.group(cx.pid()).map(|g| g.pgid).unwrap_or(0)
+}
+
+pub async fn wait4(cx: &mut SyscallContext<'_>, pid: u64, status: u64, options: u64, rusage: u64) -> KResult<usize> {
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let target = wait_target(pid as i32 as i64, caller_pgid(cx));
+    let opts = WaitOptions {
+        exited: true,
+        stopped: options & WUNTRACED != 0,
+        continued: options & WCONTINUED != 0,
+        no_reap: false,
+        all: options & WALL != 0,
+        clone_only: options & WCLONE != 0,
+    };
+    let thread = cx.thread.clone();
+    let found = interruptible(cx.thread, wait_child(&thread, target, opts, options & WNOHANG != 0)).await?;
+    let Some(found) = found else { return Ok(0) };
+    if status != 0 {
+        cx.write(status, &found.status.encode())?;
+    }
+    if rusage != 0 {
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(found.user_ns, found.system_ns))?;
+    }
+    Ok(found.pid as usize)
+}
+
+pub async fn waitid(cx: &mut SyscallContext<'_>, idtype: u64, id: u64, infop: u64, options: u64, rusage: u64) -> KResult<usize> {
+    const P_ALL: u64 = 0;
+    const P_PID: u64 = 1;
+    const P_PGID: u64 = 2;
+    if options & !(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE) != 0
+        || options & (WUNTRACED | WEXITED | WCONTINUED) == 0
+    {
+        return Err(Errno::EINVAL);
+    }
+    let target = match idtype {
+        P_ALL => WaitTarget::Any,
+        P_PID if (id as i32) > 0 => WaitTarget::Pid(id as i32),
+        P_PGID => WaitTarget::ProcessGroup(if id == 0 { caller_pgid(cx) } else { id as i32 }),
+        _ => return Err(Errno::EINVAL),
+    };
+    let opts = WaitOptions {
+        exited: options & WEXITED != 0,
+        stopped: options & WUNTRACED != 0,
+        continued: options & WCONTINUED != 0,
+        no_reap: options & WNOWAIT != 0,
+        all: options & WALL != 0,
+        clone_only: options & WCLONE != 0,
+    };
+    let thread = cx.thread.clone();
+    let found = interruptible(cx.thread, wait_child(&thread, target, opts, options & WNOHANG != 0)).await?;
+    if infop != 0 {
+        let mut info = [0u8; 128];
+        if let Some(f) = &found {
+            let (code, status) = f.status.siginfo_code_status();
+            info[0..4].copy_from_slice(&(task::signal::SIGCHLD as i32).to_le_bytes());
+            info[8..12].copy_from_slice(&code.to_le_bytes());
+            info[16..20].copy_from_slice(&f.pid.to_le_bytes());
+            info[24..28].copy_from_slice(&status.to_le_bytes());
+        }
+        cx.write_bytes(infop, &info)?;
+    }
+    if rusage != 0 {
+        let (u, s) = found.map(|f| (f.user_ns, f.system_ns)).unwrap_or((0, 0));
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(u, s))?;
+    }
+    Ok(0)
+}
+
+pub fn set_tid_address(cx: &mut SyscallContext<'_>, addr: u64) -> KResult<usize> {
+    cx.thread.clear_child_tid.store(addr, Ordering::Relaxed);
+    Ok(cx.thread.tid() as usize)
+}
+
+pub fn set_robust_list(cx: &mut SyscallContext<'_>, head: u64, len: u64) -> KResult<usize> {
+    // sizeof(struct robust_list_head) on x86_64.
+    if len != 24 {
+        return Err(Errno::EINVAL);
+    }
+    *cx.thread.robust_list.lock() = (head, len);
+    Ok(0)
+}
+
+pub fn get_robust_list(cx: &mut SyscallContext<'_>, tid: u64, head_ptr: u64, len_ptr: u64) -> KResult<usize> {
+    let thread = if tid == 0 { cx.thread.clone() } else { task::process::find_thread(tid as i32).ok_or(Errno::ESRCH)? };
+    let (head, len) = *thread.robust_list.lock();
+    cx.write(head_ptr, &head)?;
+    cx.write(len_ptr, &len)?;
+    Ok(0)
+}
+
+pub fn setpgid(cx: &mut SyscallContext<'_>, pid: u64, pgid: u64) -> KResult<usize> {
+    TABLE.lock().topo.setpgid(cx.pid(), pid as i32, pgid as i32)?;
+    Ok(0)
+}
+
+pub fn getpgid(cx: &mut SyscallContext<'_>, pid: u64) -> KResult<usize> {
+    let pid = if pid == 0 { cx.pid() } else { pid as i32 };
+    TABLE.lock().topo.group(pid).map(|g| g.pgid as usize).ok_or(Errno::ESRCH)
+}
+
+pub fn setsid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    TABLE.lock().topo.setsid(cx.pid()).map(|s| s as usize)
+}
+
+pub fn getsid(cx: &mut SyscallContext<'_>, pid: u64) -> KResult<usize> {
+    let pid = if pid == 0 { cx.pid() } else { pid as i32 };
+    TABLE.lock().topo.group(pid).map(|g| g.sid as usize).ok_or(Errno::ESRCH)
+}
+
+pub fn prctl(cx: &mut SyscallContext<'_>, option: u64, arg2: u64, _arg3: u64, _arg4: u64, _arg5: u64) -> KResult<usize> {
+    const PR_SET_PDEATHSIG: u64 = 1;
+    const PR_GET_PDEATHSIG: u64 = 2;
+    const PR_GET_DUMPABLE: u64 = 3;
+    const PR_SET_DUMPABLE: u64 = 4;
+    const PR_SET_NAME: u64 = 15;
+    const PR_GET_NAME: u64 = 16;
+    const PR_SET_CHILD_SUBREAPER: u64 = 36;
+    const PR_GET_CHILD_SUBREAPER: u64 = 37;
+    const PR_SET_NO_NEW_PRIVS: u64 = 38;
+    const PR_GET_NO_NEW_PRIVS: u64 = 39;
+    match option {
+        PR_SET_NAME => {
+            let mut name = [0u8; 16];
+            // Linux copies 16 bytes and terminates; a short readable string
+            // near a page end must still work, so read up to the NUL.
+            let s = cx.vm().read_cstring(arg2 as usize, 16)?;
+            let bytes = s.as_deref().unwrap_or(&[]);
+            let n = bytes.len().min(15);
+            name[..n].copy_from_slice(&bytes[..n]);
+            cx.thread.set_comm(&name);
+            Ok(0)
+        }
+        PR_GET_NAME => {
+            cx.write_bytes(arg2, &cx.thread.comm())?;
+            Ok(0)
+        }
+        PR_SET_CHILD_SUBREAPER => {
+            if let Some(g) = TABLE.lock().topo.group_mut(cx.pid()) {
+                g.subreaper = arg2 != 0;
+            }
+            Ok(0)
+        }
+        PR_GET_CHILD_SUBREAPER => {
+            let on = TABLE.lock().topo.group(cx.pid()).is_some_and(|g| g.subreaper);
+            cx.write(arg2, &(on as i32))?;
+            Ok(0)
+        }
+        PR_SET_PDEATHSIG => {
+            if arg2 > 64 {
+                return Err(Errno::EINVAL);
+            }
+            Ok(0)
+        }
+        PR_GET_PDEATHSIG => {
+            cx.write(arg2, &0i32)?;
+            Ok(0)
+        }
+        PR_GET_DUMPABLE => Ok(1),
+        PR_SET_DUMPABLE => if arg2 <= 1 { Ok(0) } else { Err(Errno::EINVAL) },
+        PR_SET_NO_NEW_PRIVS | PR_GET_NO_NEW_PRIVS => Ok(0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn arch_prctl(cx: &mut SyscallContext<'_>, code: u64, addr: u64) -> KResult<usize> {
+    const ARCH_SET_GS: u64 = 0x1001;
+    const ARCH_SET_FS: u64 = 0x1002;
+    const ARCH_GET_FS: u64 = 0x1003;
+    const ARCH_GET_GS: u64 = 0x1004;
+    match code {
+        ARCH_SET_FS | ARCH_SET_GS => {
+            if !arch::user::is_canonical_user(addr) {
+                return Err(Errno::EPERM);
+            }
+            if code == ARCH_SET_FS { cx.regs.fs_base = addr } else { cx.regs.gs_base = addr }
+            Ok(0)
+        }
+        ARCH_GET_FS => cx.write(addr, &cx.regs.fs_base).map(|_| 0),
+        ARCH_GET_GS => cx.write(addr, &cx.regs.gs_base).map(|_| 0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+fn rlimit_bytes(l: Rlimit) -> [u64; 2] {
+    [l.cur, l.max]
+}
+
+pub fn getrlimit(cx: &mut SyscallContext<'_>, resource: u64, out: u64) -> KResult<usize> {
+    let l = cx.thread.process().limits.lock().get(resource as u32)?;
+    cx.write(out, &rlimit_bytes(l))?;
+    Ok(0)
+}
+
+pub fn setrlimit(cx: &mut SyscallContext<'_>, resource: u64, new: u64) -> KResult<usize> {
+    let [cur, max]: [u64; 2] = cx.read(new)?;
+    let privileged = cx.thread.process().cred.lock().is_privileged();
+    cx.thread.process().limits.lock().set(resource as u32, Rlimit { cur, max }, privileged, NR_OPEN)?;
+    Ok(0)
+}
+
+/// fs.nr_open: the most file descriptors RLIMIT_NOFILE may allow.
+const NR_OPEN: u64 = 1 << 20;
+
+pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64, old: u64) -> KResult<usize> {
+    let process = if pid == 0 { cx.thread.process().clone() } else { task::process::find_process(pid as i32).ok_or(Errno::ESRCH)? };
+    let new_limit = if new != 0 {
+        let [cur, max]: [u64; 2] = cx.read(new)?;
+        Some(Rlimit { cur, max })
+    } else {
+        None
+    };
+    let current = process.limits.lock().get(resource as u32)?;
+    if let Some(l) = new_limit {
+        let privileged = cx.thread.process().cred.lock().is_privileged();
+        process.limits.lock().set(resource as u32, l, privileged, NR_OPEN)?;
+    }
+    if old != 0 {
+        cx.write(old, &rlimit_bytes(current))?;
+    }
+    Ok(0)
+}
+
+/// RLIMIT_NOFILE of the caller, as the fd table's bound.
+pub fn nofile_limit(cx: &SyscallContext<'_>) -> usize {
+    cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(NR_OPEN) as usize
+}
+
+pub fn getuid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.thread.process().cred.lock().uid as usize)
+}
+
+pub fn geteuid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.thread.process().cred.lock().euid as usize)
+}
+
+pub fn getgid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.thread.process().cred.lock().gid as usize)
+}
+
+pub fn getegid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    Ok(cx.thread.process().cred.lock().egid as usize)
+}
+
+pub fn setuid(cx: &mut SyscallContext<'_>, uid: u64) -> KResult<usize> {
+    cx.thread.process().cred.lock().setuid(uid as u32)?;
+    Ok(0)
+}
+
+pub fn setgid(cx: &mut SyscallContext<'_>, gid: u64) -> KResult<usize> {
+    cx.thread.process().cred.lock().setgid(gid as u32)?;
+    Ok(0)
+}
+
+pub fn getresuid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult<usize> {
+    let c = cx.thread.process().cred.lock().clone();
+    cx.write(r, &c.uid)?;
+    cx.write(e, &c.euid)?;
+    cx.write(s, &c.suid)?;
+    Ok(0)
+}
+
+pub fn getresgid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult<usize> {
+    let c = cx.thread.process().cred.lock().clone();
+    cx.write(r, &c.gid)?;
+    cx.write(e, &c.egid)?;
+    cx.write(s, &c.sgid)?;
+    Ok(0)
+}
+
+/// -1 (as u32) leaves an id unchanged in the set*id family.
+fn keep(v: u64) -> Option<u32> {
+    (v as u32 != u32::MAX).then_some(v as u32)
+}
+
+pub fn setresuid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult<usize> {
+    let process = cx.thread.process();
+    let mut c = process.cred.lock();
+    let allowed = |id: u32| c.is_privileged() || id == c.uid || id == c.euid || id == c.suid;
+    if ![r, e, s].iter().filter_map(|&v| keep(v)).all(allowed) {
+        return Err(Errno::EPERM);
+    }
+    if let Some(v) = keep(r) {
+        c.uid = v;
+    }
+    if let Some(v) = keep(e) {
+        c.euid = v;
+    }
+    if let Some(v) = keep(s) {
+        c.suid = v;
+    }
+    c.fsuid = c.euid;
+    Ok(0)
+}
+
+pub fn setresgid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult<usize> {
+    let process = cx.thread.process();
+    let mut c = process.cred.lock();
+    let allowed = |id: u32| c.is_privileged() || id == c.gid || id == c.egid || id == c.sgid;
+    if ![r, e, s].iter().filter_map(|&v| keep(v)).all(allowed) {
+        return Err(Errno::EPERM);
+    }
+    if let Some(v) = keep(r) {
+        c.gid = v;
+    }
+    if let Some(v) = keep(e) {
+        c.egid = v;
+    }
+    if let Some(v) = keep(s) {
+        c.sgid = v;
+    }
+    c.fsgid = c.egid;
+    Ok(0)
+}
+
+pub fn setreuid(cx: &mut SyscallContext<'_>, r: u64, e: u64) -> KResult<usize> {
+    setresuid(cx, r, e, u32::MAX as u64)
+}
+
+pub fn setregid(cx: &mut SyscallContext<'_>, r: u64, e: u64) -> KResult<usize> {
+    setresgid(cx, r, e, u32::MAX as u64)
+}
+
+pub fn getgroups(cx: &mut SyscallContext<'_>, size: u64, list: u64) -> KResult<usize> {
+    let groups = cx.thread.process().cred.lock().groups.clone();
+    if size == 0 {
+        return Ok(groups.len());
+    }
+    if (size as usize) < groups.len() {
+        return Err(Errno::EINVAL);
+    }
+    for (i, g) in groups.iter().enumerate() {
+        cx.write(list + i as u64 * 4, g)?;
+    }
+    Ok(groups.len())
+}
+
+pub fn setgroups(cx: &mut SyscallContext<'_>, size: u64, list: u64) -> KResult<usize> {
+    if size > 65536 {
+        return Err(Errno::EINVAL);
+    }
+    if !cx.thread.process().cred.lock().is_privileged() {
+        return Err(Errno::EPERM);
+    }
+    let groups = (0..size).map(|i| cx.read::<u32>(list + i * 4)).collect::<KResult<Vec<u32>>>()?;
+    cx.thread.process().cred.lock().groups = groups;
+    Ok(0)
+}
+
+pub fn setfsuid(cx: &mut SyscallContext<'_>, uid: u64) -> KResult<usize> {
+    let process = cx.thread.process();
+    let mut c = process.cred.lock();
+    let old = c.fsuid;
+    if c.is_privileged() || [c.uid, c.euid, c.suid, c.fsuid].contains(&(uid as u32)) {
+        c.fsuid = uid as u32;
+    }
+    Ok(old as usize)
+}
+
+pub fn setfsgid(cx: &mut SyscallContext<'_>, gid: u64) -> KResult<usize> {
+    let process = cx.thread.process();
+    let mut c = process.cred.lock();
+    let old = c.fsgid;
+    if c.is_privileged() || [c.gid, c.egid, c.sgid, c.fsgid].contains(&(gid as u32)) {
+        c.fsgid = gid as u32;
+    }
+    Ok(old as usize)
+}
+
+/// capget(2): root has every capability, others none.
+pub fn capget(cx: &mut SyscallContext<'_>, header: u64, data: u64) -> KResult<usize> {
+    const VERSION_3: u32 = 0x2008_0522;
+    let version: u32 = cx.read(header)?;
+    if version != VERSION_3 {
+        cx.write(header, &VERSION_3)?;
+        return Err(Errno::EINVAL);
+    }
+    if data != 0 {
+        let all = if cx.thread.process().cred.lock().is_privileged() { u32::MAX } else { 0 };
+        let caps: [u32; 6] = [all, all, 0, all, all, 0];
+        cx.write(data, &caps)?;
+    }
+    Ok(0)
+}
+
+/// unshare(2) of the resources weft can unshare (files, fs); namespaces
+/// need privileges and support weft does not have.
+pub fn unshare(cx: &mut SyscallContext<'_>, flags: u64) -> KResult<usize> {
+    let flags = CloneFlags::from_bits(flags).ok_or(Errno::EINVAL)?;
+    if flags.intersects(CloneFlags::THREAD | CloneFlags::SIGHAND | CloneFlags::VM) && cx.thread.process().thread_count() > 1 {
+        return Err(Errno::EINVAL);
+    }
+    if flags.contains(CloneFlags::FILES) {
+        let copy = cx.thread.files().fork_copy();
+        cx.thread.set_files(Arc::new(copy));
+    }
+    if flags.contains(CloneFlags::FS) {
+        let copy = cx.thread.fs().fork_copy();
+        cx.thread.set_fs(Arc::new(copy));
+    }
+    if flags.intersects(CloneFlags::NEWNS | CloneFlags::NEWUTS | CloneFlags::NEWIPC | CloneFlags::NEWNET | CloneFlags::NEWPID | CloneFlags::NEWUSER | CloneFlags::NEWCGROUP) {
+        return Err(Errno::EPERM);
+    }
+    Ok(0)
+}

@@ -1,0 +1,150 @@
+//! The user-thread loop: the body of every user thread's runtime task.
+//!
+//! ```text
+//! loop {
+//!     signals, stops and exit on the way to user mode   (signal::prepare_return)
+//!     regs.run()                                        (user mode until a trap)
+//!     syscall -> dispatch.await | fault -> resolve or signal | irq -> maybe yield
+//! }
+//! exit_thread
+//! ```
+//!
+//! The thread's registers and FPU state live in this future, not on a
+//! kernel stack: a blocked thread costs its future and nothing else.
+//! [`UserThread`] wraps the loop to keep two per-CPU facts true around every
+//! poll: the thread's address space is the active one while it runs, and
+//! its FPU registers are saved when it stops running on this CPU.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use abi::Errno;
+use arch::fpu::FpuState;
+use arch::trap;
+use arch::user::{ReturnReason, UserContext};
+use ksync::SpinLock;
+use task::process::Thread;
+use task::process::exit::exit_thread;
+use task::wait_status::WaitStatus;
+
+use crate::ctx::{LoopState, SyscallContext};
+use crate::{dispatch, fault, signal};
+
+/// A thread's FPU registers and where they currently live.
+pub struct FpuSlot {
+    pub state: FpuState,
+    /// The CPU whose registers hold the thread's live state (not yet saved).
+    pub live_on: Option<usize>,
+}
+
+impl FpuSlot {
+    /// Saves the registers into `state` if they are live on this CPU.
+    pub fn save_if_live(&mut self) {
+        if self.live_on == Some(arch::percpu::cpu_id()) {
+            self.state.save();
+        }
+        self.live_on = None;
+    }
+
+    /// Makes the CPU's registers hold this thread's state.
+    fn load(&mut self) {
+        let cpu = arch::percpu::cpu_id();
+        if self.live_on != Some(cpu) {
+            self.state.restore();
+            self.live_on = Some(cpu);
+        }
+    }
+}
+
+/// Starts `thread` in user mode with `regs` and `fpu` as its initial state.
+pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) {
+    let name = thread.comm();
+    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    let name = core::str::from_utf8(&name[..len]).unwrap_or("?");
+    let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None }));
+    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone()));
+    let handle = runtime::Builder::new().name(name).spawn(UserThread { thread: thread.clone(), fpu, body });
+    thread.set_task(handle.task().clone());
+}
+
+/// The future a user thread's task runs.
+struct UserThread {
+    thread: Arc<Thread>,
+    fpu: Arc<SpinLock<FpuSlot>>,
+    body: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+impl Future for UserThread {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(vm) = self.thread.try_vm() {
+            vm.activate();
+        }
+        let result = self.body.as_mut().poll(cx);
+        // Another task may take this CPU now: keep our FPU state safe.
+        self.fpu.lock().save_if_live();
+        result
+    }
+}
+
+async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>) {
+    let mut state = LoopState::default();
+    let status = loop {
+        if let Some(status) = signal::prepare_return(&thread, &mut regs, &fpu, &mut state).await {
+            break status;
+        }
+        thread.vm().activate();
+        fpu.lock().load();
+        let entered = arch::time::now_ns();
+        let reason = regs.run();
+        let left = arch::time::now_ns();
+        thread.cpu_time.user_ns.fetch_add(left - entered, core::sync::atomic::Ordering::Relaxed);
+        match reason {
+            ReturnReason::Syscall => {
+                let (nr, args) = regs.syscall_args();
+                let result = {
+                    let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
+                    dispatch::dispatch(&mut cx, nr as usize, args).await
+                };
+                thread.cpu_time.system_ns.fetch_add(arch::time::now_ns() - left, core::sync::atomic::Ordering::Relaxed);
+                if let Some(status) = state.exit_status.take() {
+                    break status;
+                }
+                complete_syscall(&mut regs, &mut state, nr, result);
+            }
+            ReturnReason::Exception { vector, error_code, fault_addr } => {
+                fault::handle_exception(&thread, &regs, vector, error_code, fault_addr);
+            }
+            ReturnReason::Interrupt { vector } => {
+                if vector == trap::VEC_TIMER && runtime::should_yield() {
+                    runtime::yield_now().await;
+                }
+            }
+        }
+    };
+    // Leaving for good: the registers' FPU state is no longer needed.
+    fpu.lock().live_on = None;
+    exit_thread(&thread, status);
+}
+
+/// Puts a system call's result in rax, remembering restart codes for the
+/// signal code (they must never reach user space as they are).
+fn complete_syscall(regs: &mut UserContext, state: &mut LoopState, nr: u64, result: Result<usize, Errno>) {
+    match result {
+        Ok(value) => regs.set_return(value as u64),
+        Err(e) if task::signal::deliver::is_restart_code(e) => {
+            state.interrupted = Some((e, nr));
+            regs.set_return(Errno::EINTR.to_return_value());
+        }
+        Err(e) => regs.set_return(e.to_return_value()),
+    }
+}
+
+/// The status of a thread that leaves because its group is dying.
+pub fn group_death_status() -> WaitStatus {
+    WaitStatus::Signaled { signal: task::signal::SIGKILL, core: false }
+}
