@@ -26,10 +26,10 @@ impl Wake for Signal {
 
     fn wake_by_ref(self: &Arc<Self>) {
         // RMW then `kick`'s RMW of `halted`: the halting protocol of idle.rs.
-        if !self.woken.swap(true, Ordering::AcqRel) {
-            if let (Some(rt), Some(cpu)) = (self.rt, self.cpu) {
-                rt.kick(cpu);
-            }
+        if !self.woken.swap(true, Ordering::AcqRel)
+            && let (Some(rt), Some(cpu)) = (self.rt, self.cpu)
+        {
+            rt.kick(cpu);
         }
     }
 }

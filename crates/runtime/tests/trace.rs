@@ -102,6 +102,7 @@ fn waking_during_poll_repolls_exactly_once() {
         if polls == 1 {
             cx.waker().wake_by_ref(); // RUNNING: sets NOTIFIED
             cx.waker().wake_by_ref();
+            #[allow(clippy::waker_clone_wake)] // the by-value wake path
             cx.waker().clone().wake();
             return Poll::Pending;
         }
@@ -357,7 +358,7 @@ fn wake_sync_places_the_woken_task_on_the_wakers_cpu() {
 fn a_finishing_task_wakes_its_joiner_on_its_own_cpu() {
     let (_p, rt) = manual(2);
     let child = rt.spawn_on(0, async { 5 });
-    let parent = rt.spawn_on(1, async move { child.await });
+    let parent = rt.spawn_on(1, child);
     as_cpu(1, || rt.run_until_idle());
     assert_eq!(parent.task().state(), TaskState::Waiting);
     rt.run_until_idle(); // child finishes on cpu0, parent comes to cpu0
@@ -438,7 +439,7 @@ fn tick_preempts_only_when_the_slice_is_over_and_work_waits() {
         r.lock().unwrap().push(rt.tick()); // a task waits, slice just started
     });
     rt.run_until_idle();
-    assert_eq!(results.lock().unwrap()[4], false);
+    assert!(!results.lock().unwrap()[4]);
 
     // A due timer counts as runnable work.
     let _sleeper = rt.spawn(rt.sleep(1_000));
@@ -449,7 +450,7 @@ fn tick_preempts_only_when_the_slice_is_over_and_work_waits() {
         r.lock().unwrap().push(rt.tick());
     });
     rt.run_until_idle();
-    assert_eq!(results.lock().unwrap()[5], true);
+    assert!(results.lock().unwrap()[5]);
 }
 
 #[test]

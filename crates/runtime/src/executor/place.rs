@@ -105,12 +105,11 @@ impl Runtime {
         for i in 1..n {
             let victim = &self.cpus[(thief + i) % n];
             let len = victim.queue_len.load(Ordering::Relaxed);
-            if len >= 2 || (len == 1 && victim.current_id.load(Relaxed) != 0) {
-                if let Some(task) = victim.steal_for(thief) {
-                    task.cpu.store(thief, Relaxed);
-                    self.cpus[thief].stats.steals.fetch_add(1, Relaxed);
-                    return Some(task);
-                }
+            let worth_it = len >= 2 || (len == 1 && victim.current_id.load(Relaxed) != 0);
+            if worth_it && let Some(task) = victim.steal_for(thief) {
+                task.cpu.store(thief, Relaxed);
+                self.cpus[thief].stats.steals.fetch_add(1, Relaxed);
+                return Some(task);
             }
         }
         None
