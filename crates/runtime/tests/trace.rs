@@ -633,3 +633,15 @@ impl NowValue for common::ManualPlatform {
         self.now.load(SeqCst)
     }
 }
+
+#[test]
+fn stackful_on_the_host_is_the_future_itself() {
+    let (_p, rt) = manual(1);
+    let h = rt.spawn(runtime::stackful(async move {
+        yield_now().await;
+        rt.current_task().map(|t| t.id())
+    }));
+    let id = h.id();
+    rt.run_until_idle();
+    assert_eq!(rt.block_on(h), Some(id), "runs inside its outer task");
+}
