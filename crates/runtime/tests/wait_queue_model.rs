@@ -21,6 +21,10 @@ impl Wake for Count {
     }
 }
 
+/// A waiter: its future, its wake counter, and the wakes it had seen at
+/// its last poll.
+type Waiter<'a> = (Pin<Box<dyn Future<Output = ()> + 'a>>, Arc<Count>, usize);
+
 #[derive(Clone, Debug)]
 enum Op {
     /// A new waiter arrives and is polled once.
@@ -56,10 +60,9 @@ proptest! {
         let q = WaitQueue::new();
         let tokens = AtomicUsize::new(0);
         let (mut given, mut taken) = (0usize, 0usize);
-        // (future, wake counter, wakes seen at its last poll)
-        let mut waiters = Vec::new();
+        let mut waiters: Vec<Waiter<'_>> = Vec::new();
 
-        let poll_one = |w: &mut (Pin<Box<dyn Future<Output = ()> + '_>>, Arc<Count>, usize)| {
+        let poll_one = |w: &mut Waiter<'_>| {
             let waker = Waker::from(w.1.clone());
             w.2 = w.1.0.load(SeqCst);
             w.0.as_mut().poll(&mut Context::from_waker(&waker))

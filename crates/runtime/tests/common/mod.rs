@@ -2,12 +2,13 @@
 #![allow(dead_code)]
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::task::{Poll, Waker};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
-use runtime::{Config, Platform, Runtime};
+use runtime::{Config, Platform, Runtime, poll_fn};
 
 thread_local! {
     static CPU: Cell<usize> = const { Cell::new(usize::MAX) };
@@ -143,3 +144,30 @@ impl Trace {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
+
+/// A future that logs each poll, keeps its latest waker, and finishes
+/// once opened.
+#[derive(Default)]
+pub struct Gate {
+    pub open: AtomicBool,
+    pub waker: Mutex<Option<Waker>>,
+}
+
+impl Gate {
+    pub fn wait(self: &Arc<Self>, trace: &Trace, name: &'static str) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (gate, trace) = (self.clone(), trace.clone());
+        poll_fn(move |cx| {
+            trace.push(format!("{name} poll"));
+            *gate.waker.lock().unwrap() = Some(cx.waker().clone());
+            if gate.open.load(SeqCst) { Poll::Ready(()) } else { Poll::Pending }
+        })
+    }
+    pub fn wake(&self) {
+        self.waker.lock().unwrap().as_ref().expect("no waker yet").wake_by_ref();
+    }
+    pub fn open(&self) {
+        self.open.store(true, SeqCst);
+        self.wake();
+    }
+}
+
