@@ -34,11 +34,13 @@ impl TtyHost for SerialHost {
 
 /// Creates the console tty, registers it as /dev/console, /dev/tty and
 /// /dev/ttyS0, and routes the serial interrupt to it.
+///
+/// Process 1's group is made the console's foreground group, as if init
+/// had taken it as controlling terminal: busybox sh running as init then
+/// gets job control, and ^C reaches the jobs it puts in the foreground.
 pub fn init(platform: &Platform) -> Arc<Tty> {
     let tty = CONSOLE.call_once(|| Tty::new(Arc::new(SerialHost))).clone();
-    for id in [fs::dev::numbers::CONSOLE, fs::dev::numbers::TTY, fs::dev::numbers::TTYS0] {
-        fs::dev::register_char_device(id, Arc::new(fs::dev::SharedOps(tty.clone())));
-    }
+    fs::boot::register_console(&tty);
     match platform.ioapic_phys {
         Some(ioapic) => {
             let (gsi, active_low, level) = platform.isa_irq(COM1_IRQ);
@@ -48,6 +50,7 @@ pub fn init(platform: &Platform) -> Arc<Tty> {
         }
         None => log::warn!("console: no I/O APIC; serial input disabled"),
     }
+    tty.set_foreground(1);
     tty
 }
 

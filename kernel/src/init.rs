@@ -7,32 +7,18 @@ use alloc::vec::Vec;
 use arch::boot::BootInfo;
 use arch::fpu::FpuState;
 use arch::user::UserContext;
-use fs::{FdTable, FileSystem, FsContext, Inode, Location, Mount, OpenFlags};
+use fs::{FdTable, FsContext, Location, OpenFlags};
 
-/// Builds the root file system: a ramfs holding the initramfs, with the
-/// device nodes added to /dev when the archive lacks them.
+/// Builds the root file system: a ramfs holding the initramfs, with a
+/// devtmpfs on /dev.
 pub fn root_fs(boot: &BootInfo) -> Location {
-    let rootfs = fs::ramfs::RamFs::new("rootfs", 0o755);
-    let root: Arc<dyn Inode> = rootfs.root();
-    match boot.initrd_bytes() {
-        Some(image) => match fs::initramfs::unpack(&root, image) {
-            Ok(stats) => log::info!("initramfs: {} entries, {} KiB of files", stats.entries, stats.bytes >> 10),
-            Err(e) => log::error!("initramfs: cannot unpack: {e:?}"),
-        },
-        None => log::warn!("no initramfs given (-initrd)"),
-    }
-    fs::dev::register_mem_devices();
-    let dev = match root.lookup(b"dev") {
-        Ok(d) => Ok(d),
-        Err(_) => root.create(b"dev", fs::NewNode::Directory, 0o755, 0, 0),
-    };
-    if let Ok(dev) = dev {
-        if let Err(e) = fs::dev::populate_dev(&dev) {
-            log::warn!("cannot populate /dev: {e:?}");
+    match fs::boot::mount_root(boot.initrd_bytes().unwrap_or(&[])) {
+        Ok((root, stats)) => {
+            log::info!("initramfs: {} entries, {} KiB of files", stats.entries, stats.bytes >> 10);
+            root
         }
+        Err(e) => panic!("cannot build the root file system: {e:?}"),
     }
-    let mount = Mount::new_root(rootfs, b"rootfs");
-    Location::mount_root(&mount)
 }
 
 /// Starts `path` (with `args` after argv[0]) as process 1, with the console
