@@ -73,6 +73,7 @@ mod kernel {
     pub type StackAllocator = fn() -> Option<Box<dyn StackMemory>>;
 
     static STACKS: ksync::Once<StackAllocator> = ksync::Once::new();
+    static WARNED: AtomicBool = AtomicBool::new(false);
 
     /// Installs the stack allocator (once, at boot; `mm` provides guarded
     /// kernel stacks). Until then, and whenever it returns `None`,
@@ -115,6 +116,9 @@ mod kernel {
         fn start(future: F) -> Inner<F> {
             let stack = if context::in_stackful() { None } else { STACKS.get().and_then(|alloc| alloc()) };
             let Some(stack) = stack else {
+                if !context::in_stackful() && !WARNED.swap(true, Ordering::Relaxed) {
+                    log::warn!("stackful: no kernel stack available, running inline (not preemptible)");
+                }
                 return Inner::Inline(Box::pin(future));
             };
             let shared = Arc::new(Shared { waker: ksync::SpinLock::new(None), output: ksync::SpinLock::new(None), cancel: AtomicBool::new(false) });

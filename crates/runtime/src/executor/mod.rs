@@ -126,6 +126,7 @@ impl Runtime {
     /// boot code that wants queued tasks to make progress.
     pub fn run_until_idle(&'static self) -> usize {
         let cpu = self.this_cpu().expect("run_until_idle called on a CPU the runtime does not know");
+        assert_eq!(self.cpus[cpu].current_id.load(Relaxed), 0, "run_until_idle called from inside a task");
         let before = self.cpus[cpu].stats.polls.load(Relaxed);
         while self.run_once(cpu) {}
         (self.cpus[cpu].stats.polls.load(Relaxed) - before) as usize
