@@ -249,6 +249,8 @@ struct Column {
     notes: Vec<String>,
     /// The host's load around the boot.
     host: String,
+    /// Per benchmark: the fastest and slowest repetition, ns/op.
+    spreads: BTreeMap<String, (f64, f64)>,
 }
 
 impl Column {
@@ -263,6 +265,7 @@ impl Column {
             wall: None,
             notes: Vec::new(),
             host: String::new(),
+            spreads: BTreeMap::new(),
         }
     }
 }
@@ -329,13 +332,19 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         results: run.results.into_iter().collect(),
         problem,
         wall: Some(run.wall),
-        notes: run
-            .notes
-            .into_iter()
-            .filter(|n| is_interesting(n))
-            .collect(),
+        spreads: run.notes.iter().filter_map(|n| spread(n)).collect(),
+        notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
         host: format!("host {quiet}; load average after: {}", loadavg()),
     })
+}
+
+/// "<name>: 5 reps x N ops: min A median B max C ns/op" -> (name, (A, C)).
+fn spread(note: &str) -> Option<(String, (f64, f64))> {
+    let (name, rest) = note.split_once(": ")?;
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let after = |key: &str| words.iter().position(|w| *w == key).and_then(|i| words.get(i + 1)?.parse().ok());
+    rest.contains(" reps x ").then_some(())?;
+    Some((name.to_string(), (after("min")?, after("max")?)))
 }
 
 /// Notes shown under the table: why the thread
@@ -453,11 +462,11 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
 
     let linux_col = match &linux {
         Some(side) => boot_side(side, &initrd, &suite, dir.join("linux.log"))?,
-        None => Column::absent("Linux", &names, "not run (--kernel weft)"),
+        None => Column::absent("Linux", &names, "not run: --kernel weft"),
     };
     let weft_col = match &weft {
         Some(side) => boot_side(side, &initrd, &suite, dir.join("weft.log"))?,
-        None => Column::absent("weft", &names, "not run (--kernel linux)"),
+        None => Column::absent("weft", &names, "not run: --kernel linux"),
     };
 
     let rows: Vec<Row> = names
@@ -475,6 +484,8 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
                 .get(n)
                 .cloned()
                 .unwrap_or(Outcome::Na("no result".into())),
+            linux_spread: linux_col.spreads.get(n).copied(),
+            weft_spread: weft_col.spreads.get(n).copied(),
         })
         .collect();
     let mut report = header.clone();
@@ -602,6 +613,9 @@ struct Row {
     unit: Unit,
     linux: Outcome,
     weft: Outcome,
+    /// Fastest and slowest repetition (ns/op), when there were several.
+    linux_spread: Option<(f64, f64)>,
+    weft_spread: Option<(f64, f64)>,
 }
 
 impl Row {
@@ -732,8 +746,8 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-const CSV_HEADER: &str =
-    "benchmark,unit,linux,weft,ratio,linux_iterations,weft_iterations,linux_note,weft_note";
+const CSV_HEADER: &str = "benchmark,unit,linux,weft,ratio,linux_iterations,weft_iterations,linux_note,weft_note,\
+                          linux_min,linux_max,weft_min,weft_max";
 
 /// results.csv: one row per benchmark; empty figures where a side has
 /// none, with the reason in its note column. ratio is oriented like the
@@ -759,6 +773,8 @@ fn to_csv(rows: &[Row]) -> String {
         let (lv, li, ln) = side(&r.linux);
         let (wv, wi, wn) = side(&r.weft);
         let ratio = r.ratio().map(|x| format!("{x:.4}")).unwrap_or_default();
+        let range = |s: Option<(f64, f64)>| s.map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or_default();
+        let ((lmin, lmax), (wmin, wmax)) = (range(r.linux_spread), range(r.weft_spread));
         let fields = [
             r.name.clone(),
             r.unit.name().to_string(),
@@ -769,6 +785,10 @@ fn to_csv(rows: &[Row]) -> String {
             wi,
             ln,
             wn,
+            lmin,
+            lmax,
+            wmin,
+            wmax,
         ];
         out.push_str(
             &fields
@@ -999,6 +1019,14 @@ mod tests {
         let f = csv_split(&csv_field("a, \"b\""));
         assert_eq!(f, vec!["a, \"b\"".to_string()]);
         assert_eq!(csv_split("a,,\"c,d\""), vec!["a", "", "c,d"]);
+    }
+
+    #[test]
+    fn parses_spread_notes() {
+        let (name, (min, max)) =
+            spread("getppid: 5 reps x 1238236 ops: min 780.2 median 790.4 max 801.4 ns/op").unwrap();
+        assert_eq!((name.as_str(), min, max), ("getppid", 780.2, 801.4));
+        assert!(spread("threads_max: reached the cap of 200 threads").is_none());
     }
 
     #[test]
