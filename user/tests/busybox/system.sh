@@ -6,6 +6,7 @@
 
 # Works whatever PATH the runner passes (busybox applets first if present).
 export PATH="${PATH:+$PATH:}/bin:/sbin:/usr/bin"
+umask 022
 
 T=$(mktemp -d /tmp/weft-bb-system.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT

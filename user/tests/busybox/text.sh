@@ -7,6 +7,7 @@
 
 # Works whatever PATH the runner passes (busybox applets first if present).
 export PATH="${PATH:+$PATH:}/bin:/sbin:/usr/bin"
+umask 022
 
 T=$(mktemp -d /tmp/weft-bb-text.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
