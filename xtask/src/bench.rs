@@ -237,6 +237,8 @@ fn selection(only: &[String]) -> Result<Vec<String>> {
 struct Side {
     label: String,
     image: Result<PathBuf, String>,
+    /// Kernel command-line words for this kernel only.
+    append: String,
 }
 
 /// Results of one kernel: per benchmark, in suite order.
@@ -251,6 +253,8 @@ struct Column {
     host: String,
     /// Per benchmark: the fastest and slowest repetition, ns/op.
     spreads: BTreeMap<String, (f64, f64)>,
+    /// Guest and host seconds for the whole suite.
+    clock: Option<(f64, f64)>,
 }
 
 impl Column {
@@ -266,6 +270,7 @@ impl Column {
             notes: Vec::new(),
             host: String::new(),
             spreads: BTreeMap::new(),
+            clock: None,
         }
     }
 }
@@ -275,10 +280,12 @@ fn linux_side(dir: &Path) -> Side {
         Ok(image) => Side {
             label: format!("Linux {}", linux::version(&image)),
             image: Ok(image),
+            append: String::new(),
         },
         Err(e) => Side {
             label: "Linux".into(),
             image: Err(format!("no Linux kernel: {e:#}")),
+            append: String::new(),
         },
     }
 }
@@ -295,6 +302,7 @@ fn weft_side(build: &BuildOpts, dir: &Path) -> Side {
     Side {
         label: "weft".into(),
         image,
+        append: String::new(),
     }
 }
 
@@ -310,7 +318,7 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         initrd,
         smp: opts.smp,
         mem: opts.mem.to_string(),
-        extra_append: opts.extra_append.to_string(),
+        extra_append: side.append.clone(),
         args: opts.args.clone(),
         expected: opts.names.to_vec(),
         start_timeout: Duration::from_secs(60),
@@ -333,6 +341,7 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         problem,
         wall: Some(run.wall),
         spreads: run.notes.iter().filter_map(|n| spread(n)).collect(),
+        clock: run.clock,
         notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
         host: format!("host {quiet}; load average after: {}", loadavg()),
     })
@@ -423,7 +432,6 @@ struct SuiteRun<'a> {
     args: Vec<String>,
     smp: u32,
     mem: &'a str,
-    extra_append: &'a str,
     wait_quiet: u64,
 }
 
@@ -439,8 +447,9 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     let initrd = bench_initramfs(&build, &dir)?;
     let want_linux = opts.kernel != Kernels::Weft;
     let want_weft = opts.kernel != Kernels::Linux;
-    let linux = want_linux.then(|| linux_side(&dir));
-    let weft = want_weft.then(|| weft_side(&build, &dir));
+    // `log=warn` is weft's `quiet`; Linux hands it to init's environment.
+    let linux = want_linux.then(|| Side { append: format!("log=warn {}", opts.linux_append), ..linux_side(&dir) });
+    let weft = want_weft.then(|| Side { append: format!("log=warn {}", opts.weft_append), ..weft_side(&build, &dir) });
 
     let mut args = Vec::new();
     if opts.quick {
@@ -454,10 +463,14 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         args,
         smp: opts.smp,
         mem: &opts.mem,
-        extra_append: "log=warn",
         wait_quiet: opts.wait_quiet,
     };
-    let header = header(&opts.smp, &opts.mem, linux.as_ref(), want_weft, opts.quick);
+    let mut header = header(&opts.smp, &opts.mem, linux.as_ref(), want_weft, opts.quick);
+    for (label, words) in [("Linux", &opts.linux_append), ("weft", &opts.weft_append)] {
+        if !words.trim().is_empty() {
+            writeln!(header, "extra command line for {label}: {words}").ok();
+        }
+    }
     eprint!("{header}");
 
     let linux_col = match &linux {
@@ -497,10 +510,23 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         for note in &col.notes {
             writeln!(report, "{}: {note}", col.label)?;
         }
+        if let Some((guest, host)) = col.clock {
+            let off = (guest / host - 1.0) * 100.0;
+            writeln!(
+                report,
+                "{}: clock check: the suite took {guest:.1} s by the guest's clock, {host:.1} s by the host's{}",
+                col.label,
+                if off.abs() > 5.0 && host > 20.0 {
+                    format!(" -- WARNING: the guest clock is {off:+.0}% off, so its ns/op figures are wrong by as much")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
         if let Some(w) = col.wall {
             writeln!(
                 report,
-                "{}: QEMU ran {:.0} s; {}",
+                "{}: QEMU ran {:.1} s; {}",
                 col.label,
                 w.as_secs_f64(),
                 col.host
@@ -929,7 +955,6 @@ pub fn smoke(target: Target, build: &BuildOpts) -> Result<Vec<(String, Result<()
         args: vec!["-q".into()],
         smp: 2,
         mem: "1G",
-        extra_append: "",
         wait_quiet: 0,
     };
     let log = dir.join(format!(

@@ -110,6 +110,12 @@ pub struct BenchOpts {
     /// (other QEMUs and builds distort the figures); 0: do not wait.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub wait_quiet: u64,
+    /// Extra kernel command-line words for Linux only (e.g. "idle=poll").
+    #[arg(long, value_name = "WORDS", default_value = "", allow_hyphen_values = true)]
+    pub linux_append: String,
+    /// Extra kernel command-line words for weft only (e.g. "log=info").
+    #[arg(long, value_name = "WORDS", default_value = "", allow_hyphen_values = true)]
+    pub weft_append: String,
     /// Run the smoke test instead (each benchmark once with -q; PASS/FAIL lines).
     #[arg(long, hide = true)]
     pub smoke: bool,

@@ -52,6 +52,10 @@ pub struct Run {
     pub wall: Duration,
     /// `# ` lines (notes from bench_all and the benchmarks).
     pub notes: Vec<String>,
+    /// The suite's duration by the guest's clock (bench_all) and by the
+    /// host's, in seconds: a kernel whose clock runs fast or slow would
+    /// report wrong ns/op figures.
+    pub clock: Option<(f64, f64)>,
 }
 
 pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
@@ -133,6 +137,8 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
     let total = boot.expected.len();
     let mut problem = None;
     let mut finished_at: Option<Instant> = None;
+    let mut suite_start: Option<Instant> = None;
+    let mut clock: Option<(f64, f64)> = None;
 
     loop {
         match rx.recv_timeout(Duration::from_millis(200)) {
@@ -149,10 +155,16 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
                 if trimmed.starts_with("BENCH_SUITE_START") {
                     started = true;
                     last_activity = Instant::now();
+                    suite_start = Some(last_activity);
                 } else if trimmed.starts_with("BENCH_SUITE_END") {
                     finished = true;
                     finished_at = Some(Instant::now());
                 } else if let Some(note) = trimmed.strip_prefix("# ") {
+                    // "bench_all: 111.2 s in all": the guest's clock against ours.
+                    let guest = note.strip_prefix("bench_all: ").and_then(|r| r.strip_suffix(" s in all"));
+                    if let (Some(g), Some(t0)) = (guest.and_then(|g| g.parse::<f64>().ok()), suite_start) {
+                        clock = Some((g, t0.elapsed().as_secs_f64()));
+                    }
                     notes.push(note.to_string());
                 } else if let Some((name, outcome)) = parse_line(trimmed) {
                     last_activity = Instant::now();
@@ -298,5 +310,6 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
         problem,
         wall: start.elapsed(),
         notes,
+        clock,
     })
 }
