@@ -27,6 +27,7 @@ static long freeram_kb(void)
 int main(int argc, char **argv)
 {
     bench_init(argc, argv, "thread_mem_bytes");
+    bench_watchdog(BENCH_WATCHDOG_LONG_S);
     unsigned long want = bench_quick ? 100 : WANT;
     long avail0 = meminfo_kb("MemAvailable"), free0 = freeram_kb();
     if (avail0 < 0 && free0 < 0)

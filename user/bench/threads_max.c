@@ -12,6 +12,7 @@
 int main(int argc, char **argv)
 {
     bench_init(argc, argv, "threads_max");
+    bench_watchdog(BENCH_WATCHDOG_LONG_S);
     unsigned long cap = bench_quick ? 200 : CAP;
     static struct parked p;
     uint64_t t0 = now_ns();

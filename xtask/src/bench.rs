@@ -258,6 +258,80 @@ struct Column {
 }
 
 impl Column {
+    /// Several rounds of one kernel as one column: per benchmark, the median
+    /// of the rounds' figures (n/a only when every round was n/a), the
+    /// widest spread, every problem.
+    fn merge(mut cols: Vec<Column>) -> Column {
+        if cols.len() == 1 {
+            return cols.pop().unwrap();
+        }
+        let rounds = cols.len();
+        let first = &cols[0];
+        let mut merged = Column {
+            label: first.label.clone(),
+            results: BTreeMap::new(),
+            problem: None,
+            wall: first.wall.map(|_| cols.iter().filter_map(|c| c.wall).sum()),
+            notes: Vec::new(),
+            host: String::new(),
+            spreads: BTreeMap::new(),
+            clock: None,
+        };
+        for name in first.results.keys() {
+            let unit = unit_of(name);
+            let mut values: Vec<Outcome> =
+                cols.iter().filter_map(|c| c.results.get(name)).filter(|o| o.figure(unit).is_some()).cloned().collect();
+            let outcome = if values.is_empty() {
+                cols.iter().find_map(|c| c.results.get(name)).cloned().unwrap_or(Outcome::Na("no result".into()))
+            } else {
+                values.sort_by(|a, b| a.figure(unit).partial_cmp(&b.figure(unit)).unwrap());
+                let k = values.len();
+                let median = (values[(k - 1) / 2].figure(unit).unwrap() + values[k / 2].figure(unit).unwrap()) / 2.0;
+                match values[k / 2].clone() {
+                    Outcome::Value { iterations, .. } if unit != Unit::Threads => Outcome::Value { iterations, value: median },
+                    Outcome::Value { value, .. } => Outcome::Value { iterations: median.round() as u64, value },
+                    na => na,
+                }
+            };
+            merged.results.insert(name.clone(), outcome);
+            let spreads: Vec<(f64, f64)> = cols.iter().filter_map(|c| c.spreads.get(name).copied()).collect();
+            if !spreads.is_empty() {
+                let lo = spreads.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+                let hi = spreads.iter().map(|s| s.1).fold(0.0, f64::max);
+                merged.spreads.insert(name.clone(), (lo, hi));
+            }
+        }
+        let problems: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.problem.as_ref().map(|p| format!("round {}: {p}", i + 1)))
+            .collect();
+        merged.problem = (!problems.is_empty()).then(|| problems.join("; "));
+        for c in &cols {
+            for n in &c.notes {
+                if !merged.notes.contains(n) {
+                    merged.notes.push(n.clone());
+                }
+            }
+        }
+        merged.host = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.host.is_empty())
+            .map(|(i, c)| format!("round {}: {}", i + 1, c.host))
+            .collect::<Vec<_>>()
+            .join("; ");
+        // The round whose clock was furthest off.
+        merged.clock = cols
+            .iter()
+            .filter_map(|c| c.clock)
+            .max_by(|a, b| (a.0 / a.1 - 1.0).abs().partial_cmp(&(b.0 / b.1 - 1.0).abs()).unwrap());
+        if merged.wall.is_some() {
+            merged.notes.push(format!("figures are medians of {rounds} rounds"));
+        }
+        merged
+    }
+
     fn absent(label: &str, names: &[String], why: &str) -> Column {
         Column {
             label: label.to_string(),
@@ -322,7 +396,7 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         args: opts.args.clone(),
         expected: opts.names.to_vec(),
         start_timeout: Duration::from_secs(60),
-        idle_timeout: Duration::from_secs(150),
+        idle_timeout: Duration::from_secs(200),
         total_timeout: Duration::from_secs(180 + 120 * opts.names.len() as u64),
         log,
     };
@@ -473,14 +547,28 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     }
     eprint!("{header}");
 
-    let linux_col = match &linux {
-        Some(side) => boot_side(side, &initrd, &suite, dir.join("linux.log"))?,
-        None => Column::absent("Linux", &names, "not run: --kernel weft"),
-    };
-    let weft_col = match &weft {
-        Some(side) => boot_side(side, &initrd, &suite, dir.join("weft.log"))?,
-        None => Column::absent("weft", &names, "not run: --kernel linux"),
-    };
+    // Rounds alternate the kernels (Linux, weft, Linux, weft...) so that a
+    // change in host load hits both sides alike.
+    let rounds = opts.rounds.max(1);
+    let (mut linux_cols, mut weft_cols) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        if rounds > 1 {
+            eprintln!("xtask: round {round} of {rounds}");
+        }
+        let log = |kernel: &str| {
+            dir.join(if rounds > 1 { format!("{kernel}-round{round}.log") } else { format!("{kernel}.log") })
+        };
+        linux_cols.push(match &linux {
+            Some(side) => boot_side(side, &initrd, &suite, log("linux"))?,
+            None => Column::absent("Linux", &names, "not run: --kernel weft"),
+        });
+        weft_cols.push(match &weft {
+            Some(side) => boot_side(side, &initrd, &suite, log("weft"))?,
+            None => Column::absent("weft", &names, "not run: --kernel linux"),
+        });
+    }
+    let linux_col = Column::merge(linux_cols);
+    let weft_col = Column::merge(weft_cols);
 
     let rows: Vec<Row> = names
         .iter()
@@ -526,7 +614,7 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         if let Some(w) = col.wall {
             writeln!(
                 report,
-                "{}: QEMU ran {:.1} s; {}",
+                "{}: QEMU ran {:.1} s in all; {}",
                 col.label,
                 w.as_secs_f64(),
                 col.host
@@ -581,9 +669,8 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         Err(e) => println!("wrote {}; the chart failed: {e:#}", csv.display()),
     }
     println!(
-        "serial logs: {}, {}",
-        dir.join("linux.log").display(),
-        dir.join("weft.log").display()
+        "serial logs: {}",
+        dir.join(if rounds > 1 { "{linux,weft}-round*.log" } else { "{linux,weft}.log" }).display()
     );
     if let Some(old) = &opts.compare {
         println!("{}", compare(old, &rows)?);
@@ -785,7 +872,7 @@ fn to_csv(rows: &[Row]) -> String {
         let side = |o: &Outcome| -> (String, String, String) {
             match o {
                 Outcome::Value { iterations, value } => (
-                    format!("{}", o.figure(r.unit).unwrap()),
+                    format!("{:.1}", o.figure(r.unit).unwrap()),
                     iterations.to_string(),
                     if r.unit == Unit::Threads {
                         format!("{value:.0} ns per thread created")

@@ -110,6 +110,10 @@ pub struct BenchOpts {
     /// (other QEMUs and builds distort the figures); 0: do not wait.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub wait_quiet: u64,
+    /// Boot each kernel this many times, alternating (Linux, weft, Linux...);
+    /// the table shows per-benchmark medians of the rounds.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: u32,
     /// Extra kernel command-line words for Linux only (e.g. "idle=poll").
     #[arg(long, value_name = "WORDS", default_value = "", allow_hyphen_values = true)]
     pub linux_append: String,

@@ -42,12 +42,20 @@ static void put(const char *s)
     }
 }
 
+static char watchdog_msg[64] = " n/a timeout (in-process watchdog after 55 s)\n";
+
+void bench_watchdog(unsigned seconds)
+{
+    snprintf(watchdog_msg, sizeof watchdog_msg, " n/a timeout (in-process watchdog after %u s)\n", seconds);
+    alarm(seconds);
+}
+
 static void on_watchdog(int sig)
 {
     (void)sig;
     put("BENCH ");
     put(name);
-    put(" n/a timeout (in-process watchdog after 55 s)\n");
+    put(watchdog_msg);
     /* bench_all gives each program its own process group: take forked
      * helpers down with us. */
     if (getpgrp() == getpid())
@@ -75,7 +83,7 @@ void bench_init(int argc, char **argv, const char *bench)
     }
     struct sigaction sa = {.sa_handler = on_watchdog};
     if (sigaction(SIGALRM, &sa, NULL) == 0)
-        alarm(BENCH_WATCHDOG_S); /* without SIGALRM, bench_all's kill remains */
+        bench_watchdog(BENCH_WATCHDOG_S); /* without SIGALRM, bench_all's kill remains */
 }
 
 static void vformat(char *buf, size_t size, const char *fmt, va_list ap)

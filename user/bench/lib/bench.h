@@ -27,9 +27,12 @@
 #include <string.h>
 
 /* Seconds after which a benchmark program gives up on itself (the driver
- * bench_all kills it after BENCH_KILL_S anyway). */
+ * bench_all kills it after BENCH_KILL_S anyway). The thread-count
+ * benchmarks create up to 20,000 threads and get the _LONG limits. */
 #define BENCH_WATCHDOG_S 55
 #define BENCH_KILL_S 60
+#define BENCH_WATCHDOG_LONG_S 115
+#define BENCH_KILL_LONG_S 120
 
 /* Target wall time of one repetition (including untimed setup), ns. */
 #define BENCH_TARGET_NS 1000000000ull
@@ -42,6 +45,9 @@ extern int bench_quick;
 /* Parses the options, names the benchmark for error reports, arms the
  * watchdog, and makes stdout line-buffered. Call first. */
 void bench_init(int argc, char **argv, const char *name);
+
+/* Re-arms the in-process watchdog to fire `seconds` from now. */
+void bench_watchdog(unsigned seconds);
 
 /* The benchmark's name as given to bench_init. */
 const char *bench_name(void);
