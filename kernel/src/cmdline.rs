@@ -6,18 +6,19 @@ pub struct Args<'a> {
     pub log_level: log::LevelFilter,
     pub init: &'a str,
     /// Words after `--`: passed to init as its arguments (as Linux does).
-    pub init_args: alloc::vec::Vec<&'a str>,
+    /// Kept as text: the command line is parsed before the heap exists.
+    pub init_args: &'a str,
     /// For the test build: which boot scenario to run (`all` by default).
     pub ktest: &'a str,
 }
 
 pub fn parse(cmdline: &str) -> Args<'_> {
-    let mut args = Args { log_level: log::LevelFilter::Info, init: "/init", init_args: alloc::vec::Vec::new(), ktest: "all" };
-    let mut words = cmdline.split_ascii_whitespace();
-    for word in words.by_ref() {
-        if word == "--" {
-            break;
-        }
+    let (options, init_args) = match cmdline.split_once(" -- ") {
+        Some((options, rest)) => (options, rest),
+        None => (cmdline.strip_suffix(" --").unwrap_or(cmdline), ""),
+    };
+    let mut args = Args { log_level: log::LevelFilter::Info, init: "/init", init_args, ktest: "all" };
+    for word in options.split_ascii_whitespace() {
         if let Some(v) = word.strip_prefix("log=") {
             args.log_level = klog::parse_level(v).unwrap_or(args.log_level);
         } else if let Some(v) = word.strip_prefix("init=") {
@@ -26,6 +27,5 @@ pub fn parse(cmdline: &str) -> Args<'_> {
             args.ktest = v;
         }
     }
-    args.init_args = words.collect();
     args
 }

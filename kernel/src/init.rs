@@ -21,9 +21,9 @@ pub fn root_fs(boot: &BootInfo) -> Location {
     }
 }
 
-/// Starts `path` (with `args` after argv[0]) as process 1, with the console
+/// Starts `path` (with the words of `args` after argv[0]) as process 1, with the console
 /// on fds 0, 1 and 2. Returns false when it cannot be started.
-pub fn start_init(root: Location, path: &str, args: &[&str]) -> bool {
+pub fn start_init(root: Location, path: &str, args: &str) -> bool {
     let fs_ctx = Arc::new(FsContext::new(root));
     let files = Arc::new(FdTable::new());
     let console = fs_ctx.resolver(fs::Cred::ROOT).open(None, b"/dev/console", OpenFlags::RDWR, 0);
@@ -50,7 +50,7 @@ pub fn start_init(root: Location, path: &str, args: &[&str]) -> bool {
         }
     };
     let mut argv: Vec<Vec<u8>> = vec![path.as_bytes().to_vec()];
-    argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    argv.extend(args.split_ascii_whitespace().map(|a| a.as_bytes().to_vec()));
     let envp = vec![b"HOME=/".to_vec(), b"TERM=linux".to_vec(), b"PATH=/sbin:/bin:/usr/sbin:/usr/bin".to_vec()];
     let program = match task::process::exec::load_program(&thread, path.as_bytes(), argv, envp) {
         Ok(p) => p,

@@ -75,7 +75,7 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
 
     let root = init::root_fs(boot);
     console::init(&platform);
-    if !init::start_init(root, args.init, &args.init_args) {
+    if !init::start_init(root, args.init, args.init_args) {
         panic!("no init: could not start {}", args.init);
     }
     runtime::run_executor()

@@ -129,19 +129,18 @@ pub async fn rt_sigtimedwait(cx: &mut SyscallContext<'_>, set: u64, info: u64, t
         None
     };
     let thread = cx.thread.clone();
-    // While waiting, the awaited signals are temporarily unblocked only for
-    // the purpose of waking us: we take them here, not via a handler.
+    // While we wait, senders count us as a receiver for `set` (the signals
+    // stay blocked: we take them here, no handler runs).
+    thread.signals.waiting.store(set.0, core::sync::atomic::Ordering::Relaxed);
     let wait = async {
         loop {
             if let Some(found) = take_from(&thread, set) {
                 return Ok(found);
             }
-            let before = thread.signals.blocked();
             if has_interrupt(&thread) {
                 // Something else must be handled first.
                 return Err(Errno::ERESTARTSYS);
             }
-            let _ = before;
             runtime::poll_fn(|_| {
                 let pending = thread.signals.pending.lock().set().union(thread.process().shared_pending.lock().set());
                 if !pending.intersect(set).is_empty() || has_interrupt(&thread) {
@@ -160,6 +159,7 @@ pub async fn rt_sigtimedwait(cx: &mut SyscallContext<'_>, set: u64, info: u64, t
         },
         None => wait.await,
     };
+    thread.signals.waiting.store(0, core::sync::atomic::Ordering::Relaxed);
     let found = match result {
         Err(Errno::ERESTARTSYS) => return Err(Errno::EINTR),
         other => other?,

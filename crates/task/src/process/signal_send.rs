@@ -74,6 +74,11 @@ fn is_fatal_now(sig: u32, receiver: &Thread) -> bool {
     sig == SIGKILL || (!receiver.signals.blocked().contains(sig) && receiver.sighand().lock().is_fatal(sig))
 }
 
+/// The candidates a process-directed signal may go to.
+fn candidates(threads: &[Arc<Thread>]) -> alloc::vec::Vec<Candidate> {
+    threads.iter().map(|t| Candidate { tid: t.tid(), blocked: t.signals.blocked_for_delivery(), exiting: t.must_exit() }).collect()
+}
+
 /// kill(2)-style: a process-directed signal.
 pub fn send_to_process(process: &Arc<Process>, info: SigInfo) -> KResult<()> {
     let sig = info.signo;
@@ -92,9 +97,7 @@ pub fn send_to_process(process: &Arc<Process>, info: SigInfo) -> KResult<()> {
     }
     process.shared_pending.lock().enqueue(info);
     let threads = process.threads();
-    let candidates: alloc::vec::Vec<Candidate> =
-        threads.iter().map(|t| Candidate { tid: t.tid(), blocked: t.signals.blocked(), exiting: t.must_exit() }).collect();
-    if let Some(tid) = choose_receiver(&candidates, sig) {
+    if let Some(tid) = choose_receiver(&candidates(&threads), sig) {
         let receiver = threads.iter().find(|t| t.tid() == tid).unwrap();
         if is_fatal_now(sig, receiver) {
             let core = matches!(crate::signal::action::default_action(sig), crate::signal::DefaultAction::Core);

@@ -46,6 +46,10 @@ pub struct ThreadSignals {
     /// The mask to restore after sigsuspend/ppoll-style temporary masks.
     pub saved_mask: SpinLock<Option<SigSet>>,
     pub altstack: SpinLock<AltStack>,
+    /// Signals the thread is waiting for in sigtimedwait/sigwaitinfo: still
+    /// blocked, but a sender treats the thread as willing to take them
+    /// (Linux keeps the real mask aside in `real_blocked` for the same end).
+    pub waiting: AtomicU64,
     /// Set by a sender when something may need this thread's attention on
     /// its way to user mode (a signal it does not block, a kill). A cheap
     /// test keeps the syscall return path fast.
@@ -59,6 +63,12 @@ impl ThreadSignals {
 
     pub fn set_blocked(&self, set: SigSet) {
         self.blocked.store(set.blockable().0, Ordering::Relaxed);
+    }
+
+    /// The mask a sender uses to choose a receiver: blocked signals that
+    /// the thread is waiting for in sigtimedwait count as accepted.
+    pub fn blocked_for_delivery(&self) -> SigSet {
+        self.blocked().minus(SigSet(self.waiting.load(Ordering::Relaxed)))
     }
 }
 
