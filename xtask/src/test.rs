@@ -75,6 +75,18 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             ktests(report, &ktest_elf, smp)?;
         }
     }
+    let suites: Vec<(&str, u32, String)> = USER_SUITES
+        .iter()
+        .flat_map(|(groups, cpus)| cpus.iter().map(move |&smp| (*groups, smp, format!("user/{}/smp{smp}", groups.replace(' ', "+")))))
+        .filter(|(_, _, name)| selected(opts, name))
+        .collect();
+    if !suites.is_empty() {
+        let elf = kernel::build(&opts.build, Flavor::Normal)?;
+        let initrd = crate::initramfs::build(&opts.build)?;
+        for (groups, smp, _) in suites {
+            user_suite(report, &elf, &initrd, groups, smp)?;
+        }
+    }
     for (scenario, expect) in [
         ("panic", "deliberate panic"),
         ("exception", "#UD invalid opcode"),
@@ -84,6 +96,39 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
         if selected(opts, &name) {
             failure_scenario(report, &name, &ktest_elf, scenario, expect)?;
         }
+    }
+    Ok(())
+}
+
+/// The user-space suites: groups run together in one boot, and the CPU
+/// counts each is run at (the thread and signal suites get the matrix).
+const USER_SUITES: &[(&str, &[u32])] = &[
+    ("basic basic_weftonly busybox", &[2]),
+    ("threads signals", &[1, 2, 4]),
+];
+
+/// Boots weft with /sbin/testinit running the runner on `groups`; each
+/// `TEST` line is a result.
+fn user_suite(report: &mut Report, elf: &std::path::Path, initrd: &std::path::Path, groups: &str, smp: u32) -> Result<()> {
+    let append = format!("log=warn init=/sbin/testinit -- -t 60 {groups}");
+    let machine = Machine { elf, initrd: Some(initrd), append, smp, mem: "1G".into() };
+    let progress = crate::progress::spinner(&format!("user tests: {groups} ({smp} CPUs)"));
+    let run = qemu::run_captured(&machine, b"", Duration::from_secs(1500))?;
+    progress.finish_and_clear();
+    let suffix = format!("smp{smp}");
+    let mut seen = 0;
+    for line in run.output.lines() {
+        let Some(rest) = line.strip_prefix("TEST ") else { continue };
+        seen += 1;
+        if let Some(name) = rest.strip_suffix(" PASS") {
+            report.pass(&format!("user/{name}/{suffix}"));
+        } else if let Some((name, why)) = rest.split_once(" FAIL") {
+            report.fail(&format!("user/{name}/{suffix}"), why.trim());
+        }
+    }
+    let finished = run.output.contains("TESTS DONE");
+    if !finished || seen == 0 {
+        report.fail(&format!("user/{}/{suffix}/boot", groups.replace(' ', "+")), &format!("run ended {:?} before the runner finished:\n{}", run.ending, tail(&run.output)));
     }
     Ok(())
 }

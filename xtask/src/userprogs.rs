@@ -1,7 +1,8 @@
 //! User programs: every C file under `user/` is built with
 //! `musl-gcc -static` and placed in the initramfs.
 //!
-//! `user/tests/<group>/<name>.c` becomes `/tests/<group>/<name>`;
+//! `user/tests/<group>/<name>.c` becomes `/tests/<group>/<name>` (shell
+//! scripts, `<name>.sh`, are copied as they are);
 //! `user/bench/<name>.c` becomes `/bench/<name>`; `user/demo/<name>.c`
 //! becomes `/bin/<name>`; `user/sbin/<name>.c` becomes `/sbin/<name>`. Files in a `lib/` folder are linked into every
 //! program of the same tree.
@@ -22,6 +23,10 @@ pub fn build(_opts: &BuildOpts) -> Result<Vec<(String, PathBuf)>> {
             continue;
         }
         let lib = collect_c(&dir.join("lib"));
+        for script in collect_ext_recursive(&dir, "sh")? {
+            let rel = script.strip_prefix(&dir)?;
+            out.push((format!("{dest}/{}", rel.display()), script.clone()));
+        }
         for src in collect_c_recursive(&dir)? {
             if src.components().any(|c| c.as_os_str() == "lib") {
                 continue;
@@ -43,12 +48,16 @@ fn collect_c(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn collect_c_recursive(dir: &Path) -> Result<Vec<PathBuf>> {
+    collect_ext_recursive(dir, "c")
+}
+
+fn collect_ext_recursive(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut v = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let p = e?.path();
         if p.is_dir() {
-            v.extend(collect_c_recursive(&p)?);
-        } else if p.extension().is_some_and(|x| x == "c") {
+            v.extend(collect_ext_recursive(&p, ext)?);
+        } else if p.extension().is_some_and(|x| x == ext) {
             v.push(p);
         }
     }

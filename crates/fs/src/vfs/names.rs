@@ -130,16 +130,23 @@ impl Resolver<'_> {
     }
 
     /// Looks up the victim of unlink/rmdir/rename in `parent` after the
-    /// directory permission, sticky and mountpoint checks.
+    /// directory permission and sticky checks (Linux's `may_delete`). The
+    /// caller checks the victim's type, then [`Self::not_mountpoint`]: Linux
+    /// reports EISDIR/ENOTDIR before EBUSY.
     fn victim(&self, parent: &ParentPath, name: &[u8]) -> KResult<Arc<dyn Inode>> {
         let dir_meta = parent.dir.inode().metadata();
         check_access(&dir_meta, &self.cred, Access::WRITE | Access::EXEC)?;
         let child = parent.dir.inode().lookup(name)?;
         check_sticky(&dir_meta, &child.metadata(), &self.cred)?;
+        Ok(child)
+    }
+
+    /// EBUSY when `child` of `parent` has a file system mounted on it.
+    fn not_mountpoint(parent: &ParentPath, child: &Arc<dyn Inode>) -> KResult<()> {
         if parent.dir.mount().child_at(child.ino()).is_some() {
             return Err(Errno::EBUSY);
         }
-        Ok(child)
+        Ok(())
     }
 
     /// `unlinkat` without `AT_REMOVEDIR`: EISDIR for a directory.
@@ -152,7 +159,10 @@ impl Resolver<'_> {
         match child.file_type() {
             FileType::Directory => Err(Errno::EISDIR),
             _ if parent.trailing_slash => Err(Errno::ENOTDIR),
-            _ => parent.dir.inode().unlink(name),
+            _ => {
+                Self::not_mountpoint(&parent, &child)?;
+                parent.dir.inode().unlink(name)
+            }
         }
     }
 
@@ -170,6 +180,7 @@ impl Resolver<'_> {
         if child.file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }
+        Self::not_mountpoint(&parent, &child)?;
         parent.dir.inode().rmdir(name)
     }
 
@@ -199,8 +210,10 @@ impl Resolver<'_> {
         if (from.trailing_slash || to.trailing_slash) && src.file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }
+        Self::not_mountpoint(&from, &src)?;
         match self.victim(&to, new_name) {
-            Ok(_) | Err(Errno::ENOENT) => {}
+            Ok(target) => Self::not_mountpoint(&to, &target)?,
+            Err(Errno::ENOENT) => {}
             Err(e) => return Err(e),
         }
         from.dir.inode().rename(

@@ -65,6 +65,21 @@ fn check_user_range(addr: u64, len: u64) -> KResult<()> {
     }
 }
 
+/// Makes sure `len` bytes at `addr` can be written before data is taken
+/// from a file: a read into a bad buffer must fail with EFAULT without
+/// consuming pipe or tty data (Linux copies straight into the user pages).
+fn prefault_writable(cx: &SyscallContext<'_>, addr: u64, len: usize) -> KResult<()> {
+    let vm = cx.vm();
+    let start = addr & !4095;
+    let end = addr + len as u64;
+    let mut page = start;
+    while page < end {
+        vm.fault_in(page as usize, mm::Access::Write)?;
+        page += 4096;
+    }
+    Ok(())
+}
+
 /// Reads once from `file` into `buf`, waiting (interruptibly) when the file
 /// says so.
 async fn read_once(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, buf: &mut [u8]) -> KResult<usize> {
@@ -95,6 +110,7 @@ async fn do_read(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, addr: u64, len: 
     let mut done = 0;
     while done < len {
         let want = (len - done).min(CHUNK);
+        prefault_writable(cx, addr + done as u64, want)?;
         let n = match read_once(cx, file, &mut kbuf[..want]).await {
             Ok(n) => n,
             Err(_) if done > 0 => return Ok(done),
@@ -267,6 +283,10 @@ pub fn pwritev(cx: &mut SyscallContext<'_>, fd: u64, iov: u64, count: u64, offse
 }
 
 pub fn lseek(cx: &mut SyscallContext<'_>, fd: u64, offset: u64, whence: u64) -> KResult<usize> {
+    // SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE.
+    if whence > 4 {
+        return Err(Errno::EINVAL);
+    }
     file(cx, fd)?.seek(offset as i64, whence as u32).map(|p| p as usize)
 }
 

@@ -14,6 +14,10 @@ pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: 
     const MAP_ANONYMOUS: u64 = 0x20;
     let file = if flags & MAP_ANONYMOUS == 0 {
         let open = cx.thread.files().get(fd as i32)?;
+        // Only regular files can be mapped (Linux: no mmap op -> ENODEV).
+        if open.inode().file_type() != fs::FileType::Regular {
+            return Err(Errno::ENODEV);
+        }
         let flags = open.flags();
         let path = open.location().map(|l| l.absolute_path(&cx.thread.fs().root()).unwrap_or_default()).unwrap_or_default();
         Some(MmapFile { backing: OpenFileBacking::new(open.clone(), path), readable: flags.readable(), writable: flags.writable() })

@@ -96,8 +96,12 @@ pub fn newfstatat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, buf: u64, 
     Ok(0)
 }
 
-pub fn statx(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, flags: u64, _mask: u64, buf: u64) -> KResult<usize> {
+pub fn statx(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, flags: u64, mask: u64, buf: u64) -> KResult<usize> {
     const AT_STATX_SYNC_TYPE: u64 = 0x6000;
+    const STATX_RESERVED: u64 = 0x8000_0000;
+    if mask & STATX_RESERVED != 0 || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE {
+        return Err(Errno::EINVAL);
+    }
     let meta = stat_at(cx, dirfd, path, flags & !AT_STATX_SYNC_TYPE)?;
     cx.write_bytes(buf, &fs::stat::encode_statx(&meta, 0, false))?;
     Ok(0)

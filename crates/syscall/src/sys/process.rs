@@ -328,8 +328,14 @@ pub fn prctl(cx: &mut SyscallContext<'_>, option: u64, arg2: u64, _arg3: u64, _a
             cx.write(arg2, &0i32)?;
             Ok(0)
         }
-        PR_GET_DUMPABLE => Ok(1),
-        PR_SET_DUMPABLE => if arg2 <= 1 { Ok(0) } else { Err(Errno::EINVAL) },
+        PR_GET_DUMPABLE => Ok(cx.thread.process().dumpable.load(Ordering::Relaxed) as usize),
+        PR_SET_DUMPABLE => {
+            if arg2 > 1 {
+                return Err(Errno::EINVAL);
+            }
+            cx.thread.process().dumpable.store(arg2 == 1, Ordering::Relaxed);
+            Ok(0)
+        }
         PR_SET_NO_NEW_PRIVS | PR_GET_NO_NEW_PRIVS => Ok(0),
         _ => Err(Errno::EINVAL),
     }
@@ -494,6 +500,9 @@ pub fn setregid(cx: &mut SyscallContext<'_>, r: u64, e: u64) -> KResult<usize> {
 }
 
 pub fn getgroups(cx: &mut SyscallContext<'_>, size: u64, list: u64) -> KResult<usize> {
+    if (size as i32) < 0 {
+        return Err(Errno::EINVAL);
+    }
     let groups = cx.thread.process().cred.lock().groups.clone();
     if size == 0 {
         return Ok(groups.len());

@@ -43,7 +43,19 @@ pub fn exit_group(thread: &Thread, status: WaitStatus) {
 }
 
 /// Starts the death of `process` (see `exit_group`).
+///
+/// A core-dumping signal sets WCOREDUMP only where Linux would write a core
+/// file: the process is dumpable and RLIMIT_CORE is not 0. weft writes no
+/// file, but reports what Linux would.
 pub fn group_exit(process: &Arc<Process>, status: WaitStatus) {
+    let status = match status {
+        WaitStatus::Signaled { signal, core: true } => {
+            let would_dump = process.dumpable.load(Ordering::Relaxed)
+                && process.limits.lock().cur(crate::rlimit::RLIMIT_CORE) != 0;
+            WaitStatus::Signaled { signal, core: would_dump }
+        }
+        other => other,
+    };
     let members = TABLE.lock().topo.group_exit(process.pid(), status);
     if members.is_some() {
         process.set_exiting();

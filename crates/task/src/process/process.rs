@@ -52,6 +52,8 @@ pub struct Process {
     pub times: GroupTimes,
     /// exit_group or a fatal signal started the group's death.
     exiting: AtomicBool,
+    /// PR_SET_DUMPABLE: whether a core-dumping signal would dump a core.
+    pub dumpable: AtomicBool,
     pub stop: SpinLock<StopState>,
     /// Woken whenever one of the threads finishes exiting (de-threading
     /// execve waits here for the others to be gone).
@@ -82,6 +84,7 @@ impl Process {
             cred: SpinLock::new(cred),
             times: GroupTimes::default(),
             exiting: AtomicBool::new(false),
+            dumpable: AtomicBool::new(true),
             stop: SpinLock::new(StopState::default()),
             thread_exited: WaitQueue::new(),
             continued: WaitQueue::new(),
