@@ -84,9 +84,15 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
+        let started = arch::time::now_ns();
+        let user_before = self.thread.cpu_time.user();
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();
+        // System time: the whole poll minus the part spent in user mode.
+        let elapsed = arch::time::now_ns() - started;
+        let user = self.thread.cpu_time.user() - user_before;
+        self.thread.cpu_time.system_ns.fetch_add(elapsed.saturating_sub(user), core::sync::atomic::Ordering::Relaxed);
         result
     }
 }
@@ -110,7 +116,6 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                     let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
                     dispatch::dispatch(&mut cx, nr as usize, args).await
                 };
-                thread.cpu_time.system_ns.fetch_add(arch::time::now_ns() - left, core::sync::atomic::Ordering::Relaxed);
                 if let Some(status) = state.exit_status.take() {
                     break status;
                 }

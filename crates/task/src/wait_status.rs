@@ -32,7 +32,7 @@ impl WaitStatus {
             WaitStatus::Signaled { signal, core: false } => (2, signal as i32),
             WaitStatus::Signaled { signal, core: true } => (3, signal as i32),
             WaitStatus::Stopped(sig) => (5, sig as i32),
-            WaitStatus::Continued => (6, 0x13 /* SIGCONT */),
+            WaitStatus::Continued => (6, 18 /* SIGCONT */),
         }
     }
 }

@@ -59,9 +59,9 @@ EOF
     sleep 10 & p=$!
     kill -KILL $p
     wait $p; echo "KILL status $?"
-    sleep 10 & p=$!
-    kill -s INT $p
-    wait $p; echo "INT status $?"
+    # SIGINT is not checked here: a non-interactive shell makes background
+    # jobs ignore it, and whether the kill lands before the child does so
+    # is a race (on Linux too).
     kill -0 $p 2>/dev/null || echo "gone"
     kill -l 15
 } > "$G" 2> "$T/stderr" # the shell reports "Terminated"/"Killed" on stderr
@@ -69,7 +69,6 @@ expect kill_statuses <<'EOF'
 alive
 TERM status 143
 KILL status 137
-INT status 130
 gone
 TERM
 EOF

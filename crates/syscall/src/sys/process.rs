@@ -293,13 +293,12 @@ pub fn prctl(cx: &mut SyscallContext<'_>, option: u64, arg2: u64, _arg3: u64, _a
     const PR_GET_NO_NEW_PRIVS: u64 = 39;
     match option {
         PR_SET_NAME => {
-            let mut name = [0u8; 16];
-            // Linux copies 16 bytes and terminates; a short readable string
-            // near a page end must still work, so read up to the NUL.
-            let s = cx.vm().read_cstring(arg2 as usize, 16)?;
-            let bytes = s.as_deref().unwrap_or(&[]);
-            let n = bytes.len().min(15);
-            name[..n].copy_from_slice(&bytes[..n]);
+            // Linux copies at most 16 bytes and keeps 15: read up to the NUL
+            // (a short name may end just before an unmapped page), or 16.
+            let name = match cx.vm().read_cstring(arg2 as usize, 16)? {
+                Some(name) => name,
+                None => cx.read_bytes(arg2, 16)?,
+            };
             cx.thread.set_comm(&name);
             Ok(0)
         }

@@ -279,7 +279,9 @@ pub fn has_interrupt(thread: &Thread) -> bool {
 
 /// kill(2) for pid > 0.
 pub fn kill_process(sender: &Process, pid: Pid, info: SigInfo) -> KResult<()> {
-    let target = find_process(pid).filter(|p| p.thread_count() > 0).ok_or(Errno::ESRCH)?;
+    // A zombie still exists until reaped: signalling it succeeds and does
+    // nothing (Linux).
+    let target = find_process(pid).ok_or(Errno::ESRCH)?;
     if !may_signal(sender, &target) {
         return Err(Errno::EPERM);
     }
