@@ -17,6 +17,9 @@ int main(int argc, char **argv) {
     mount("proc", "/proc", "proc", 0, NULL);
     mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
     setenv("PATH", "/bin:/sbin:/tests", 1);
+    /* Tests run in a writable directory that is not "/". */
+    if (chdir("/tmp") != 0)
+        perror("testinit: chdir /tmp");
     pid_t pid = fork();
     if (pid == 0) {
         argv[0] = "/sbin/testrunner";
