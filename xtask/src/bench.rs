@@ -255,6 +255,8 @@ struct Column {
     spreads: BTreeMap<String, (f64, f64)>,
     /// Guest and host seconds for the whole suite.
     clock: Option<(f64, f64)>,
+    /// Rounds in which a benchmark that has a figure failed (--rounds).
+    failures: Vec<String>,
 }
 
 impl Column {
@@ -276,6 +278,7 @@ impl Column {
             host: String::new(),
             spreads: BTreeMap::new(),
             clock: None,
+            failures: Vec::new(),
         };
         for name in first.results.keys() {
             let unit = unit_of(name);
@@ -293,6 +296,13 @@ impl Column {
                     na => na,
                 }
             };
+            if outcome.figure(unit).is_some() {
+                for (i, c) in cols.iter().enumerate() {
+                    if let Some(Outcome::Na(why)) = c.results.get(name) {
+                        merged.failures.push(format!("{name}: n/a in round {} of {rounds}: {why}", i + 1));
+                    }
+                }
+            }
             merged.results.insert(name.clone(), outcome);
             let spreads: Vec<(f64, f64)> = cols.iter().filter_map(|c| c.spreads.get(name).copied()).collect();
             if !spreads.is_empty() {
@@ -345,6 +355,7 @@ impl Column {
             host: String::new(),
             spreads: BTreeMap::new(),
             clock: None,
+            failures: Vec::new(),
         }
     }
 }
@@ -416,6 +427,7 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         wall: Some(run.wall),
         spreads: run.notes.iter().filter_map(|n| spread(n)).collect(),
         clock: run.clock,
+        failures: Vec::new(),
         notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
         host: format!("host {quiet}; load average after: {}", loadavg()),
     })
@@ -595,7 +607,7 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         if let Some(p) = &col.problem {
             writeln!(report, "{}: {p}", col.label)?;
         }
-        for note in &col.notes {
+        for note in col.failures.iter().chain(&col.notes) {
             writeln!(report, "{}: {note}", col.label)?;
         }
         if let Some((guest, host)) = col.clock {
@@ -1139,6 +1151,23 @@ mod tests {
             spread("getppid: 5 reps x 1238236 ops: min 780.2 median 790.4 max 801.4 ns/op").unwrap();
         assert_eq!((name.as_str(), min, max), ("getppid", 780.2, 801.4));
         assert!(spread("threads_max: reached the cap of 200 threads").is_none());
+    }
+
+    #[test]
+    fn merges_rounds() {
+        let col = |v: Option<f64>| {
+            let mut c = Column::absent("weft", &["getppid".to_string()], "x");
+            c.wall = Some(Duration::from_secs(1));
+            if let Some(v) = v {
+                c.results.insert("getppid".into(), Outcome::Value { iterations: 10, value: v });
+            }
+            c
+        };
+        let m = Column::merge(vec![col(Some(100.0)), col(None), col(Some(300.0))]);
+        assert!(matches!(m.results["getppid"], Outcome::Value { value, .. } if value == 200.0));
+        assert_eq!(m.failures, vec!["getppid: n/a in round 2 of 3: x".to_string()]);
+        let m = Column::merge(vec![col(None), col(None)]);
+        assert!(matches!(&m.results["getppid"], Outcome::Na(w) if w == "x"));
     }
 
     #[test]
