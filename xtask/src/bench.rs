@@ -282,29 +282,49 @@ impl Column {
         };
         for name in first.results.keys() {
             let unit = unit_of(name);
-            let mut values: Vec<Outcome> =
-                cols.iter().filter_map(|c| c.results.get(name)).filter(|o| o.figure(unit).is_some()).cloned().collect();
+            let mut values: Vec<Outcome> = cols
+                .iter()
+                .filter_map(|c| c.results.get(name))
+                .filter(|o| o.figure(unit).is_some())
+                .cloned()
+                .collect();
             let outcome = if values.is_empty() {
-                cols.iter().find_map(|c| c.results.get(name)).cloned().unwrap_or(Outcome::Na("no result".into()))
+                cols.iter()
+                    .find_map(|c| c.results.get(name))
+                    .cloned()
+                    .unwrap_or(Outcome::Na("no result".into()))
             } else {
                 values.sort_by(|a, b| a.figure(unit).partial_cmp(&b.figure(unit)).unwrap());
                 let k = values.len();
-                let median = (values[(k - 1) / 2].figure(unit).unwrap() + values[k / 2].figure(unit).unwrap()) / 2.0;
+                let median = (values[(k - 1) / 2].figure(unit).unwrap()
+                    + values[k / 2].figure(unit).unwrap())
+                    / 2.0;
                 match values[k / 2].clone() {
-                    Outcome::Value { iterations, .. } if unit != Unit::Threads => Outcome::Value { iterations, value: median },
-                    Outcome::Value { value, .. } => Outcome::Value { iterations: median.round() as u64, value },
+                    Outcome::Value { iterations, .. } if unit != Unit::Threads => Outcome::Value {
+                        iterations,
+                        value: median,
+                    },
+                    Outcome::Value { value, .. } => Outcome::Value {
+                        iterations: median.round() as u64,
+                        value,
+                    },
                     na => na,
                 }
             };
             if outcome.figure(unit).is_some() {
                 for (i, c) in cols.iter().enumerate() {
                     if let Some(Outcome::Na(why)) = c.results.get(name) {
-                        merged.failures.push(format!("{name}: n/a in round {} of {rounds}: {why}", i + 1));
+                        merged
+                            .failures
+                            .push(format!("{name}: n/a in round {} of {rounds}: {why}", i + 1));
                     }
                 }
             }
             merged.results.insert(name.clone(), outcome);
-            let spreads: Vec<(f64, f64)> = cols.iter().filter_map(|c| c.spreads.get(name).copied()).collect();
+            let spreads: Vec<(f64, f64)> = cols
+                .iter()
+                .filter_map(|c| c.spreads.get(name).copied())
+                .collect();
             if !spreads.is_empty() {
                 let lo = spreads.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
                 let hi = spreads.iter().map(|s| s.1).fold(0.0, f64::max);
@@ -332,12 +352,16 @@ impl Column {
             .collect::<Vec<_>>()
             .join("; ");
         // The round whose clock was furthest off.
-        merged.clock = cols
-            .iter()
-            .filter_map(|c| c.clock)
-            .max_by(|a, b| (a.0 / a.1 - 1.0).abs().partial_cmp(&(b.0 / b.1 - 1.0).abs()).unwrap());
+        merged.clock = cols.iter().filter_map(|c| c.clock).max_by(|a, b| {
+            (a.0 / a.1 - 1.0)
+                .abs()
+                .partial_cmp(&(b.0 / b.1 - 1.0).abs())
+                .unwrap()
+        });
         if merged.wall.is_some() {
-            merged.notes.push(format!("figures are medians of {rounds} rounds"));
+            merged
+                .notes
+                .push(format!("figures are medians of {rounds} rounds"));
         }
         merged
     }
@@ -428,7 +452,11 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
         spreads: run.notes.iter().filter_map(|n| spread(n)).collect(),
         clock: run.clock,
         failures: Vec::new(),
-        notes: run.notes.into_iter().filter(|n| is_interesting(n)).collect(),
+        notes: run
+            .notes
+            .into_iter()
+            .filter(|n| is_interesting(n))
+            .collect(),
         host: format!("host {quiet}; load average after: {}", loadavg()),
     })
 }
@@ -437,7 +465,12 @@ fn boot_side(side: &Side, initrd: &Path, opts: &SuiteRun<'_>, log: PathBuf) -> R
 fn spread(note: &str) -> Option<(String, (f64, f64))> {
     let (name, rest) = note.split_once(": ")?;
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let after = |key: &str| words.iter().position(|w| *w == key).and_then(|i| words.get(i + 1)?.parse().ok());
+    let after = |key: &str| {
+        words
+            .iter()
+            .position(|w| *w == key)
+            .and_then(|i| words.get(i + 1)?.parse().ok())
+    };
     rest.contains(" reps x ").then_some(())?;
     Some((name.to_string(), (after("min")?, after("max")?)))
 }
@@ -534,8 +567,14 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     let want_linux = opts.kernel != Kernels::Weft;
     let want_weft = opts.kernel != Kernels::Linux;
     // `log=warn` is weft's `quiet`; Linux hands it to init's environment.
-    let linux = want_linux.then(|| Side { append: format!("log=warn {}", opts.linux_append), ..linux_side(&dir) });
-    let weft = want_weft.then(|| Side { append: format!("log=warn {}", opts.weft_append), ..weft_side(&build, &dir) });
+    let linux = want_linux.then(|| Side {
+        append: format!("log=warn {}", opts.linux_append),
+        ..linux_side(&dir)
+    });
+    let weft = want_weft.then(|| Side {
+        append: format!("log=warn {}", opts.weft_append),
+        ..weft_side(&build, &dir)
+    });
 
     let mut args = Vec::new();
     if opts.quick {
@@ -568,7 +607,11 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
             eprintln!("xtask: round {round} of {rounds}");
         }
         let log = |kernel: &str| {
-            dir.join(if rounds > 1 { format!("{kernel}-round{round}.log") } else { format!("{kernel}.log") })
+            dir.join(if rounds > 1 {
+                format!("{kernel}-round{round}.log")
+            } else {
+                format!("{kernel}.log")
+            })
         };
         linux_cols.push(match &linux {
             Some(side) => boot_side(side, &initrd, &suite, log("linux"))?,
@@ -617,7 +660,9 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
                 "{}: clock check: the suite took {guest:.1} s by the guest's clock, {host:.1} s by the host's{}",
                 col.label,
                 if off.abs() > 5.0 && host > 20.0 {
-                    format!(" -- WARNING: the guest clock is {off:+.0}% off, so its ns/op figures are wrong by as much")
+                    format!(
+                        " -- WARNING: the guest clock is {off:+.0}% off, so its ns/op figures are wrong by as much"
+                    )
                 } else {
                     String::new()
                 }
@@ -682,7 +727,12 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
     }
     println!(
         "serial logs: {}",
-        dir.join(if rounds > 1 { "{linux,weft}-round*.log" } else { "{linux,weft}.log" }).display()
+        dir.join(if rounds > 1 {
+            "{linux,weft}-round*.log"
+        } else {
+            "{linux,weft}.log"
+        })
+        .display()
     );
     if let Some(old) = &opts.compare {
         println!("{}", compare(old, &rows)?);
@@ -898,7 +948,10 @@ fn to_csv(rows: &[Row]) -> String {
         let (lv, li, ln) = side(&r.linux);
         let (wv, wi, wn) = side(&r.weft);
         let ratio = r.ratio().map(|x| format!("{x:.4}")).unwrap_or_default();
-        let range = |s: Option<(f64, f64)>| s.map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or_default();
+        let range = |s: Option<(f64, f64)>| {
+            s.map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or_default()
+        };
         let ((lmin, lmax), (wmin, wmax)) = (range(r.linux_spread), range(r.weft_spread));
         let fields = [
             r.name.clone(),
@@ -996,7 +1049,7 @@ fn compare(old: &Path, rows: &[Row]) -> Result<String> {
     );
     let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(9).max(9);
     let cw = 38;
-    writeln!(out, "{:<w$}  {:<cw$}  {}", "benchmark", "Linux", "weft")?;
+    writeln!(out, "{:<w$}  {:<cw$}  weft", "benchmark", "Linux")?;
     for r in rows {
         let (ol, ow) = before.get(&r.name).copied().unwrap_or((None, None));
         if !before.contains_key(&r.name) {
@@ -1148,7 +1201,8 @@ mod tests {
     #[test]
     fn parses_spread_notes() {
         let (name, (min, max)) =
-            spread("getppid: 5 reps x 1238236 ops: min 780.2 median 790.4 max 801.4 ns/op").unwrap();
+            spread("getppid: 5 reps x 1238236 ops: min 780.2 median 790.4 max 801.4 ns/op")
+                .unwrap();
         assert_eq!((name.as_str(), min, max), ("getppid", 780.2, 801.4));
         assert!(spread("threads_max: reached the cap of 200 threads").is_none());
     }
@@ -1159,13 +1213,22 @@ mod tests {
             let mut c = Column::absent("weft", &["getppid".to_string()], "x");
             c.wall = Some(Duration::from_secs(1));
             if let Some(v) = v {
-                c.results.insert("getppid".into(), Outcome::Value { iterations: 10, value: v });
+                c.results.insert(
+                    "getppid".into(),
+                    Outcome::Value {
+                        iterations: 10,
+                        value: v,
+                    },
+                );
             }
             c
         };
         let m = Column::merge(vec![col(Some(100.0)), col(None), col(Some(300.0))]);
         assert!(matches!(m.results["getppid"], Outcome::Value { value, .. } if value == 200.0));
-        assert_eq!(m.failures, vec!["getppid: n/a in round 2 of 3: x".to_string()]);
+        assert_eq!(
+            m.failures,
+            vec!["getppid: n/a in round 2 of 3: x".to_string()]
+        );
         let m = Column::merge(vec![col(None), col(None)]);
         assert!(matches!(&m.results["getppid"], Outcome::Na(w) if w == "x"));
     }

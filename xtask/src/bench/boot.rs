@@ -161,8 +161,12 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
                     finished_at = Some(Instant::now());
                 } else if let Some(note) = trimmed.strip_prefix("# ") {
                     // "bench_all: 111.2 s in all": the guest's clock against ours.
-                    let guest = note.strip_prefix("bench_all: ").and_then(|r| r.strip_suffix(" s in all"));
-                    if let (Some(g), Some(t0)) = (guest.and_then(|g| g.parse::<f64>().ok()), suite_start) {
+                    let guest = note
+                        .strip_prefix("bench_all: ")
+                        .and_then(|r| r.strip_suffix(" s in all"));
+                    if let (Some(g), Some(t0)) =
+                        (guest.and_then(|g| g.parse::<f64>().ok()), suite_start)
+                    {
                         clock = Some((g, t0.elapsed().as_secs_f64()));
                     }
                     notes.push(note.to_string());
