@@ -71,14 +71,22 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     arch::smp::start_tick();
 
     #[cfg(feature = "ktest")]
-    ktest::run(&args);
+    ktest::start(&args);
+    #[cfg(not(feature = "ktest"))]
+    start_user_space(boot, &args, &platform);
+    // Kernel code runs with interrupts on; spin locks turn them off.
+    arch::cpu::enable_interrupts();
+    runtime::run_executor()
+}
 
+/// The root file system, the console, and process 1.
+#[cfg(not(feature = "ktest"))]
+fn start_user_space(boot: &BootInfo, args: &cmdline::Args<'_>, platform: &arch::firmware::Platform) {
     let root = init::root_fs(boot);
-    console::init(&platform);
+    console::init(platform);
     if !init::start_init(root, args.init, args.init_args) {
         panic!("no init: could not start {}", args.init);
     }
-    runtime::run_executor()
 }
 
 /// Called by `arch` on each application processor, on its own stack.
@@ -90,6 +98,7 @@ fn weft_ap_main(cpu: usize) -> ! {
     }
     log::debug!("cpu{cpu} online (APIC id {})", arch::percpu::this().apic_id());
     arch::smp::start_tick();
+    arch::cpu::enable_interrupts();
     runtime::run_executor()
 }
 
@@ -107,6 +116,7 @@ fn install_hooks() {
         let free = mm::frame::free_frames() as u64 * mm::PAGE_SIZE as u64;
         (total, free)
     });
+    task::process::TABLE.lock().set_threads_max_for_memory(mm::frame::total_frames());
     let edx = core::arch::x86_64::__cpuid(1).edx;
     task::process::exec::HWCAP.store(edx as u64, Ordering::Relaxed);
     let xsave = arch::cpu::features().xsave_size as u64;

@@ -40,6 +40,21 @@ pub fn build(opts: &BuildOpts) -> Result<PathBuf> {
     entries.push(Entry::File { path: "init".into(), mode: 0o755, data: INIT_SCRIPT.as_bytes().to_vec() });
     entries.push(Entry::File { path: "etc/passwd".into(), mode: 0o644, data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec() });
     entries.push(Entry::File { path: "etc/group".into(), mode: 0o644, data: b"root:x:0:\n".to_vec() });
+    // Parent directories first: Linux's unpacker does not create them.
+    let mut dirs: Vec<String> = programs
+        .iter()
+        .flat_map(|(dest, _)| {
+            let parts: Vec<&str> = dest.split('/').collect();
+            (1..parts.len()).map(move |n| parts[..n].join("/")).collect::<Vec<_>>()
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        if !entries.iter().any(|e| matches!(e, Entry::Dir { path, .. } if *path == dir)) {
+            entries.push(Entry::Dir { path: dir, mode: 0o755 });
+        }
+    }
     for (dest, path) in programs {
         let data = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         entries.push(Entry::File { path: dest, mode: 0o755, data });

@@ -87,6 +87,20 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             user_suite(report, &elf, &initrd, groups, smp)?;
         }
     }
+    if selected(opts, "bench/smoke") {
+        eprintln!("xtask: benchmark smoke test (each benchmark once, on weft)");
+        match crate::bench::smoke(crate::bench::Target::Weft, &opts.build) {
+            Ok(results) => {
+                for (name, outcome) in results {
+                    match outcome {
+                        Ok(()) => report.pass(&format!("bench/smoke/{name}")),
+                        Err(why) => report.fail(&format!("bench/smoke/{name}"), &why),
+                    }
+                }
+            }
+            Err(e) => report.fail("bench/smoke", &format!("{e:#}")),
+        }
+    }
     for (scenario, expect) in [
         ("panic", "deliberate panic"),
         ("exception", "#UD invalid opcode"),

@@ -9,8 +9,9 @@
 
 use alloc::collections::BTreeSet;
 
-/// Linux's default /proc/sys/kernel/pid_max on small machines.
-pub const PID_MAX: i32 = 32768;
+/// /proc/sys/kernel/pid_max: Linux's limit for 64-bit (PID_MAX_LIMIT);
+/// distributions raise the 32768 default to it.
+pub const PID_MAX: i32 = 4_194_304;
 /// After wrapping, ids restart here (Linux: RESERVED_PIDS = 300).
 pub const FIRST_RECYCLED: i32 = 300;
 

@@ -32,9 +32,9 @@ pub struct Rlimit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rlimits([Rlimit; RLIM_NLIMITS]);
 
-/// The thread cap weft applies by default (Linux derives RLIMIT_NPROC from
-/// memory: threads-max / 2).
-pub const DEFAULT_NPROC: u64 = 16384;
+/// RLIMIT_NPROC's default (Linux derives it from memory as threads-max /
+/// 2; root, which init runs as, is exempt anyway).
+pub const DEFAULT_NPROC: u64 = 63_382;
 
 impl Default for Rlimits {
     /// Linux's defaults for init (include/asm-generic/resource.h).

@@ -15,7 +15,12 @@ pub async fn sched_yield(_cx: &mut SyscallContext<'_>) -> KResult<usize> {
 const MASK_BYTES: u64 = 8;
 
 fn target_task(cx: &SyscallContext<'_>, tid: u64) -> KResult<runtime::TaskRef> {
-    let thread = if tid == 0 { cx.thread.clone() } else { find_thread(tid as i32).ok_or(Errno::ESRCH)? };
+    if tid == 0 || tid as i32 == cx.thread.tid() {
+        // The caller's own task (a new thread may run before its spawner
+        // recorded the task in the Thread).
+        return runtime::current_task().ok_or(Errno::ESRCH);
+    }
+    let thread = find_thread(tid as i32).ok_or(Errno::ESRCH)?;
     thread.task().cloned().ok_or(Errno::ESRCH)
 }
 

@@ -51,6 +51,13 @@ impl ProcessTable {
         self.threads.get(&tid).cloned()
     }
 
+    /// Sets threads-max from memory: one thread per 8 free pages (Linux
+    /// uses 32, sized for its 16 KiB kernel stacks; a blocked weft thread
+    /// needs no kernel stack).
+    pub fn set_threads_max_for_memory(&mut self, frames: usize) {
+        self.threads_max = (frames / 8).clamp(20, 4_000_000);
+    }
+
     pub fn thread_count(&self) -> usize {
         self.threads.len()
     }

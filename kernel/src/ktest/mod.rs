@@ -9,6 +9,14 @@
 //! status that says which. `ktest=NAME` on the command line runs one boot
 //! scenario instead (`panic`, `exception`, `stack_overflow`), each of which
 //! must end in a reported failure that xtask checks.
+//!
+//! The tests run in a runtime task (the "driver") while every CPU runs its
+//! executor: the plain tests in [`TESTS`] one after the other, then the
+//! async tests of the runtime (`runtime_tests`) and of address spaces
+//! (`mm_tests`).
+
+mod mm_tests;
+mod runtime_tests;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -19,7 +27,7 @@ use core::sync::atomic::Ordering;
 use crate::cmdline::Args;
 use crate::exit_code;
 
-type TestResult = Result<(), String>;
+pub type TestResult = Result<(), String>;
 
 /// The tests, in the order they run.
 const TESTS: &[(&str, fn() -> TestResult)] = &[
@@ -32,7 +40,9 @@ const TESTS: &[(&str, fn() -> TestResult)] = &[
     ("guarded_stack_has_guard_page", guarded_stack_layout),
 ];
 
-pub fn run(args: &Args<'_>) -> ! {
+/// Runs a failure scenario (never returns), or starts the driver task and
+/// returns so the boot CPU can enter its executor.
+pub fn start(args: &Args<'_>) {
     match args.ktest {
         "all" => {}
         "panic" => panic!("deliberate panic (ktest=panic)"),
@@ -43,25 +53,44 @@ pub fn run(args: &Args<'_>) -> ! {
             arch::power::debug_exit(exit_code::TESTS_FAILED);
         }
     }
-    let (mut passed, mut failed) = (0, 0);
-    for (name, test) in TESTS {
-        match test() {
+    runtime::Builder::new().name("ktest").spawn(driver());
+}
+
+/// Counts and prints results.
+#[derive(Default)]
+pub struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    pub fn record(&mut self, name: &str, result: TestResult) {
+        match result {
             Ok(()) => {
-                passed += 1;
+                self.passed += 1;
                 println(format_args!("ktest: {name} ... ok"));
             }
             Err(why) => {
-                failed += 1;
+                self.failed += 1;
                 println(format_args!("ktest: {name} ... FAILED: {why}"));
             }
         }
     }
-    println(format_args!("ktest: done, {passed} passed, {failed} failed"));
-    arch::power::debug_exit(if failed == 0 { exit_code::TESTS_PASSED } else { exit_code::TESTS_FAILED });
+}
+
+async fn driver() {
+    let mut tally = Tally::default();
+    for (name, test) in TESTS {
+        tally.record(name, test());
+    }
+    runtime_tests::run(&mut tally).await;
+    mm_tests::run(&mut tally).await;
+    println(format_args!("ktest: done, {} passed, {} failed", tally.passed, tally.failed));
+    arch::power::debug_exit(if tally.failed == 0 { exit_code::TESTS_PASSED } else { exit_code::TESTS_FAILED });
     arch::cpu::halt_forever()
 }
 
-fn println(args: core::fmt::Arguments<'_>) {
+pub fn println(args: core::fmt::Arguments<'_>) {
     use core::fmt::Write;
     let _ = writeln!(arch::serial::SerialWriter, "{args}");
 }
@@ -78,7 +107,7 @@ impl Rng {
     }
 }
 
-fn check(cond: bool, what: impl FnOnce() -> String) -> TestResult {
+pub fn check(cond: bool, what: impl FnOnce() -> String) -> TestResult {
     if cond { Ok(()) } else { Err(what()) }
 }
 
@@ -145,7 +174,6 @@ fn page_fault_fixup() -> TestResult {
 
 fn timer_ticks_on_every_cpu() -> TestResult {
     let before: Vec<u64> = arch::percpu::online_cpus().map(|c| arch::percpu::of(c).ticks.load(Ordering::Relaxed)).collect();
-    arch::cpu::enable_interrupts();
     arch::time::spin_delay_ns(50_000_000);
     for (i, cpu) in arch::percpu::online_cpus().enumerate() {
         let now = arch::percpu::of(cpu).ticks.load(Ordering::Relaxed);

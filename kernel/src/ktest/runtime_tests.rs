@@ -1,0 +1,142 @@
+//! In-kernel tests of the runtime on real CPUs: cross-CPU wake ping-pong,
+//! many sleepers against their deadlines, a stackful busy loop that must
+//! not starve its CPU, and the IPI that wakes a halted CPU. Also prints
+//! (never asserts) the cost of a wake+poll round trip.
+
+use alloc::format;
+use alloc::string::ToString;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use runtime::sync::{Event, WaitQueue};
+
+use super::{Tally, TestResult, check, println};
+
+/// Two tasks hand a counter back and forth through a wait queue.
+struct Court {
+    turn: AtomicU64,
+    queue: WaitQueue,
+}
+
+/// Runs `rounds` ping-pong exchanges between a task on `cpu_a` and one on
+/// `cpu_b`; returns the nanoseconds per round trip.
+async fn pingpong(rounds: u64, cpu_a: usize, cpu_b: usize) -> u64 {
+    let court = Arc::new(Court { turn: AtomicU64::new(0), queue: WaitQueue::new() });
+    let player = |parity: u64, court: Arc<Court>| async move {
+        for round in 0..rounds {
+            let mine = round * 2 + parity;
+            court.queue.wait_until(|| (court.turn.load(Ordering::Acquire) == mine).then_some(())).await;
+            court.turn.store(mine + 1, Ordering::Release);
+            court.queue.wake_all();
+        }
+    };
+    let start = runtime::now_ns();
+    let a = runtime::Builder::new().name("ping").affinity(1 << cpu_a).spawn(player(0, court.clone()));
+    let b = runtime::Builder::new().name("pong").affinity(1 << cpu_b).spawn(player(1, court.clone()));
+    a.await;
+    b.await;
+    (runtime::now_ns() - start) / rounds.max(1)
+}
+
+fn cpus() -> usize {
+    arch::percpu::online_count()
+}
+
+async fn cross_cpu_pingpong() -> TestResult {
+    let other = if cpus() > 1 { 1 } else { 0 };
+    let rounds = 100_000;
+    let ns = pingpong(rounds, 0, other).await;
+    println(format_args!("ktest-bench: wake+poll round trip cpu0<->cpu{other}: {ns} ns ({rounds} rounds)"));
+    Ok(())
+}
+
+async fn same_cpu_pingpong_cost() -> TestResult {
+    let ns = pingpong(20_000, 0, 0).await;
+    println(format_args!("ktest-bench: wake+poll round trip on one CPU: {ns} ns"));
+    Ok(())
+}
+
+/// 10,000 tasks sleep; none wakes early and none later than its deadline
+/// plus one tick (a halted CPU notices timers at its next tick). The
+/// deadlines are spread over 4 s so that the work of waking them (slow
+/// under emulation) never piles up into lateness the timers did not cause.
+async fn ten_thousand_sleepers() -> TestResult {
+    const TASKS: u64 = 10_000;
+    let early = Arc::new(AtomicUsize::new(0));
+    let latest = Arc::new(AtomicU64::new(0));
+    let mut handles = Vec::with_capacity(TASKS as usize);
+    for i in 0..TASKS {
+        let (early, latest) = (early.clone(), latest.clone());
+        handles.push(runtime::spawn(async move {
+            // The deadline counts from the task's start, so the time spent
+            // spawning the others is not mistaken for timer lateness.
+            let deadline = runtime::now_ns() + 200_000_000 + (i % 2000) * 2_000_000;
+            runtime::sleep_until(deadline).await;
+            let now = runtime::now_ns();
+            if now < deadline {
+                early.fetch_add(1, Ordering::Relaxed);
+            }
+            latest.fetch_max(now.saturating_sub(deadline), Ordering::Relaxed);
+        }));
+    }
+    for h in handles {
+        h.await;
+    }
+    let late = latest.load(Ordering::Relaxed);
+    println(format_args!("ktest-bench: 10k sleepers: latest wake {} us after its deadline", late / 1000));
+    check(early.load(Ordering::Relaxed) == 0, || format!("{} tasks woke before their deadline", early.load(Ordering::Relaxed)))?;
+    // One tick, plus a little for the executor to reach the task.
+    let bound = arch::apic::TICK_NS + 2_000_000;
+    check(late <= bound, || format!("a sleeper woke {} us late (bound {} us)", late / 1000, bound / 1000))
+}
+
+/// A stackful task spinning forever on CPU 0 is preempted by the timer, so
+/// a ping-pong pinned to the same CPU still completes.
+async fn stackful_loop_does_not_starve() -> TestResult {
+    let stop = Arc::new(AtomicBool::new(false));
+    let spins = Arc::new(AtomicU64::new(0));
+    let (s, n) = (stop.clone(), spins.clone());
+    let spinner = runtime::Builder::new().name("spinner").affinity(1).spawn(runtime::stackful(async move {
+        while !s.load(Ordering::Relaxed) {
+            n.fetch_add(1, Ordering::Relaxed);
+            core::hint::spin_loop();
+        }
+    }));
+    let ns = pingpong(100, 0, 0).await;
+    stop.store(true, Ordering::Relaxed);
+    spinner.await;
+    println(format_args!("ktest-bench: ping-pong beside a spinning stackful task: {} us per round", ns / 1000));
+    check(spins.load(Ordering::Relaxed) > 0, || "the stackful task never ran".to_string())
+}
+
+/// A task waiting on CPU 1 is woken from CPU 0 after CPU 1 halted: the
+/// wake must arrive by IPI, well before the next tick would wake it.
+async fn ipi_wakes_an_idle_cpu() -> TestResult {
+    let event = Arc::new(Event::new());
+    let woken_at = Arc::new(AtomicU64::new(0));
+    let (e, w) = (event.clone(), woken_at.clone());
+    let waiter = runtime::Builder::new().name("sleeper").affinity(1 << 1).spawn(async move {
+        e.wait().await;
+        w.store(runtime::now_ns(), Ordering::Release);
+    });
+    // Let CPU 1 go idle (past its haltpoll window), then wake it.
+    runtime::sleep(20_000_000).await;
+    let halted = runtime::cpu_info(1).halted;
+    let sent = runtime::now_ns();
+    event.set();
+    waiter.await;
+    let latency = woken_at.load(Ordering::Acquire) - sent;
+    println(format_args!("ktest-bench: IPI wake of a halted CPU: {} us (halted: {halted})", latency / 1000));
+    check(latency < arch::apic::TICK_NS, || format!("the wake took {} us: longer than a tick", latency / 1000))
+}
+
+pub async fn run(tally: &mut Tally) {
+    tally.record("runtime_cross_cpu_pingpong_100k", cross_cpu_pingpong().await);
+    tally.record("runtime_same_cpu_pingpong", same_cpu_pingpong_cost().await);
+    tally.record("runtime_10k_sleepers_wake_on_time", ten_thousand_sleepers().await);
+    tally.record("runtime_stackful_loop_does_not_starve", stackful_loop_does_not_starve().await);
+    if cpus() > 1 {
+        tally.record("runtime_ipi_wakes_idle_cpu", ipi_wakes_an_idle_cpu().await);
+    }
+}
