@@ -63,6 +63,8 @@ pub struct CpuInfo {
     pub steals: u64,
     /// Times it halted.
     pub halts: u64,
+    /// Nanoseconds it spent idle (polling for work or halted).
+    pub idle_ns: u64,
     /// Its current haltpoll window.
     pub haltpoll_ns: u64,
     /// Pending timers on it.
@@ -148,6 +150,7 @@ impl Runtime {
             polls: c.stats.polls.load(Relaxed),
             steals: c.stats.steals.load(Relaxed),
             halts: c.stats.halts.load(Relaxed),
+            idle_ns: c.stats.idle_ns.load(Relaxed),
             haltpoll_ns: c.haltpoll.window_ns(),
             timers: c.timers.len(),
         }

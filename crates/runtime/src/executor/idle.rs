@@ -88,12 +88,16 @@ impl Runtime {
             };
             self.polling.fetch_sub(1, Ordering::Relaxed);
             if found {
-                c.haltpoll.adjust(self.now_ns().saturating_sub(start));
+                let idle_ns = self.now_ns().saturating_sub(start);
+                c.haltpoll.adjust(idle_ns);
+                c.stats.idle_ns.fetch_add(idle_ns, Relaxed);
                 return;
             }
         }
         self.halt(cpu, &|| false);
-        c.haltpoll.adjust(self.now_ns().saturating_sub(start));
+        let idle_ns = self.now_ns().saturating_sub(start);
+        c.haltpoll.adjust(idle_ns);
+        c.stats.idle_ns.fetch_add(idle_ns, Relaxed);
     }
 
     /// Halts `cpu` in `Platform::idle` unless it has local work or `woken()`

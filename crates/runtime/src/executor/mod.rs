@@ -64,6 +64,9 @@ pub(crate) struct CpuStats {
     pub(crate) polls: AtomicU64,
     pub(crate) steals: AtomicU64,
     pub(crate) halts: AtomicU64,
+    /// Nanoseconds spent in `idle` (polling window and halt): what
+    /// /proc/stat and /proc/uptime report as idle time.
+    pub(crate) idle_ns: AtomicU64,
 }
 
 impl Cpu {
