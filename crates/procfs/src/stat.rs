@@ -1,0 +1,103 @@
+//! `/proc/<pid>/stat`, `/proc/<pid>/task/<tid>/stat` and `statm`: one
+//! line of numbers in Linux's order (fs/proc/array.c `do_task_stat` and
+//! `proc_pid_statm`, Linux 6.1).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use task::rlimit::RLIMIT_RSS;
+
+use crate::fmt::ticks;
+use crate::snapshot::{ProcSnap, ThreadSnap, VmSnap};
+
+/// Linux's PF_KTHREAD task flag (the only flag tools look at).
+const PF_KTHREAD: u64 = 0x0020_0000;
+/// `task_prio` of a SCHED_OTHER task at nice 0.
+const PRIORITY: i64 = 20;
+
+/// The stat line of process `p` (`tid` None: the whole group, Linux's
+/// "whole" mode) or of its thread `tid`.
+pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
+    let one: Option<&ThreadSnap> = tid.and_then(|t| p.thread(t));
+    let main = one.or_else(|| p.threads.first().filter(|t| t.tid == p.pid));
+    let (id, comm, state) = match one {
+        Some(t) => (t.tid, &t.comm, t.state.unwrap_or(p.state())),
+        None => (p.pid, &p.comm, p.state()),
+    };
+    let (utime, stime) = match one {
+        Some(t) => (t.user_ns, t.system_ns),
+        None => (p.user_ns, p.system_ns),
+    };
+    let start_ns = one.map_or(p.start_ns, |t| t.start_ns);
+    let vm = p.vm.as_ref();
+    let layout = vm.map(Layout::of).unwrap_or_default();
+    let rsslim = p.limits.get(RLIMIT_RSS).map_or(u64::MAX, |l| l.cur);
+    // The thread's own pending set and mask (Linux prints the task's).
+    let (pending, blocked) = main.map_or((0, 0), |t| (t.pending, t.blocked));
+    let mut s = String::new();
+    let _ = write!(s, "{id} ({}) {} ", String::from_utf8_lossy(comm), state.letter());
+    let _ = write!(s, "{} {} {} 0 -1 ", p.ppid, p.pgid, p.sid); // tty_nr, tpgid: no controlling tty is tracked
+    let _ = write!(s, "{} 0 0 0 0 ", if p.kernel { PF_KTHREAD } else { 0 }); // flags, page faults (not counted)
+    let _ = write!(s, "{} {} {} {} ", ticks(utime), ticks(stime), ticks(p.child_user_ns), ticks(p.child_system_ns));
+    let _ = write!(s, "{PRIORITY} 0 {} 0 {} ", p.threads.len().max(1), ticks(start_ns));
+    let _ = write!(s, "{} {} {rsslim} ", vm.map_or(0, |v| v.stats.vm_pages * 4096), vm.map_or(0, |v| v.stats.rss_pages));
+    let _ = write!(s, "{} {} {} 0 0 ", layout.start_code, layout.end_code, layout.start_stack); // esp, eip: 0 as Linux shows
+    let sig31 = |x: u64| x & 0x7fff_ffff;
+    let _ = write!(s, "{} {} {} {} ", sig31(pending), sig31(blocked), sig31(p.ignored), sig31(p.caught));
+    let cpu = main.map_or(0, |t| t.cpu);
+    let _ = write!(s, "0 0 0 {} {cpu} 0 0 0 0 0 ", p.exit_signal); // wchan, nswap, cnswap; rt_priority, policy, blkio, guest times
+    match vm {
+        Some(v) => {
+            let _ = write!(s, "{} {} {} 0 0 0 0 ", layout.start_data, layout.end_data, v.stats.brk_start);
+        }
+        None => s.push_str("0 0 0 0 0 0 0 "),
+    }
+    let _ = writeln!(s, "{}", p.exit_code);
+    s.into_bytes()
+}
+
+/// `statm`: size resident shared text lib data dt, in pages.
+pub fn statm_line(p: &ProcSnap) -> Vec<u8> {
+    let Some(v) = p.vm.as_ref() else { return b"0 0 0 0 0 0 0\n".to_vec() };
+    let l = Layout::of(v);
+    let text = (l.end_code - l.start_code) / 4096;
+    let data = v.stats.data_pages + v.stats.stack_pages;
+    alloc::format!("{} {} 0 {text} 0 {data} 0\n", v.stats.vm_pages, v.stats.rss_pages).into_bytes()
+}
+
+/// Where the program's code, data and stack are, read from its maps: the
+/// first executable mapping of a file is the text; the first writable
+/// mapping of that file the data; `[stack]` the main stack.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub start_code: usize,
+    pub end_code: usize,
+    pub start_data: usize,
+    pub end_data: usize,
+    pub start_stack: usize,
+}
+
+impl Layout {
+    pub fn of(v: &VmSnap) -> Layout {
+        let mut l = Layout::default();
+        let text = v.maps.iter().find(|m| m.perms[2] == b'x' && m.inode != 0);
+        if let Some(t) = text {
+            l.start_code = t.start;
+            l.end_code = t.end;
+            if let Some(d) = v.maps.iter().find(|m| m.inode == t.inode && m.dev == t.dev && m.perms[1] == b'w') {
+                l.start_data = d.start;
+                l.end_data = d.end;
+            }
+        }
+        if let Some(st) = v.maps.iter().find(|m| m.name == "[stack]") {
+            l.start_stack = st.end;
+        }
+        l
+    }
+
+    /// VmExe in bytes.
+    pub fn exe_bytes(&self) -> usize {
+        self.end_code - self.start_code
+    }
+}

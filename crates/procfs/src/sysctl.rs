@@ -1,0 +1,60 @@
+//! `/proc/sys/kernel/`: the few knobs programs read (kernel/sysctl.c).
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use abi::{Errno, KResult};
+use fs::Inode;
+
+use crate::node::{self, Ctx, Maker};
+use crate::system;
+
+/// Inode numbers 0x100.. belong to this directory.
+const BASE: u64 = 0x100;
+
+pub const SYS: &[(&str, Maker)] = &[("kernel", |c, p| node::fixed_dir(c, BASE + 1, Some(p.clone()), KERNEL))];
+
+const KERNEL: &[(&str, Maker)] = &[
+    ("hostname", |c, _| node::rw_file(c, BASE + 2, 0o644, (0, 0), || Ok(line(&system::hostname())), set_hostname)),
+    ("ostype", |c, _| ro(c, 3, || b"Linux\n".to_vec())),
+    ("osrelease", |c, _| ro(c, 4, || line(system::release().as_bytes()))),
+    ("version", |c, _| ro(c, 5, || line(system::version().as_bytes()))),
+    ("pid_max", |c, _| ro(c, 6, || line(alloc::format!("{}", task::ids::PID_MAX).as_bytes()))),
+    ("threads-max", |c, _| node::rw_file(c, BASE + 7, 0o644, (0, 0), threads_max, set_threads_max)),
+    ("tainted", |c, _| ro(c, 8, || b"0\n".to_vec())),
+    // console_loglevel, default_message_loglevel, minimum, default console.
+    ("printk", |c, _| ro(c, 9, || b"4\t4\t1\t7\n".to_vec())),
+];
+
+fn ro(ctx: Ctx, n: u64, read: fn() -> Vec<u8>) -> Arc<dyn Inode> {
+    node::file(ctx, BASE + n, 0o444, move || Ok(read()))
+}
+
+fn line(v: &[u8]) -> Vec<u8> {
+    [v, b"\n"].concat()
+}
+
+/// The first line of a write, without its newline.
+fn first_line(buf: &[u8]) -> &[u8] {
+    buf.split(|&b| b == b'\n').next().unwrap_or(buf)
+}
+
+fn set_hostname(buf: &[u8]) -> KResult<usize> {
+    system::set_hostname(first_line(buf))?;
+    Ok(buf.len())
+}
+
+fn threads_max() -> KResult<Vec<u8>> {
+    Ok(line(alloc::format!("{}", task::process::TABLE.lock().threads_max).as_bytes()))
+}
+
+/// Linux accepts 1..=FUTEX_TID_MASK (0x3fffffff).
+fn set_threads_max(buf: &[u8]) -> KResult<usize> {
+    let text = core::str::from_utf8(first_line(buf)).map_err(|_| Errno::EINVAL)?;
+    let n: usize = text.trim().parse().map_err(|_| Errno::EINVAL)?;
+    if !(1..=0x3fff_ffff).contains(&n) {
+        return Err(Errno::EINVAL);
+    }
+    task::process::TABLE.lock().threads_max = n;
+    Ok(buf.len())
+}
