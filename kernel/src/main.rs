@@ -67,6 +67,7 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
 
     platform::init(online);
     install_hooks();
+    install_procfs(boot.cmdline);
     RUNTIME_READY.store(true, Ordering::Release);
     arch::smp::start_tick();
 
@@ -121,4 +122,32 @@ fn install_hooks() {
     task::process::exec::HWCAP.store(edx as u64, Ordering::Relaxed);
     let xsave = arch::cpu::features().xsave_size as u64;
     task::process::exec::MINSIGSTKSZ.store((xsave + 1024).max(2048), Ordering::Relaxed);
+}
+
+/// /proc and /sys: mount(2) creates them through procfs, which learns the
+/// kernel's facts here and starts its load-average task.
+fn install_procfs(cmdline: &'static str) {
+    syscall::set_fs_factory(procfs::new_fs);
+    procfs::set_system(procfs::System {
+        cmdline,
+        release: syscall::RELEASE,
+        version: syscall::VERSION,
+        boot_unix_ns: arch::time::boot_unix_ns,
+        cpu_hz: arch::time::tsc_hz,
+        hostname: || {
+            let (name, len) = *syscall::HOSTNAME.lock();
+            name[..len].to_vec()
+        },
+        set_hostname: |name| {
+            if name.len() > 64 {
+                return Err(abi::Errno::EINVAL);
+            }
+            let mut host = syscall::HOSTNAME.lock();
+            host.0 = [0; 65];
+            host.0[..name.len()].copy_from_slice(name);
+            host.1 = name.len();
+            Ok(())
+        },
+    });
+    procfs::start();
 }

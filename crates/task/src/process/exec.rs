@@ -140,7 +140,7 @@ pub fn load_program(thread: &Thread, path: &[u8], mut argv: Vec<Vec<u8>>, envp: 
             continue;
         }
         let info = parse_elf(&file, &head)?;
-        return load_elf(thread, &resolver, file, &path, &exec_path, info, argv, envp);
+        return load_elf(thread, &resolver, file, &exec_path, info, argv, envp);
     }
     Err(Errno::ELOOP)
 }
@@ -219,7 +219,6 @@ fn load_elf(
     thread: &Thread,
     resolver: &fs::Resolver<'_>,
     file: Arc<OpenFile>,
-    path: &[u8],
     exec_path: &[u8],
     info: ElfInfo,
     argv: Vec<Vec<u8>>,
@@ -228,7 +227,10 @@ fn load_elf(
     let vm = AddressSpace::new()?;
     let stack_limit = thread.process().limits.lock().cur(crate::rlimit::RLIMIT_STACK);
     vm.set_stack_limit(stack_limit.min(1 << 30) as usize);
-    let backing = OpenFileBacking::new(file.clone(), path.to_vec());
+    // Mappings are named by the file's real path (Linux's d_path), not the
+    // one given to execve (which may be a link such as /proc/self/exe).
+    let root = thread.fs().root();
+    let backing = OpenFileBacking::new(file.clone(), file.path(&root));
     let bias = choose_bias(&vm, &info, false)?;
     let end = map_segments(&vm, &backing, &info, bias)?;
     vm.set_brk_start(((end + 4095) & !4095) as usize);
@@ -250,7 +252,7 @@ fn load_elf(
         if iinfo.interp().is_some() {
             return Err(Errno::ELIBBAD);
         }
-        let ibacking = OpenFileBacking::new(ifile, name);
+        let ibacking = OpenFileBacking::new(ifile.clone(), ifile.path(&root));
         let ibias = choose_bias(&vm, &iinfo, true)?;
         map_segments(&vm, &ibacking, &iinfo, ibias)?;
         interp_base = ibias + iinfo.span().0;
