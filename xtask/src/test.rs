@@ -117,7 +117,7 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
 /// The user-space suites: groups run together in one boot, and the CPU
 /// counts each is run at (the thread and signal suites get the matrix).
 const USER_SUITES: &[(&str, &[u32])] = &[
-    ("basic basic_weftonly busybox", &[2]),
+    ("basic basic_weftonly busybox proc", &[2]),
     ("threads signals", &[1, 2, 4]),
 ];
 
