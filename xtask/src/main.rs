@@ -6,6 +6,7 @@
 
 mod bench;
 mod deps;
+mod gdbtest;
 mod initramfs;
 mod kernel;
 mod progress;

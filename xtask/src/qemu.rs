@@ -27,7 +27,7 @@ pub struct Machine<'a> {
 }
 
 impl Machine<'_> {
-    fn command(&self) -> Command {
+    pub(crate) fn command(&self) -> Command {
         let mut cmd = Command::new("qemu-system-x86_64");
         cmd.args(["-accel", "tcg", "-m", &self.mem, "-smp", &self.smp.to_string()])
             .args(["-display", "none", "-no-reboot"])

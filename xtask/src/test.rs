@@ -87,6 +87,9 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             user_suite(report, &elf, &initrd, groups, smp)?;
         }
     }
+    if selected(opts, "gdb/") {
+        gdb_tier(report, opts)?;
+    }
     if selected(opts, "bench/smoke") {
         eprintln!("xtask: benchmark smoke test (each benchmark once, on weft)");
         match crate::bench::smoke(crate::bench::Target::Weft, &opts.build) {
@@ -143,6 +146,22 @@ fn user_suite(report: &mut Report, elf: &std::path::Path, initrd: &std::path::Pa
     let finished = run.output.contains("TESTS DONE");
     if !finished || seen == 0 {
         report.fail(&format!("user/{}/{suffix}/boot", groups.replace(' ', "+")), &format!("run ended {:?} before the runner finished:\n{}", run.ending, tail(&run.output)));
+    }
+    Ok(())
+}
+
+/// gdb tier: tools/gdb's commands on a live weft (see gdbtest.rs).
+fn gdb_tier(report: &mut Report, opts: &TestOpts) -> Result<()> {
+    let elf = kernel::build(&opts.build, Flavor::Normal)?;
+    let initrd = crate::initramfs::build(&opts.build)?;
+    let progress = crate::progress::spinner("gdb commands on a halted weft");
+    let outcomes = crate::gdbtest::run(&elf, &initrd)?;
+    progress.finish_and_clear();
+    for (name, outcome) in outcomes {
+        match outcome {
+            Ok(()) => report.pass(&name),
+            Err(why) => report.fail(&name, &why),
+        }
     }
     Ok(())
 }

@@ -2,12 +2,15 @@
  * process with 5 threads lists exactly the 5 tids gettid returned, and
  * /proc/self/status says "Threads:\t5".
  *
- * With arguments "hold N", it is the helper of ps.sh: it starts N-1
- * threads named "worker", prints "ready <pid>" and sleeps until killed. */
+ * With arguments "hold N", it is the helper of ps.sh and of the gdb test
+ * (xtask/src/gdbtest.rs): it starts N-1 threads named "worker", calls
+ * uname(2) once they all exist (the gdb test breaks on weft's uname),
+ * prints "ready <pid>" and sleeps until killed. */
 #include "t.h"
 #include <dirent.h>
 #include <pthread.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define THREADS 5
@@ -37,6 +40,8 @@ static int hold(int n) {
         CHECK_PT(pthread_create(&t, NULL, sleeper, NULL));
         pthread_setname_np(t, "worker");
     }
+    struct utsname u;
+    uname(&u);
     printf("ready %d\n", getpid());
     fflush(stdout);
     for (;;)
