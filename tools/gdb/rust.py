@@ -132,6 +132,23 @@ def slice_items(s):
     return [s["data_ptr"][i] for i in range(n)]
 
 
+def dyn_data(v, depth=0):
+    """The data address of a trait object behind Box/Pin/Arc wrappers (the
+    first (pointer, vtable) pair found), or None."""
+    t = v.type.strip_typedefs()
+    if t.code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION) or depth > 8:
+        return None
+    names = [f.name for f in t.fields()]
+    if "pointer" in names and "vtable" in names:
+        return int(v["pointer"])
+    for f in t.fields():
+        if f.name and f.type.sizeof > 0:
+            found = dyn_data(v[f.name], depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
 def bytes_of(arr, n=None):
     """A byte array as text, up to the first NUL."""
     size = arr.type.sizeof if n is None else n

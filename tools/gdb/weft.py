@@ -186,21 +186,77 @@ class WeftThreads(gdb.Command):
             task = thread_task(t)
             state = task_state(task) if task is not None else "new"
             cpu = atomic(task["cpu"]) if task is not None else -1
-            print("%7d %7d  %-8s %3d  %-16s %s" % (tid, tgid, state, cpu, comm(t), waits_on(t, proc, state)))
+            print("%7d %7d  %-8s %3d  %-16s %s" % (tid, tgid, state, cpu, comm(t), waits_on(t, proc, state, task)))
 
 
-def waits_on(thread, proc, state):
-    """What a waiting thread waits for, as far as the kernel records it."""
-    if state != "waiting":
+# Syscalls a thread commonly sleeps in (x86_64 numbers).
+SYSCALL_NAMES = {
+    0: "read", 1: "write", 7: "poll", 23: "select", 24: "sched_yield", 34: "pause", 35: "nanosleep",
+    43: "accept", 61: "wait4", 128: "rt_sigtimedwait", 130: "rt_sigsuspend", 202: "futex",
+    230: "clock_nanosleep", 232: "epoll_wait", 247: "waitid", 270: "pselect6", 271: "ppoll",
+    281: "epoll_pwait", 59: "execve", 60: "exit", 231: "exit_group", 57: "fork", 56: "clone", 58: "vfork",
+}
+
+
+def loop_point(task, thread):
+    """Where a parked user thread's loop is suspended, read from its future
+    (syscall::user_loop's async state machine, whose layout gdb knows):
+    ("syscall", nr), ("signals", None), ("preempted", None) or None."""
+    fut = option(locked(task["future"]))
+    if fut is None:
+        return None
+    try:
+        ut_type = gdb.lookup_type("syscall::user_loop::UserThread")
+        env_type = gdb.lookup_type("syscall::user_loop::user_loop::{async_fn_env#0}")
+    except gdb.error:
+        return None
+    outer = rust.dyn_data(fut)
+    if not outer:
+        return None
+    # The task's future is the runtime's spawn wrapper (a generic async
+    # block) holding the UserThread by value; find it by its first field,
+    # the Arc of the thread, within the wrapper's first bytes.
+    thread_off = [f.bitpos // 8 for f in ut_type.fields() if f.name == "thread"][0]
+    want = int(thread.address) - 16  # the ArcInner the Arc points to
+    mem = bytes(gdb.selected_inferior().read_memory(outer, 512))
+    body = None
+    for off in range(0, len(mem) - 8, 8):
+        if int.from_bytes(mem[off:off + 8], "little") == want and off >= thread_off:
+            ut = gdb.Value(outer + off - thread_off).cast(ut_type.pointer()).dereference()
+            body = rust.dyn_data(ut["body"])
+            break
+    if not body:
+        return None
+    env = gdb.Value(body).cast(env_type.pointer()).dereference()
+    # Variants after Unresumed/Returned/Panicked are the await points in
+    # source order: prepare_return (signals, stops), dispatch, yield_now.
+    state = int(env["__state"])
+    if state == 4:
+        return ("syscall", int(env["4"]["nr"]))
+    return {3: ("signals", None), 5: ("preempted", None)}.get(state)
+
+
+def waits_on(thread, proc, state, task):
+    """What a parked thread waits for: its group stop, a kill, or the
+    system call its loop is suspended in."""
+    if state == "running":
         return "-"
     if atomic(thread["must_exit"]):
         return "exit (being killed)"
     if locked(proc["stop"])["stopped"]:
         return "SIGCONT (group stopped)"
-    nr = atomic(thread["signals"]["waiting"])
-    if nr:
-        return "sigtimedwait (mask %#x)" % nr
-    return "a wake-up (syscall or futex)"
+    point = loop_point(task, thread) if task is not None else None
+    if point is None:
+        return "?"
+    kind, nr = point
+    if kind == "syscall":
+        name = SYSCALL_NAMES.get(nr, "syscall %d" % nr)
+        if nr == 128 and atomic(thread["signals"]["waiting"]):
+            name += " (mask %#x)" % atomic(thread["signals"]["waiting"])
+        return name
+    if kind == "signals":
+        return "signal delivery / stop"
+    return "a CPU (preempted)"
 
 
 class WeftRunq(gdb.Command):

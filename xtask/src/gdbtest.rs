@@ -129,7 +129,9 @@ fn check(text: &str) -> Vec<Outcome> {
                 && o.contains("[loadavg]")
         }),
         expect("threads_of_the_helper", &format!("weft threads {pid}"), &|o| {
-            rows(o, &|w| w.get(1) == Some(&p.as_str())) == 4 && rows(o, &|w| w.get(1) == Some(&p.as_str()) && w.get(4) == Some(&"worker")) == 3
+            // The workers sleep in pause(2), which gdb reads from their loops.
+            rows(o, &|w| w.get(1) == Some(&p.as_str())) == 4
+                && rows(o, &|w| w.get(1) == Some(&p.as_str()) && w.get(4) == Some(&"worker") && w.get(5) == Some(&"pause")) == 3
         }),
         expect("runq_shows_each_cpu_and_the_current_task", "weft runq", &|o| {
             o.contains("cpu0:") && o.contains("cpu1:") && o.contains(&format!("tid {pid} ({COMM})"))
