@@ -27,11 +27,22 @@ impl runtime::Platform for KernelPlatform {
         // An idle CPU holds no user page table, so it needs no TLB
         // shootdowns while it sleeps.
         mm::leave_user_space();
+        let cpu = arch::percpu::cpu_id();
         arch::cpu::disable_interrupts();
-        if still_idle() {
-            arch::cpu::enable_interrupts_and_halt();
-        } else {
+        if !still_idle() {
             arch::cpu::enable_interrupts();
+            return;
+        }
+        // A timer due before the next tick: wake exactly then.
+        let next = runtime::global().next_timer(cpu);
+        let now = arch::time::now_ns();
+        let oneshot = next != u64::MAX && next.saturating_sub(now) < arch::apic::TICK_NS;
+        if oneshot {
+            arch::apic::arm_oneshot(next.saturating_sub(now));
+        }
+        arch::cpu::enable_interrupts_and_halt();
+        if oneshot {
+            arch::apic::start_timer();
         }
     }
 }

@@ -96,10 +96,20 @@ pub(crate) fn calibrate_timer() {
 }
 
 /// Starts this CPU's periodic tick (`TICK_NS`).
-pub(crate) fn start_timer() {
+pub fn start_timer() {
     lapic_write(REG_TIMER_DIVIDE, 0x3);
     lapic_write(REG_LVT_TIMER, TIMER_PERIODIC | trap::VEC_TIMER as u32);
     lapic_write(REG_TIMER_INITIAL, TIMER_COUNT_PER_TICK.load(Ordering::Relaxed));
+}
+
+/// Makes this CPU's timer fire once, `ns` from now, instead of at its next
+/// periodic tick (an idle CPU with a timer due before then). `start_timer`
+/// goes back to the periodic tick.
+pub fn arm_oneshot(ns: u64) {
+    let per_tick = TIMER_COUNT_PER_TICK.load(Ordering::Relaxed) as u64;
+    let count = (ns * per_tick / TICK_NS).clamp(1, u32::MAX as u64) as u32;
+    lapic_write(REG_LVT_TIMER, trap::VEC_TIMER as u32);
+    lapic_write(REG_TIMER_INITIAL, count);
 }
 
 fn send_icr(apic_id: u32, low: u32) {

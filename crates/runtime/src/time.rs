@@ -194,6 +194,13 @@ impl Runtime {
         .await
     }
 
+    /// The earliest timer deadline on `cpu` (`u64::MAX` if none): a
+    /// platform that can arm a one-shot interrupt wakes a halted CPU then,
+    /// instead of at its next periodic tick.
+    pub fn next_timer(&self, cpu: usize) -> u64 {
+        self.cpus[cpu].timers.next.load(Ordering::Acquire)
+    }
+
     /// Fires `cpu`'s due timers.
     pub(crate) fn fire_timers(&self, cpu: usize) -> usize {
         let timers = &self.cpus[cpu].timers;
