@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{fd, futex, mem, misc, path, poll, process, sched, signal, time};
+use crate::sys::{fd, futex, mem, misc, path, poll, process, sched, signal, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -114,6 +114,11 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::ALARM => time::alarm(cx, a[0]),
         nr::SETITIMER => time::setitimer(cx, a[0], a[1], a[2]),
         nr::GETITIMER => time::getitimer(cx, a[0], a[1]),
+        nr::TIMER_CREATE => timer::timer_create(cx, a[0], a[1], a[2]),
+        nr::TIMER_SETTIME => timer::timer_settime(cx, a[0], a[1], a[2], a[3]),
+        nr::TIMER_GETTIME => timer::timer_gettime(cx, a[0], a[1]),
+        nr::TIMER_GETOVERRUN => timer::timer_getoverrun(cx, a[0]),
+        nr::TIMER_DELETE => timer::timer_delete(cx, a[0]),
 
         // Memory.
         nr::BRK => mem::brk(cx, a[0]),

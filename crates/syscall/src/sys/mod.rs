@@ -10,3 +10,4 @@ pub mod process;
 pub mod sched;
 pub mod signal;
 pub mod time;
+pub mod timer;

@@ -114,7 +114,10 @@ pub async fn pause(cx: &mut SyscallContext<'_>) -> KResult<usize> {
 /// Takes a pending signal from `set` directly (sigwaitinfo).
 fn take_from(thread: &Thread, set: SigSet) -> Option<SigInfo> {
     let not_wanted = SigSet(!set.0);
-    thread.signals.pending.lock().dequeue(not_wanted).or_else(|| thread.process().shared_pending.lock().dequeue(not_wanted))
+    let mut info =
+        thread.signals.pending.lock().dequeue(not_wanted).or_else(|| thread.process().shared_pending.lock().dequeue(not_wanted))?;
+    task::process::posix_timer::complete_timer_signal(thread.process(), &mut info);
+    Some(info)
 }
 
 pub async fn rt_sigtimedwait(cx: &mut SyscallContext<'_>, set: u64, info: u64, timeout: u64, size: u64) -> KResult<usize> {

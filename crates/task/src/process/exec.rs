@@ -351,6 +351,7 @@ pub fn commit_exec(thread: &Arc<Thread>, program: LoadedProgram) {
     *process.exe.lock() = program.path.clone();
     *process.cmdline.lock() = program.argv.iter().flat_map(|a| a.iter().copied().chain([0])).collect();
     *process.environ.lock() = program.envp.iter().flat_map(|a| a.iter().copied().chain([0])).collect();
+    process.timers.clear();
     TABLE.lock().topo.mark_exec(process.pid());
     if let Some(done) = thread.vfork_done.lock().take() {
         done.set();

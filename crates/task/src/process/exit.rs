@@ -167,6 +167,7 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     thread.mark_dead();
     process.thread_exited.wake_all();
     if let Some(death) = death {
+        process.timers.clear();
         after_group_death(&process, death);
     }
     thread.release_resources();

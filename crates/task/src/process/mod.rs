@@ -6,6 +6,7 @@
 pub mod exec;
 pub mod exit;
 pub mod fork;
+pub mod posix_timer;
 #[allow(clippy::module_inception)]
 pub mod process;
 pub mod signal_send;

@@ -69,6 +69,8 @@ pub struct Process {
     pub real_timer: SpinLock<(u64, u64)>,
     /// Generation of `real_timer`, so a re-armed timer's old task stops.
     pub real_timer_gen: AtomicU64,
+    /// timer_create's timers.
+    pub timers: super::posix_timer::PosixTimers,
     /// Nanoseconds since boot at creation.
     pub start_ns: u64,
 }
@@ -93,6 +95,7 @@ impl Process {
             environ: SpinLock::new(Vec::new()),
             real_timer: SpinLock::new((0, 0)),
             real_timer_gen: AtomicU64::new(0),
+            timers: Default::default(),
             start_ns,
         })
     }

@@ -221,7 +221,8 @@ pub fn get_signal(thread: &Arc<Thread>) -> Delivery {
         }
         let blocked = thread.signals.blocked();
         let info = thread.signals.pending.lock().dequeue(blocked).or_else(|| process.shared_pending.lock().dequeue(blocked));
-        let Some(info) = info else { return Delivery::None };
+        let Some(mut info) = info else { return Delivery::None };
+        super::posix_timer::complete_timer_signal(&process, &mut info);
         let sig = info.signo;
         let sighand = thread.sighand();
         let action = sighand.lock().get(sig);
