@@ -54,6 +54,12 @@ pub fn start() {
     });
 }
 
+/// The three averages scaled as sysinfo(2) reports them (`loads[]`,
+/// fixed point with 16 fraction bits), for the syscall layer.
+pub fn sysinfo_loads() -> [u64; 3] {
+    AVENRUN.lock().map(|a| a << (16 - FSHIFT))
+}
+
 /// Tasks on a CPU or in a run queue.
 pub fn running_tasks() -> usize {
     if !runtime::is_initialized() {
