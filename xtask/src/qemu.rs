@@ -12,6 +12,7 @@ use crate::RunOpts;
 
 /// Exit code the kernel writes to isa-debug-exit (see kernel/src/main.rs).
 pub mod exit_code {
+    pub const POWER_OFF: i32 = 0;
     pub const PANIC: i32 = 1;
     pub const TESTS_FAILED: i32 = 2;
     pub const TESTS_PASSED: i32 = 3;
@@ -99,6 +100,89 @@ fn collect_output(child: &mut Child) -> mpsc::Receiver<Vec<u8>> {
         tx.send(buf).ok();
     });
     rx
+}
+
+/// One step of a console conversation: wait until the output (after the
+/// previous step's match) contains `expect`, then type `send`.
+pub struct Step<'a> {
+    pub expect: &'a str,
+    /// Milliseconds to wait after seeing `expect`, before typing.
+    pub delay_ms: u64,
+    pub send: &'a str,
+}
+
+/// Boots `machine` and drives its console through `steps`; returns the
+/// whole output. Fails the conversation (returns what was seen, with an
+/// error) when an expected text does not appear within `step_timeout`.
+pub fn converse(machine: &Machine<'_>, steps: &[Step<'_>], step_timeout: Duration, total: Duration) -> Result<(Captured, Option<String>)> {
+    use std::sync::{Arc, Mutex};
+    let mut child = machine
+        .command()
+        .args(["-serial", "stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("starting qemu-system-x86_64")?;
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut from = 0;
+    let mut problem = None;
+    for step in steps {
+        let deadline = Instant::now() + step_timeout;
+        loop {
+            let text = clean(&seen.lock().unwrap());
+            if let Some(at) = text.get(from..).and_then(|t| t.find(step.expect)) {
+                from += at + step.expect.len();
+                break;
+            }
+            if Instant::now() > deadline || child.try_wait()?.is_some() {
+                problem = Some(format!("did not see {:?}", step.expect));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if problem.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(step.delay_ms));
+        // Type like a person: the line discipline sees bytes as they come.
+        for b in step.send.bytes() {
+            stdin.write_all(&[b]).ok();
+            stdin.flush().ok();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let ending = loop {
+        if let Some(status) = child.try_wait()? {
+            let code = status.code().unwrap_or(-1);
+            break if code > 0 && code % 2 == 1 { Ending::DebugExit((code - 1) / 2) } else { Ending::Exited(code) };
+        }
+        if started.elapsed() > total || problem.is_some() {
+            child.kill().ok();
+            child.wait().ok();
+            break Ending::TimedOut;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    reader.join().ok();
+    let output = clean(&seen.lock().unwrap());
+    Ok((Captured { output, ending }, problem))
 }
 
 /// Serial output as text: CRs dropped.

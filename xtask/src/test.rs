@@ -104,6 +104,17 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             Err(e) => report.fail("bench/smoke", &format!("{e:#}")),
         }
     }
+    let console_tests = ["console/shell_runs_a_pipeline_and_a_background_job", "console/ctrl_c_and_kill_end_jobs_not_the_shell"];
+    if console_tests.iter().any(|t| selected(opts, t)) {
+        let elf = kernel::build(&opts.build, Flavor::Normal)?;
+        let initrd = crate::initramfs::build(&opts.build)?;
+        if selected(opts, console_tests[0]) {
+            console_pipeline(report, &elf, &initrd)?;
+        }
+        if selected(opts, console_tests[1]) {
+            console_job_control(report, &elf, &initrd)?;
+        }
+    }
     for (scenario, expect) in [
         ("panic", "deliberate panic"),
         ("exception", "#UD invalid opcode"),
@@ -164,6 +175,77 @@ fn gdb_tier(report: &mut Report, opts: &TestOpts) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The shell prompt of the initramfs's /init (busybox ash as root).
+const PROMPT: &str = " # ";
+
+fn console_boot<'a>(elf: &'a std::path::Path, initrd: &'a std::path::Path) -> Machine<'a> {
+    Machine { elf, initrd: Some(initrd), append: "log=warn".into(), smp: 2, mem: "512M".into() }
+}
+
+/// Issue 5's interactive check: `ls /; echo hi | cat; sleep 1 & wait` on
+/// the console works as on Linux, and `poweroff -f` ends the run.
+fn console_pipeline(report: &mut Report, elf: &std::path::Path, initrd: &std::path::Path) -> Result<()> {
+    eprintln!("xtask: console test: a pipeline and a background job");
+    let steps = [
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "ls /; echo hi | cat; sleep 1 & wait; echo done-$((6*7))\n" },
+        qemu::Step { expect: "done-42", delay_ms: 0, send: "" },
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "poweroff -f\n" },
+    ];
+    let (run, problem) = qemu::converse(&console_boot(elf, initrd), &steps, Duration::from_secs(60), Duration::from_secs(180))?;
+    let out = &run.output;
+    let after = out.find("ls /;").map(|i| &out[i..]).unwrap_or("");
+    let checks = [
+        (problem.is_none(), problem.clone().unwrap_or_default()),
+        (after.contains("bin") && after.contains("tests"), "ls / did not list /bin and /tests".into()),
+        (after.lines().any(|l| l.trim() == "hi"), "echo hi | cat printed no \"hi\" line".into()),
+        (after.contains("done-42"), "the line did not complete".into()),
+        (run.ending == Ending::DebugExit(exit_code::POWER_OFF), format!("poweroff -f ended the run with {:?}", run.ending)),
+    ];
+    finish_checks(report, "console/shell_runs_a_pipeline_and_a_background_job", &checks, out);
+    Ok(())
+}
+
+/// Issue 7's interactive check: ^C ends a foreground job (a pipeline too)
+/// and not the shell; `kill %1` ends a background job, which the shell
+/// reports as terminated.
+fn console_job_control(report: &mut Report, elf: &std::path::Path, initrd: &std::path::Path) -> Result<()> {
+    eprintln!("xtask: console test: ^C and kill %1");
+    let steps = [
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "sleep 100\n" },
+        // Give the shell time to start the job before ^C (a ^C typed before
+        // the fork reaches the shell alone, on Linux too).
+        qemu::Step { expect: "sleep 100\n", delay_ms: 1500, send: "\x03" },
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "echo after-$((1+1))\n" },
+        qemu::Step { expect: "after-2", delay_ms: 0, send: "sleep 100 | cat\n" },
+        qemu::Step { expect: "sleep 100 | cat\n", delay_ms: 1500, send: "\x03" },
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "echo alive-$((2+3))\n" },
+        qemu::Step { expect: "alive-5", delay_ms: 0, send: "sleep 100 &\n" },
+        qemu::Step { expect: PROMPT, delay_ms: 500, send: "kill %1\n" },
+        qemu::Step { expect: PROMPT, delay_ms: 0, send: "echo reported\n" },
+        qemu::Step { expect: "reported", delay_ms: 0, send: "poweroff -f\n" },
+    ];
+    let (run, problem) = qemu::converse(&console_boot(elf, initrd), &steps, Duration::from_secs(30), Duration::from_secs(240))?;
+    let out = &run.output;
+    let checks = [
+        (problem.is_none(), problem.clone().unwrap_or_default()),
+        (out.contains("after-2"), "^C did not end `sleep 100`".into()),
+        (out.contains("alive-5"), "^C did not end the pipeline, or killed the shell".into()),
+        (out.contains("Terminated"), "the shell did not report the killed job as Terminated".into()),
+        (run.ending == Ending::DebugExit(exit_code::POWER_OFF), format!("the run ended with {:?}", run.ending)),
+    ];
+    finish_checks(report, "console/ctrl_c_and_kill_end_jobs_not_the_shell", &checks, out);
+    Ok(())
+}
+
+fn finish_checks(report: &mut Report, name: &str, checks: &[(bool, String)], output: &str) {
+    let problems: Vec<&str> = checks.iter().filter(|c| !c.0).map(|c| c.1.as_str()).collect();
+    if problems.is_empty() {
+        report.pass(name);
+    } else {
+        report.fail(name, &format!("{}\n{}", problems.join("; "), tail(output)));
+    }
 }
 
 /// Host tier: `cargo test` over the host-testable crates.
