@@ -10,6 +10,7 @@
 //! | page table entry | access                     | action                                   |
 //! |------------------|----------------------------|------------------------------------------|
 //! | none             | allowed by the VMA         | demand-zero / file read / shared page    |
+//! | none             | shared file, past EOF      | SIGBUS                                   |
 //! | present, RO      | write, VMA writable, shared| make writable                            |
 //! | present, RO      | write, private, count 1    | make writable (last user of the frame)   |
 //! | present, RO      | write, private, count > 1  | copy, map the copy RW, shoot down, drop  |
@@ -20,9 +21,12 @@
 //! stays within its rlimit and keeps `STACK_GUARD_GAP` from the accessible
 //! VMA below (Linux `expand_downwards`); otherwise SEGV_MAPERR.
 //!
-//! File pages are read with the lock dropped (the file system may take its
-//! own locks or be slow); the fault then starts over and uses the page if
-//! the mapping still wants it.
+//! File pages of private mappings are read with the lock dropped (the file
+//! system may take its own locks or be slow); the fault then starts over
+//! and uses the page if the mapping still wants it. Shared file mappings
+//! take the page from the file's page cache under the lock (mm's own leaf
+//! lock, as shared anonymous memory): looking it up and mapping it in one
+//! critical section is what keeps truncation race-free (`cache::rmap`).
 
 use alloc::sync::Arc;
 
@@ -148,6 +152,10 @@ impl AddressSpace {
             let frame = match &vma.backing {
                 Backing::Anon => UserFrame::alloc_zeroed(FrameKind::UserAnon),
                 Backing::Shared { mem, .. } => mem.page(vma.backing_offset(page) / PAGE_SIZE as u64),
+                Backing::SharedFile { pages, .. } => match pages.page_for_fault(vma.backing_offset(page) / PAGE_SIZE as u64) {
+                    Ok(frame) => Some(frame),
+                    Err(fault) => return Step::Done(Err(fault)),
+                },
                 Backing::File { file, .. } => {
                     let offset = vma.backing_offset(page);
                     match prepared.take() {
@@ -164,7 +172,7 @@ impl AddressSpace {
             });
         };
         if access == Access::Write && !pte.flags.writable {
-            let shared = matches!(vma.backing, Backing::Shared { .. });
+            let shared = vma.backing.shares_frames();
             let frame = pt.frame(page).expect("present entry has a frame");
             // `frame` is one reference; the entry holds another.
             if shared || frame.ref_count() == 2 {

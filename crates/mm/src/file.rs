@@ -1,10 +1,12 @@
 //! What a file mapping needs from the file system.
 
 use alloc::string::String;
+use alloc::sync::Arc;
 
 use abi::KResult;
 
 use crate::PAGE_SIZE;
+use crate::cache::FilePages;
 
 /// Identity of a mapped file, as `/proc/<pid>/maps` shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,6 +24,12 @@ pub struct FileId {
 /// Private file mappings copy pages in on fault through `read_page`; the
 /// address space's lock is *not* held during the call (see `fault`), so an
 /// implementation may take its own locks. It must not touch user memory.
+///
+/// Shared mappings of a file with a page cache ([`page_cache`]) map the
+/// cache's frames instead; files without one can only be mapped shared
+/// read-only, as private copies.
+///
+/// [`page_cache`]: FileBacking::page_cache
 pub trait FileBacking: Send + Sync {
     /// Reads the page at `file_offset` (page aligned) into `page`. Returns
     /// the bytes that exist in the file (the rest of `page` is already
@@ -31,4 +39,11 @@ pub trait FileBacking: Send + Sync {
 
     /// Device, inode and path, for `/proc/<pid>/maps`.
     fn describe(&self) -> FileId;
+
+    /// The file's page cache, whose frames shared mappings map (`None`:
+    /// the file has none). Called by mmap with no mm lock held; the same
+    /// file must always give the same cache.
+    fn page_cache(&self) -> Option<Arc<FilePages>> {
+        None
+    }
 }

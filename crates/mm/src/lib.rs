@@ -19,6 +19,7 @@
 //! | `fault`        | page-fault resolution                                  | no     |
 //! | `uaccess`      | copies to and from user memory                         | no     |
 //! | `shared`, `file` | shared-anonymous objects, the file-backing trait     | no     |
+//! | `cache`        | page cache of a file (ramfs data, shared file mappings) | no    |
 //!
 //! The logic builds and runs on the host (`cargo test -p mm`), where
 //! physical memory is an arena and there is one simulated CPU; the kernel
@@ -32,6 +33,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod cache;
 pub mod file;
 pub mod frame;
 pub mod layout;
@@ -64,6 +66,7 @@ pub mod kernel_space;
 pub mod kstack;
 
 pub use fault::{Access, Fault};
+pub use cache::FilePages;
 pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};
 pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};

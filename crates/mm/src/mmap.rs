@@ -132,6 +132,18 @@ impl AddressSpace {
         let anon = flags & l::MAP_ANONYMOUS != 0;
         let file = if anon { None } else { Some(req.file.clone().ok_or(Errno::EBADF)?) };
         let prot = prot_from_bits(req.prot);
+        // A shared mapping of a file with a page cache maps the cache's
+        // frames. Asking the file is a call into the file system, so it
+        // happens before the lock; the space is listed as a mapper of the
+        // cache before the VMA exists (see `cache::rmap`; if the call fails
+        // below, the entry is harmless).
+        let cache = match &file {
+            Some(f) if flags & l::MAP_TYPE != l::MAP_PRIVATE => f.backing.page_cache(),
+            _ => None,
+        };
+        if let Some(pages) = &cache {
+            pages.add_mapper(&self.me);
+        }
 
         let mut guard = self.mmu.lock();
         let st = &mut guard.data;
@@ -175,16 +187,17 @@ impl AddressSpace {
                         if !file.readable {
                             return Err(Errno::EACCES);
                         }
-                        // Writable shared file mappings need a page cache
-                        // shared with read/write; not there yet.
-                        if prot.contains(Prot::WRITE) {
+                        // Without a page cache a shared mapping can only be
+                        // a read-only private copy (Linux: no mmap -> ENODEV).
+                        if cache.is_none() && prot.contains(Prot::WRITE) {
                             return Err(Errno::ENODEV);
                         }
                         if grows_down {
                             return Err(Errno::EINVAL);
                         }
                         vma.shared = true;
-                        vma.max_prot = Prot::READ | Prot::EXEC;
+                        // VM_MAYWRITE only for a file opened for writing.
+                        vma.max_prot = if cache.is_some() && file.writable { Prot::all() } else { Prot::READ | Prot::EXEC };
                     }
                     l::MAP_PRIVATE => {
                         if !file.readable {
@@ -196,7 +209,10 @@ impl AddressSpace {
                     }
                     _ => return Err(Errno::EINVAL),
                 }
-                vma.backing = Backing::File { file: file.backing, offset: req.offset };
+                vma.backing = match cache {
+                    Some(pages) if vma.shared => Backing::SharedFile { file: file.backing, pages, offset: req.offset },
+                    _ => Backing::File { file: file.backing, offset: req.offset },
+                };
             }
             None => match map_type {
                 l::MAP_SHARED | l::MAP_SHARED_VALIDATE => {

@@ -169,7 +169,7 @@ impl AddressSpace {
         }
         // 2. Drop the source (its references go after the flush).
         let mut moved = Vma { start: dst, end: dst + new_len, ..template.clone() };
-        if let Backing::File { offset, .. } | Backing::Shared { offset, .. } = &mut moved.backing {
+        if let Some(offset) = moved.backing.offset_mut() {
             *offset = template.backing_offset(src);
         }
         if keep_source {

@@ -9,17 +9,18 @@
 //!
 //! ```text
 //! address space (parent before child in fork)
-//!   -> SharedMem pages -> kernel heap -> frames
+//!   -> SharedMem pages / FilePages state -> kernel heap -> frames
 //! ```
 //!
-//! `FileBacking::read_page` runs with no mm lock held (see `fault`). TLB
+//! `FileBacking::read_page` and `page_cache` run with no mm lock held (see
+//! `fault`, `mmap`); `FilePages::mappers` is never held with an mm lock. TLB
 //! shootdowns run with the address-space lock held; other CPUs waiting for
 //! that lock keep answering them. Callers must not hold any other spin lock
 //! while calling into an address space (a shootdown target spinning on it
 //! with interrupts off could not answer).
 
 use alloc::string::String;
-use alloc::sync::Arc;
+use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +70,8 @@ impl State {
 pub struct AddressSpace {
     id: u64,
     pub(crate) mmu: MmuSpace<State>,
+    /// This space, for the page caches it maps (`cache::rmap`).
+    pub(crate) me: Weak<AddressSpace>,
 }
 
 /// Where a stack was placed.
@@ -137,7 +140,7 @@ impl AddressSpace {
     /// An empty address space: no user mappings, the kernel half shared.
     pub fn new() -> KResult<Arc<Self>> {
         let mmu = MmuSpace::new(State::new()).ok_or(Errno::ENOMEM)?;
-        Ok(Arc::new(Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), mmu }))
+        Ok(Arc::new_cyclic(|me| Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), mmu, me: me.clone() }))
     }
 
     /// A number unique among all address spaces ever created (futex keys).
@@ -164,7 +167,9 @@ impl AddressSpace {
 
     /// The child of `fork`: the same VMAs; private pages shared
     /// copy-on-write (write-protected in both, the frame's count raised),
-    /// shared pages shared writable.
+    /// shared anonymous pages shared writable. Shared file mappings copy no
+    /// entries (as Linux): the child faults the file's pages in, after
+    /// being listed as a mapper of the file (`cache::rmap`).
     pub fn fork(&self) -> KResult<Arc<Self>> {
         let child = Self::new()?;
         let mut parent_guard = self.mmu.lock();
@@ -175,8 +180,13 @@ impl AddressSpace {
         let (mut cpt, cstate) = child_guard.split();
         *cstate = pstate.clone();
         let mut protected = 0;
+        let mut caches = Vec::new();
         for vma in pstate.vmas.iter() {
-            let cow = !matches!(vma.backing, Backing::Shared { .. });
+            if let Backing::SharedFile { pages, .. } = &vma.backing {
+                caches.push(pages.clone());
+                continue;
+            }
+            let cow = !vma.backing.shares_frames();
             if cow {
                 protected += ppt.update_range(vma.start, vma.end, |_, pte| {
                     pte.flags.writable.then_some(crate::pt::PteFlags { writable: false, ..pte.flags })
@@ -195,6 +205,10 @@ impl AddressSpace {
             self.mmu.flush(0, TASK_SIZE);
         }
         drop(child_guard);
+        drop(parent_guard);
+        for pages in caches {
+            pages.add_mapper(&child.me);
+        }
         Ok(child)
     }
 
@@ -276,7 +290,7 @@ impl AddressSpace {
                 ];
                 let (offset, dev, inode, name) = match &v.backing {
                     Backing::Shared { mem, offset } => (*offset, (0, 1), mem.id(), String::from("/dev/zero (deleted)")),
-                    Backing::File { file, offset } => {
+                    Backing::File { file, offset } | Backing::SharedFile { file, offset, .. } => {
                         let id = file.describe();
                         (*offset, id.dev, id.ino, id.path)
                     }

@@ -27,7 +27,6 @@ use crate::PAGE_SIZE;
 use crate::fault::Access;
 use crate::layout::{self, TASK_SIZE};
 use crate::space::AddressSpace;
-use crate::vma::Backing;
 
 /// How a futex word is identified (Linux `get_futex_key`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -246,7 +245,7 @@ impl AddressSpace {
             {
                 let guard = self.mmu.lock();
                 let vma = guard.data.vmas.find(addr).ok_or(Errno::EFAULT)?;
-                if !matches!(vma.backing, Backing::Shared { .. }) {
+                if !vma.backing.shares_frames() {
                     return Ok(FutexKey::Private { space: self.id(), addr });
                 }
                 if let Some(pte) = guard.pt().get(page) {

@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 use bitflags::bitflags;
 
 use crate::PAGE_SIZE;
+use crate::cache::FilePages;
 use crate::file::FileBacking;
 use crate::layout::STACK_GUARD_GAP;
 use crate::shared::SharedMem;
@@ -38,6 +39,28 @@ pub enum Backing {
     File { file: Arc<dyn FileBacking>, offset: u64 },
     /// Shared anonymous memory; `offset` is the object offset of the start.
     Shared { mem: Arc<SharedMem>, offset: u64 },
+    /// A shared mapping of a file with a page cache: the file's own frames
+    /// are mapped (writable when the VMA is), so `read()`/`write()` and
+    /// every mapping see the same bytes. `pages` is `file.page_cache()`.
+    SharedFile { file: Arc<dyn FileBacking>, pages: Arc<FilePages>, offset: u64 },
+}
+
+impl Backing {
+    /// Whether the VMA maps frames it shares with others (never copied on
+    /// write, not write-protected by fork, futex keys by physical address).
+    pub fn shares_frames(&self) -> bool {
+        matches!(self, Backing::Shared { .. } | Backing::SharedFile { .. })
+    }
+
+    /// The backing offset of the VMA's start (0 for anonymous memory).
+    pub(crate) fn offset_mut(&mut self) -> Option<&mut u64> {
+        match self {
+            Backing::Anon => None,
+            Backing::File { offset, .. } | Backing::Shared { offset, .. } | Backing::SharedFile { offset, .. } => {
+                Some(offset)
+            }
+        }
+    }
 }
 
 impl core::fmt::Debug for Backing {
@@ -46,6 +69,7 @@ impl core::fmt::Debug for Backing {
             Backing::Anon => write!(f, "Anon"),
             Backing::File { offset, .. } => write!(f, "File@{offset:#x}"),
             Backing::Shared { mem, offset } => write!(f, "Shared#{}@{offset:#x}", mem.id()),
+            Backing::SharedFile { offset, .. } => write!(f, "SharedFile@{offset:#x}"),
         }
     }
 }
@@ -61,8 +85,9 @@ pub struct Vma {
     /// file opened read-only may never become writable.
     pub max_prot: Prot,
     /// Mapped with MAP_SHARED (shown as `s` in maps). Shared anonymous
-    /// memory has `Backing::Shared`; shared file mappings are read-only
-    /// copies (see docs/memory.md).
+    /// memory has `Backing::Shared`, files with a page cache
+    /// `Backing::SharedFile`; other files are read-only copies (see
+    /// docs/memory.md).
     pub shared: bool,
     /// Grows down on faults below it (stacks, MAP_GROWSDOWN).
     pub grows_down: bool,
@@ -92,7 +117,9 @@ impl Vma {
         let delta = (addr - self.start) as u64;
         match &self.backing {
             Backing::Anon => 0,
-            Backing::File { offset, .. } | Backing::Shared { offset, .. } => offset + delta,
+            Backing::File { offset, .. } | Backing::Shared { offset, .. } | Backing::SharedFile { offset, .. } => {
+                offset + delta
+            }
         }
     }
 
@@ -108,9 +135,8 @@ impl Vma {
         debug_assert!(self.start < at && at < self.end && at.is_multiple_of(PAGE_SIZE));
         let mut right = self.clone();
         right.start = at;
-        match &mut right.backing {
-            Backing::Anon => {}
-            Backing::File { offset, .. } | Backing::Shared { offset, .. } => *offset += (at - self.start) as u64,
+        if let Some(offset) = right.backing.offset_mut() {
+            *offset += (at - self.start) as u64;
         }
         self.end = at;
         right
@@ -133,6 +159,9 @@ impl Vma {
                 Arc::ptr_eq(a, b) && oa + len == *ob
             }
             (Backing::Shared { mem: a, offset: oa }, Backing::Shared { mem: b, offset: ob }) => {
+                Arc::ptr_eq(a, b) && oa + len == *ob
+            }
+            (Backing::SharedFile { pages: a, offset: oa, .. }, Backing::SharedFile { pages: b, offset: ob, .. }) => {
                 Arc::ptr_eq(a, b) && oa + len == *ob
             }
             _ => false,
@@ -274,7 +303,7 @@ impl VmaMap {
     /// growth); the space must be free.
     pub fn extend_down(&mut self, old_start: usize, new_start: usize) {
         let mut vma = self.map.remove(&old_start).unwrap();
-        if let Backing::File { offset, .. } | Backing::Shared { offset, .. } = &mut vma.backing {
+        if let Some(offset) = vma.backing.offset_mut() {
             *offset -= (old_start - new_start) as u64;
         }
         vma.start = new_start;

@@ -18,6 +18,7 @@ mod fork;
 mod mmap;
 mod model;
 mod remap;
+mod shared_file;
 mod uaccess;
 
 static SERIAL: Mutex<()> = Mutex::new(());
