@@ -103,9 +103,19 @@ pub trait Inode: Any + Send + Sync {
         Ok((at, self.write_at(at, buf)?))
     }
 
-    /// Sets the size, dropping data past it or adding zeros.
+    /// Sets the size, dropping data past it or adding zeros. Called with no
+    /// spin lock held (a page cache unmaps pages past the new end from the
+    /// address spaces that map them).
     fn truncate(&self, _size: u64) -> KResult<()> {
         Err(self.not_a_file())
+    }
+
+    /// The page cache holding the file's data, if the data lives in one:
+    /// `MAP_SHARED` mappings map its frames, so they and
+    /// `read_at`/`write_at` see the same bytes. `None` (the default): shared
+    /// mappings of the file can only be read-only private copies.
+    fn page_cache(&self) -> Option<Arc<mm::FilePages>> {
+        None
     }
 
     /// Finds `name` in this directory (`..` must be handled: the parent, or

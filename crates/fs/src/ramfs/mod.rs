@@ -5,16 +5,19 @@
 //! - `Shared::ns` (one per instance) serializes every change to the name
 //!   space: create, link, unlink, rmdir, rename. Lookups and `read_dir` do
 //!   not take it.
-//! - `RamInode::body` of a directory guards its entries and parent link;
-//!   of a regular file, its data.
+//! - `RamInode::body` of a directory guards its entries and parent link.
+//! - A regular file's data is an `mm::FilePages` (the page cache, which
+//!   shared mappings map) with its own lock, a leaf taken alone. Its
+//!   `truncate` calls into address spaces to unmap pages past the new end,
+//!   so it is called with no ramfs lock held.
 //! - `RamInode::attr` guards mode, owner, link count and times; it is a leaf.
 //!
 //! Lock order: `ns` -> directory `body` -> (child directory `body`, only in
-//! rmdir) -> `attr`; file `body` -> `attr`. At most one directory body lock
-//! is held outside `ns` (by lookups), so two directory locks taken under
-//! `ns` cannot deadlock.
+//! rmdir) -> `attr`. File data and `attr` are never held together. At most
+//! one directory body lock is held outside `ns` (by lookups), so two
+//! directory locks taken under `ns` cannot deadlock.
 
-mod data;
+mod anon;
 mod dir;
 mod names;
 mod node;
@@ -29,8 +32,9 @@ use crate::hooks;
 use crate::inode::{FileSystem, Inode, StatFs};
 use crate::types::DevId;
 
-pub use data::{FileData, PAGE_SIZE};
+pub use anon::new_anon_file;
 pub use dir::DirEntries;
+pub use mm::PAGE_SIZE;
 pub use node::RamInode;
 
 /// What an instance's inodes share.

@@ -5,8 +5,9 @@ use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 use ksync::SpinLock;
+use mm::FilePages;
 
-use super::{DirEntries, FileData, Shared};
+use super::{DirEntries, Shared};
 use crate::file::FileOps;
 use crate::flags::OpenFlags;
 use crate::hooks::now;
@@ -35,7 +36,8 @@ pub(super) struct DirBody {
 }
 
 enum Body {
-    File(SpinLock<FileData>),
+    /// The data lives in page-cache frames (see the module doc).
+    File(Arc<FilePages>),
     Dir(SpinLock<DirBody>),
     Symlink(Vec<u8>),
     Device(DevId),
@@ -109,7 +111,7 @@ impl RamInode {
         let fs = self.fs.clone();
         Arc::new_cyclic(|me| {
             let body = match node {
-                NewNode::Regular => Body::File(SpinLock::new(FileData::default())),
+                NewNode::Regular => Body::File(FilePages::new()),
                 NewNode::Directory => Body::Dir(SpinLock::new(DirBody {
                     entries: DirEntries::default(),
                     parent,
@@ -136,7 +138,7 @@ impl RamInode {
         }
     }
 
-    pub(super) fn file(&self) -> KResult<&SpinLock<FileData>> {
+    pub(super) fn file(&self) -> KResult<&Arc<FilePages>> {
         match &self.body {
             Body::File(f) => Ok(f),
             Body::Dir(_) => Err(Errno::EISDIR),
@@ -196,11 +198,11 @@ impl Inode for RamInode {
     }
 
     fn metadata(&self) -> Metadata {
-        // Lock order: file body -> attr; the body lock is released first here.
+        // The data lock is released before `attr` is taken.
         let (size, blocks) = match &self.body {
             Body::File(f) => {
-                let f = f.lock();
-                (f.size(), f.blocks())
+                let (size, pages) = f.size_and_pages();
+                (size, pages as u64 * (super::PAGE_SIZE as u64 / 512))
             }
             Body::Symlink(t) => (t.len() as u64, 0),
             _ => (0, 0),
@@ -252,28 +254,30 @@ impl Inode for RamInode {
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> KResult<usize> {
-        Ok(self.file()?.lock().read_at(offset, buf))
+        Ok(self.file()?.read_at(offset, buf))
     }
 
     fn write_at(&self, offset: u64, buf: &[u8]) -> KResult<usize> {
-        let n = self.file()?.lock().write_at(offset, buf);
+        let n = self.file()?.write_at(offset, buf)?;
         self.touch_modified();
         Ok(n)
     }
 
     fn append(&self, buf: &[u8]) -> KResult<(u64, usize)> {
-        let mut data = self.file()?.lock();
-        let at = data.size();
-        let n = data.write_at(at, buf);
-        drop(data);
+        let done = self.file()?.append(buf)?;
         self.touch_modified();
-        Ok((at, n))
+        Ok(done)
     }
 
     fn truncate(&self, size: u64) -> KResult<()> {
-        self.file()?.lock().truncate(size);
+        // No ramfs lock is held: this unmaps pages from address spaces.
+        self.file()?.truncate(size);
         self.touch_modified();
         Ok(())
+    }
+
+    fn page_cache(&self) -> Option<Arc<FilePages>> {
+        self.file().ok().cloned()
     }
 
     fn lookup(&self, name: &[u8]) -> KResult<Arc<dyn Inode>> {

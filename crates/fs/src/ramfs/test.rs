@@ -20,36 +20,95 @@ fn root() -> Arc<dyn Inode> {
     RamFs::new("ramfs", 0o755).root()
 }
 
+fn new_file() -> Arc<dyn Inode> {
+    root()
+        .create(b"f", NewNode::Regular, 0o644, 0, 0)
+        .unwrap()
+}
+
 #[test]
 fn file_data_is_sparse_and_zero_filled() {
-    let mut d = FileData::default();
-    d.write_at(10_000, b"abc");
-    assert_eq!(d.size(), 10_003);
-    assert_eq!(d.blocks(), 8); // one page
+    let f = new_file();
+    assert_eq!(f.write_at(10_000, b"abc"), Ok(3));
+    assert_eq!(f.metadata().size, 10_003);
+    assert_eq!(f.metadata().blocks, 8); // one page
     let mut buf = vec![0xffu8; 10_003];
-    assert_eq!(d.read_at(0, &mut buf), 10_003);
+    assert_eq!(f.read_at(0, &mut buf), Ok(10_003));
     assert!(buf[..10_000].iter().all(|&b| b == 0));
     assert_eq!(&buf[10_000..], b"abc");
-    assert_eq!(d.read_at(10_003, &mut buf), 0);
+    assert_eq!(f.read_at(10_003, &mut buf), Ok(0));
 }
 
 #[test]
 fn file_data_write_across_pages_and_truncate() {
-    let mut d = FileData::default();
+    let f = new_file();
     let data: Vec<u8> = (0..9000u32).map(|i| i as u8).collect();
-    d.write_at(100, &data);
+    f.write_at(100, &data).unwrap();
     let mut back = vec![0u8; 9000];
-    assert_eq!(d.read_at(100, &mut back), 9000);
+    assert_eq!(f.read_at(100, &mut back), Ok(9000));
     assert_eq!(back, data);
-    d.truncate(150);
-    assert_eq!(d.size(), 150);
-    d.truncate(5000);
+    f.truncate(150).unwrap();
+    assert_eq!(f.metadata().size, 150);
+    f.truncate(5000).unwrap();
     let mut tail = vec![0xffu8; 4850];
-    assert_eq!(d.read_at(150, &mut tail), 4850);
+    assert_eq!(f.read_at(150, &mut tail), Ok(4850));
     assert!(
         tail.iter().all(|&b| b == 0),
         "growing after shrinking reads zeros"
     );
+}
+
+#[test]
+fn file_data_is_the_page_cache() {
+    let f = new_file();
+    f.write_at(0, &[1u8; 2 * PAGE_SIZE]).unwrap();
+    let cache = f.page_cache().expect("ramfs files have a page cache");
+    assert!(Arc::ptr_eq(&cache, &f.page_cache().unwrap()));
+    // A store into the frame (as through a shared mapping) is the file's
+    // data, and a write is in the frame.
+    let page1 = cache.frame(1).unwrap();
+    page1.write(7, b"mapped");
+    let mut buf = [0u8; 6];
+    f.read_at(PAGE_SIZE as u64 + 7, &mut buf).unwrap();
+    assert_eq!(&buf, b"mapped");
+    f.write_at(PAGE_SIZE as u64 + 100, b"written").unwrap();
+    let mut back = [0u8; 7];
+    page1.read(100, &mut back);
+    assert_eq!(&back, b"written");
+    // Truncation takes the page out of the cache: later data is elsewhere.
+    f.truncate(PAGE_SIZE as u64).unwrap();
+    assert!(cache.frame(1).is_none());
+    f.write_at(PAGE_SIZE as u64, b"new").unwrap();
+    page1.read(0, &mut back[..3]);
+    assert_ne!(&back[..3], b"new");
+    let dir = root();
+    assert!(dir.page_cache().is_none(), "directories have none");
+}
+
+#[test]
+fn deleting_a_file_frees_its_frames() {
+    let r = root();
+    let f = r.create(b"f", NewNode::Regular, 0o644, 0, 0).unwrap();
+    f.write_at(0, &[3u8; 3 * PAGE_SIZE]).unwrap();
+    let page = f.page_cache().unwrap().frame(2).unwrap();
+    assert_eq!(page.ref_count(), 2, "the cache and this handle");
+    r.unlink(b"f").unwrap();
+    assert_eq!(page.ref_count(), 2, "the open reference keeps the data");
+    drop(f);
+    assert_eq!(page.ref_count(), 1, "only this handle is left");
+}
+
+#[test]
+fn anonymous_files_have_no_name() {
+    let f = new_anon_file(0o777, 5, 6);
+    let m = f.metadata();
+    assert_eq!((m.mode, m.nlink, m.uid, m.gid), (0o100777, 0, 5, 6));
+    f.truncate(100).unwrap();
+    f.write_at(10, b"x").unwrap();
+    assert_eq!(f.metadata().size, 100);
+    let g = new_anon_file(0o777, 0, 0);
+    assert_ne!(f.ino(), g.ino());
+    assert_eq!(f.metadata().dev, g.metadata().dev);
 }
 
 #[test]

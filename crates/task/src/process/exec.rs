@@ -14,7 +14,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use abi::{Errno, KResult};
 use fs::OpenFile;
-use mm::{AddressSpace, FileBacking, FileId, MmapFile, MmapRequest};
+use mm::{AddressSpace, FileBacking, FileId, FilePages, MmapFile, MmapRequest};
 
 use super::table::TABLE;
 use super::thread::Thread;
@@ -37,7 +37,8 @@ const MAP_FIXED: u32 = 0x10;
 pub static HWCAP: AtomicU64 = AtomicU64::new(0);
 pub static MINSIGSTKSZ: AtomicU64 = AtomicU64::new(2048);
 
-/// An open file as mm's file backing (private mappings, exec).
+/// An open file as mm's file backing: private mappings and exec copy pages
+/// through `read_page`; shared mappings map the inode's page cache.
 pub struct OpenFileBacking {
     file: Arc<OpenFile>,
     path: Vec<u8>,
@@ -69,6 +70,10 @@ impl FileBacking for OpenFileBacking {
             ino: meta.ino,
             path: alloc::string::String::from_utf8_lossy(&self.path).into_owned(),
         }
+    }
+
+    fn page_cache(&self) -> Option<Arc<FilePages>> {
+        self.file.inode().page_cache()
     }
 }
 
