@@ -150,6 +150,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::IOCTL => fd::ioctl(cx, a[0], a[1], a[2]),
         nr::PIPE => fd::pipe2(cx, a[0], 0),
         nr::PIPE2 => fd::pipe2(cx, a[0], a[1]),
+        nr::MEMFD_CREATE => crate::sys::memfd::memfd_create(cx, a[0], a[1]),
         nr::SENDFILE => fd::sendfile(cx, a[0], a[1], a[2], a[3]).await,
         nr::FTRUNCATE => fd::ftruncate(cx, a[0], a[1]),
         nr::FSYNC | nr::FDATASYNC => fd::fsync(cx, a[0]),

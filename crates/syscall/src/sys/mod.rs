@@ -3,6 +3,7 @@
 pub mod fd;
 pub mod futex;
 pub mod mem;
+pub mod memfd;
 pub mod misc;
 pub mod path;
 pub mod poll;
