@@ -104,15 +104,14 @@ def _node_items(ptr, height):
         # InternalNode { data: LeafNode, edges: [ptr; 12] }: the edges
         # follow the leaf part, pointer-aligned.
         size = (leaf.type.sizeof + 7) & ~7
-        edge_ptr = gdb.Value(int(ptr) + size).cast(gdb.lookup_type("unsigned long").pointer())
-        edges = [edge_ptr[i] for i in range(n + 1)]
+        edges = [read_u64(int(ptr) + size + 8 * i) for i in range(n + 1)]
     for i in range(n):
         if edges is not None:
-            child = gdb.Value(int(edges[i])).cast(ptr.type)
+            child = gdb.Value(edges[i]).cast(ptr.type)
             yield from _node_items(child, height - 1)
         yield unwrap(leaf["keys"][i]), unwrap(leaf["vals"][i])
     if edges is not None:
-        child = gdb.Value(int(edges[n])).cast(ptr.type)
+        child = gdb.Value(edges[n]).cast(ptr.type)
         yield from _node_items(child, height - 1)
 
 

@@ -233,7 +233,7 @@ def loop_point(task, thread):
     state = int(env["__state"])
     if state == 4:
         return ("syscall", int(env["4"]["nr"]))
-    return {3: ("signals", None), 5: ("preempted", None)}.get(state)
+    return {0: ("starting", None), 3: ("signals", None), 5: ("preempted", None)}.get(state)
 
 
 def waits_on(thread, proc, state, task):
@@ -256,6 +256,8 @@ def waits_on(thread, proc, state, task):
         return name
     if kind == "signals":
         return "signal delivery / stop"
+    if kind == "starting":
+        return "its first run"
     return "a CPU (preempted)"
 
 

@@ -81,6 +81,14 @@ impl Future for UserThread {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // The spawner records the task only after spawn returns, and the
+        // thread may already run on another CPU (and look itself up, as
+        // /proc/self does): record it here first. A second set is ignored.
+        if self.thread.task().is_none()
+            && let Some(task) = runtime::current_task()
+        {
+            self.thread.set_task(task);
+        }
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }

@@ -4,7 +4,7 @@
  *
  * With arguments "hold N", it is the helper of ps.sh and of the gdb test
  * (xtask/src/gdbtest.rs): it starts N-1 threads named "worker", calls
- * uname(2) once they all exist (the gdb test breaks on weft's uname),
+ * uname(2) once they all sleep (the gdb test breaks on weft's uname),
  * prints "ready <pid>" and sleeps until killed. */
 #include "t.h"
 #include <dirent.h>
@@ -34,12 +34,39 @@ static void *sleeper(void *arg) {
     return NULL;
 }
 
+/* Whether every thread but the caller sleeps ('S' in its task stat). */
+static int others_asleep(pid_t self) {
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return 0;
+    int asleep = 1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || atoi(e->d_name) == self)
+            continue;
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "/proc/self/task/%d/stat", atoi(e->d_name));
+        FILE *f = fopen(path, "r");
+        if (!f || !fgets(buf, sizeof buf, f) || !strrchr(buf, ')') || strrchr(buf, ')')[2] != 'S')
+            asleep = 0;
+        if (f)
+            fclose(f);
+    }
+    closedir(d);
+    return asleep;
+}
+
 static int hold(int n) {
     pthread_t t;
     for (int i = 1; i < n; i++) {
         CHECK_PT(pthread_create(&t, NULL, sleeper, NULL));
         pthread_setname_np(t, "worker");
     }
+    /* Wait until the workers sleep in pause(2), so that a debugger
+     * stopping at uname finds them there. */
+    pid_t self = syscall(SYS_gettid);
+    for (int i = 0; i < 1000 && !others_asleep(self); i++)
+        usleep(10000);
     struct utsname u;
     uname(&u);
     printf("ready %d\n", getpid());
