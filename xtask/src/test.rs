@@ -68,6 +68,9 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
     if !opts.no_host && selected(opts, "host") {
         host_tests(report)?;
     }
+    if !opts.no_host && selected(opts, "loom") {
+        loom_models(report)?;
+    }
     let ktest_elf = kernel::build(&opts.build, Flavor::Ktest)?;
     for smp in [1, 2, 4] {
         let name = format!("ktest/smp{smp}");
@@ -272,6 +275,31 @@ fn host_tests(report: &mut Report) -> Result<()> {
     report.passed += passed;
     for i in 0..failed {
         report.failed.push(format!("host/test-{i}"));
+    }
+    Ok(())
+}
+
+/// The runtime's loom models: its state word, wait queue, join handle, idle
+/// and RCU protocols under every interleaving loom explores.
+fn loom_models(report: &mut Report) -> Result<()> {
+    eprintln!("xtask: loom models of the runtime");
+    let out = Command::new("cargo")
+        .current_dir(root())
+        .env("RUSTFLAGS", "--cfg loom")
+        .env("CARGO_TARGET_DIR", root().join("target/loom"))
+        .args(["test", "--release", "-p", "runtime", "--lib", "loom_"])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("test ").and_then(|l| l.strip_suffix(" ... ok")) {
+            report.pass(&format!("loom/{name}"));
+        } else if let Some(name) = line.strip_prefix("test ").and_then(|l| l.strip_suffix(" ... FAILED")) {
+            report.fail(&format!("loom/{name}"), "model failed");
+        }
+    }
+    if !out.status.success() && !text.contains("FAILED") {
+        print!("{text}");
+        report.fail("loom/build", "the loom models did not build or run");
     }
     Ok(())
 }
