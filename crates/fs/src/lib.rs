@@ -22,7 +22,9 @@
 //! 1. `FdTable::slots`, `FsContext::inner` — never held while calling into
 //!    an inode or file (closed files are dropped after release).
 //! 2. `OpenFile::pos` (per open file description).
-//! 3. ramfs `Shared::ns` (per instance) -> directory bodies -> file bodies.
+//! 3. ramfs `Shared::ns` (per instance) -> directory bodies. File data is
+//!    an `mm::FilePages` (page cache) with its own leaf lock; its truncate
+//!    calls into address spaces, so no fs lock is held around it.
 //! 4. Leaf locks: ramfs `attr`, `Mount::children`, `Pipe::state`,
 //!    `Tty::state`, the device registry, the hooks. Wakers are taken out of
 //!    a leaf lock and woken after it is released; tty host hooks are called
