@@ -149,9 +149,10 @@ pub fn uptime_text() -> Vec<u8> {
 
 /// `/proc/loadavg`.
 pub fn loadavg_text() -> Vec<u8> {
-    // Two statements: the table lock must be released before kernel_tasks
-    // takes it again.
-    let threads = task::process::TABLE.lock().thread_count();
+    // Every id in use, as Linux's nr_threads counts every task (zombies and
+    // exited leaders of live groups included). Two statements: the table
+    // lock must be released before kernel_tasks takes it again.
+    let threads = task::process::TABLE.lock().topo.ids_in_use();
     let total = threads + snapshot::kernel_tasks().len();
     loadavg::text(loadavg::running_tasks().max(1), total, last_pid())
 }

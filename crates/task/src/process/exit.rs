@@ -8,9 +8,9 @@
 //! 3. CPU time moved to the group's dead-thread totals;
 //! 4. under TABLE: the thread leaves the table and the topology; the last
 //!    one makes the group a zombie and hands its children to a reaper;
+//! 3b. the thread drops its address space, files and fs context;
 //! 5. after TABLE: the parent is signalled and its waiters woken (or the
-//!    zombie is reaped at once when the parent ignores SIGCHLD);
-//! 6. the thread drops its address space, files and fs context.
+//!    zombie is reaped at once when the parent ignores SIGCHLD).
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -157,6 +157,10 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     let process = thread.process().clone();
     process.times.dead_user_ns.fetch_add(thread.cpu_time.user(), Ordering::Relaxed);
     process.times.dead_system_ns.fetch_add(thread.cpu_time.system(), Ordering::Relaxed);
+    // Memory and files go back before anyone is told of the death (Linux's
+    // exit_mm/exit_files precede exit_notify): a parent that reaps us then
+    // sees every frame free.
+    thread.release_resources();
 
     let death = {
         let mut table = TABLE.lock();
@@ -170,7 +174,6 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
         process.timers.clear();
         after_group_death(&process, death);
     }
-    thread.release_resources();
 }
 
 /// Tells the parent (and the new parents of reparented zombies).
