@@ -15,7 +15,9 @@ static ANON: Lazy<Arc<RamFs>> = Lazy::new(|| RamFs::new("tmpfs", 0o1777));
 /// `perm`, owned by `uid`/`gid`. It lives as long as something (an open
 /// file, a mapping) holds it.
 pub fn new_anon_file(perm: u32, uid: u32, gid: u32) -> Arc<dyn Inode> {
-    let file = ANON.root_inode().new_child(NewNode::Regular, perm, uid, gid);
+    let file = ANON
+        .root_inode()
+        .new_child(NewNode::Regular, perm, uid, gid);
     // Never linked: the count new nodes start with goes away.
     file.add_links(-1);
     file

@@ -21,9 +21,7 @@ fn root() -> Arc<dyn Inode> {
 }
 
 fn new_file() -> Arc<dyn Inode> {
-    root()
-        .create(b"f", NewNode::Regular, 0o644, 0, 0)
-        .unwrap()
+    root().create(b"f", NewNode::Regular, 0o644, 0, 0).unwrap()
 }
 
 #[test]
