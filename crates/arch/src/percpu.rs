@@ -43,8 +43,11 @@ pub struct PerCpu {
     pub ticks: AtomicU64,
     /// Set by the timer when the current time slice is over.
     pub need_resched: AtomicBool,
-    /// The FS base currently loaded in the MSR (a cache: the write is slow).
+    /// The FS base and user GS base currently in their MSRs (caches: the
+    /// writes are slow, and user code cannot change them: CR4.FSGSBASE is
+    /// off).
     fs_base_loaded: AtomicU64,
+    gs_base_loaded: AtomicU64,
     /// Set while this CPU runs a stackful task that the timer may preempt
     /// (the address of its `context::StackfulSlot`, or 0).
     pub(crate) preemptible_slot: AtomicUsize,
@@ -71,6 +74,7 @@ impl PerCpu {
             ticks: AtomicU64::new(0),
             need_resched: AtomicBool::new(false),
             fs_base_loaded: AtomicU64::new(0),
+            gs_base_loaded: AtomicU64::new(0),
             preemptible_slot: AtomicUsize::new(0),
             tss: UnsafeCell::new(TaskStateSegment::new()),
             gdt: UnsafeCell::new([0; gdt::GDT_ENTRIES]),
@@ -88,6 +92,14 @@ impl PerCpu {
 
     pub(crate) fn set_loaded_fs_base(&self, value: u64) {
         self.fs_base_loaded.store(value, Ordering::Relaxed);
+    }
+
+    pub(crate) fn loaded_gs_base(&self) -> u64 {
+        self.gs_base_loaded.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_loaded_gs_base(&self, value: u64) {
+        self.gs_base_loaded.store(value, Ordering::Relaxed);
     }
 
     /// Whether the CPU finished bring-up.

@@ -149,9 +149,12 @@ fn load_user_bases(fs_base: u64, gs_base: u64) {
         unsafe { cpu::wrmsr(cpu::MSR_FS_BASE, fs_base) };
         this.set_loaded_fs_base(fs_base);
     }
-    // SAFETY: while in kernel mode, KERNEL_GS_BASE holds the user's GS base,
-    // which swapgs exchanges on the way out.
-    unsafe { cpu::wrmsr(cpu::MSR_KERNEL_GS_BASE, gs_base) };
+    if this.loaded_gs_base() != gs_base {
+        // SAFETY: while in kernel mode, KERNEL_GS_BASE holds the user's GS
+        // base, which swapgs exchanges on the way out.
+        unsafe { cpu::wrmsr(cpu::MSR_KERNEL_GS_BASE, gs_base) };
+        this.set_loaded_gs_base(gs_base);
+    }
 }
 
 unsafe extern "C" {

@@ -107,11 +107,14 @@ impl Future for UserThread {
 
 async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>) {
     let mut state = LoopState::default();
+    // The address space changes only when this thread execs: keep it at
+    // hand instead of locking the thread's slot on every return.
+    let mut vm = thread.vm();
     let status = loop {
         if let Some(status) = signal::prepare_return(&thread, &mut regs, &fpu, &mut state).await {
             break status;
         }
-        thread.vm().activate();
+        vm.activate();
         fpu.lock().load();
         let entered = arch::time::now_ns();
         let reason = regs.run();
@@ -127,6 +130,9 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                 if let Some(status) = state.exit_status.take() {
                     break status;
                 }
+                if matches!(nr as usize, abi::sysno::EXECVE | abi::sysno::EXECVEAT) && result.is_ok() {
+                    vm = thread.vm();
+                }
                 complete_syscall(&mut regs, &mut state, nr, result);
             }
             ReturnReason::Exception { vector, error_code, fault_addr } => {
@@ -141,6 +147,7 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
     };
     // Leaving for good: the registers' FPU state is no longer needed.
     fpu.lock().live_on = None;
+    drop(vm);
     exit_thread(&thread, status);
 }
 
