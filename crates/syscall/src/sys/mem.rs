@@ -19,7 +19,8 @@ pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: 
             return Err(Errno::ENODEV);
         }
         let flags = open.flags();
-        let path = open.location().map(|l| l.absolute_path(&cx.thread.fs().root()).unwrap_or_default()).unwrap_or_default();
+        // The name /proc/<pid>/fd shows ("/memfd:x (deleted)" for a memfd).
+        let path = open.path(&cx.thread.fs().root());
         Some(MmapFile { backing: OpenFileBacking::new(open.clone(), path), readable: flags.readable(), writable: flags.writable() })
     } else {
         None
