@@ -128,6 +128,7 @@ fn install_hooks() {
 /// kernel's facts here and starts its load-average task.
 fn install_procfs(cmdline: &'static str) {
     syscall::set_fs_factory(procfs::new_fs);
+    syscall::set_loads(procfs::loadavg::sysinfo_loads);
     procfs::set_system(procfs::System {
         cmdline,
         release: syscall::RELEASE,

@@ -21,7 +21,7 @@ use abi::{Errno, KResult};
 use task::process::Thread;
 use task::process::signal_send::has_interrupt;
 
-pub use sys::misc::{HOSTNAME, RELEASE, VERSION, set_log_reader, set_mem_info};
+pub use sys::misc::{HOSTNAME, RELEASE, VERSION, set_loads, set_log_reader, set_mem_info};
 pub use sys::path::set_fs_factory;
 pub use user_loop::spawn_user_thread;
 

@@ -23,6 +23,15 @@ pub fn set_log_reader(reader: LogReader) {
     LOG_READER.call_once(|| reader);
 }
 
+/// The 1, 5 and 15-minute load averages in sysinfo's fixed point (1 <<
+/// 16 = 1.0), installed by the kernel from procfs's sampler.
+pub type Loads = fn() -> [u64; 3];
+static LOADS: Once<Loads> = Once::new();
+
+pub fn set_loads(loads: Loads) {
+    LOADS.call_once(|| loads);
+}
+
 /// Memory figures for sysinfo and /proc/meminfo (installed by the kernel):
 /// (total bytes, free bytes).
 pub type MemInfo = fn() -> (u64, u64);
@@ -102,6 +111,10 @@ pub fn sysinfo(cx: &mut SyscallContext<'_>, info: u64) -> KResult<usize> {
     let procs = task::process::TABLE.lock().thread_count() as u16;
     let mut b = [0u8; 112];
     b[0..8].copy_from_slice(&((arch::time::now_ns() / 1_000_000_000) as i64).to_le_bytes());
+    let loads = LOADS.get().map(|f| f()).unwrap_or_default();
+    for (i, load) in loads.iter().enumerate() {
+        b[8 + i * 8..16 + i * 8].copy_from_slice(&load.to_le_bytes());
+    }
     b[32..40].copy_from_slice(&total.to_le_bytes());
     b[40..48].copy_from_slice(&free.to_le_bytes());
     b[80..82].copy_from_slice(&procs.to_le_bytes());
