@@ -69,7 +69,6 @@ pub fn init(level: log::LevelFilter) {
 }
 
 /// Copies the kernel log into `out`; returns the byte count.
-#[allow(dead_code)] // read by syslog(2) once system calls exist
 pub fn read_ring(out: &mut [u8]) -> usize {
     RING.lock().read(out)
 }
