@@ -81,9 +81,9 @@ const BUSYBOX_APPLETS: &[&str] = &[
     "uniq", "wc", "head", "tail", "cut", "tr", "find", "xargs", "test", "[", "expr", "seq", "yes", "date",
     "sleep", "kill", "ps", "true", "false", "mount", "umount", "poweroff", "reboot", "halt", "uname", "env",
     "printf", "pwd", "touch", "chmod", "stat", "dd", "od", "hexdump", "tee", "basename", "dirname", "free",
-    "uptime", "dmesg", "pidof", "pgrep", "pkill", "top", "nproc", "id", "whoami", "hostname", "sync", "md5sum",
-    "readlink", "realpath", "du", "df", "diff", "cmp", "timeout", "nice", "time", "which", "vi", "less", "more",
-    "clear", "reset", "stty", "tty", "watch", "usleep", "mktemp", "rev", "fold", "paste", "comm", "split",
+    "uptime", "dmesg", "pidof", "killall", "top", "nproc", "id", "whoami", "hostname", "sync", "md5sum",
+    "readlink", "realpath", "du", "df", "diff", "cmp", "timeout", "time", "which", "vi", "less", "more",
+    "clear", "reset", "stty", "tty", "watch", "usleep", "mktemp", "rev", "fold", "paste",
     "bzip2", "gzip", "gunzip", "tar",
 ];
 

@@ -2,8 +2,9 @@
 # ps and /proc show a running multithreaded program: `ps -T` lists each of
 # its threads under its tid with the thread's name ({worker}) and the
 # program's command line, /proc/<pid>/task holds the same tids, `ps` lists
-# the process once, pidof finds it; `kill` ends it, wait reports SIGTERM,
-# and its /proc directory is gone. (This busybox has no pkill/pgrep.)
+# the process once, pidof finds it; `killall` ends it by name (it reads
+# /proc as pkill does: Debian's busybox-static has no pkill/pgrep applets),
+# wait reports SIGTERM, and its /proc directory is gone.
 
 export PATH="${PATH:+$PATH:}/bin:/sbin:/usr/bin"
 helper="$(dirname "$0")/task_lists_threads"
@@ -45,7 +46,7 @@ rm -f "$out.ps"
 [ "$(ps | awk -v p="$pid" '$1 == p' | wc -l)" -eq 1 ] || fail "ps does not list $pid once"
 pidof task_lists_threads | tr ' ' '\n' | grep -qx "$pid" || fail "pidof does not find $pid"
 
-kill "$pid"
+killall task_lists_threads || fail "killall found no task_lists_threads"
 wait "$pid"
 status=$?
 [ "$status" -eq 143 ] || fail "wait status $status, not 143 (SIGTERM)"
