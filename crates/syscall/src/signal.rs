@@ -173,7 +173,7 @@ fn setup_frame(
     {
         let mut slot = fpu.lock();
         slot.state = FpuState::new();
-        slot.live_on = None;
+        slot.invalidate();
     }
     let mut blocked = saved_mask.union(action.mask);
     if action.flags & SA_NODEFER == 0 {
@@ -210,7 +210,7 @@ fn restore_frame(cx: &mut SyscallContext<'_>) -> KResult<u64> {
         let len = if restored.xsave { arch::cpu::features().xsave_size as usize } else { 512 };
         let image = cx.read_bytes(restored.fpstate, len)?;
         let mut slot = cx.fpu.lock();
-        slot.live_on = None;
+        slot.invalidate();
         slot.state.set_bytes(&image);
         drop(slot);
     }

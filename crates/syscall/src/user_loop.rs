@@ -18,6 +18,8 @@
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::future::Future;
+use core::sync::atomic::AtomicUsize;
+use core::sync::atomic::Ordering::Relaxed;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -38,15 +40,28 @@ pub struct FpuSlot {
     pub state: FpuState,
     /// The CPU whose registers hold the thread's live state (not yet saved).
     pub live_on: Option<usize>,
+    /// `live_on` as the loop reads it without the lock (usize::MAX: none).
+    /// Written only with the lock held; read by the thread's own task.
+    mirror: Arc<AtomicUsize>,
 }
 
 impl FpuSlot {
+    fn set_live(&mut self, cpu: Option<usize>) {
+        self.live_on = cpu;
+        self.mirror.store(cpu.unwrap_or(usize::MAX), Relaxed);
+    }
+
     /// Saves the registers into `state` if they are live on this CPU.
     pub fn save_if_live(&mut self) {
         if self.live_on == Some(arch::percpu::cpu_id()) {
             self.state.save();
         }
-        self.live_on = None;
+        self.set_live(None);
+    }
+
+    /// Forgets the live registers (the state was replaced).
+    pub fn invalidate(&mut self) {
+        self.set_live(None);
     }
 
     /// Makes the CPU's registers hold this thread's state.
@@ -54,7 +69,7 @@ impl FpuSlot {
         let cpu = arch::percpu::cpu_id();
         if self.live_on != Some(cpu) {
             self.state.restore();
-            self.live_on = Some(cpu);
+            self.set_live(Some(cpu));
         }
     }
 }
@@ -64,8 +79,9 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
     let name = thread.comm();
     let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
     let name = core::str::from_utf8(&name[..len]).unwrap_or("?");
-    let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None }));
-    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone()));
+    let mirror = Arc::new(AtomicUsize::new(usize::MAX));
+    let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None, mirror: mirror.clone() }));
+    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone(), mirror));
     let handle = runtime::Builder::new().name(name).spawn(UserThread { thread: thread.clone(), fpu, body });
     thread.set_task(handle.task().clone());
 }
@@ -92,20 +108,16 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
-        let started = arch::time::now_ns();
-        let user_before = self.thread.cpu_time.user();
+        self.thread.cpu_time.start_running(arch::time::now_ns());
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();
-        // System time: the whole poll minus the part spent in user mode.
-        let elapsed = arch::time::now_ns() - started;
-        let user = self.thread.cpu_time.user() - user_before;
-        self.thread.cpu_time.system_ns.fetch_add(elapsed.saturating_sub(user), core::sync::atomic::Ordering::Relaxed);
+        self.thread.cpu_time.stop_running(arch::time::now_ns());
         result
     }
 }
 
-async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>) {
+async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>, fpu_live: Arc<AtomicUsize>) {
     let mut state = LoopState::default();
     // The address space changes only when this thread execs: keep it at
     // hand instead of locking the thread's slot on every return.
@@ -115,11 +127,10 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
             break status;
         }
         vm.activate();
-        fpu.lock().load();
-        let entered = arch::time::now_ns();
+        if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
+            fpu.lock().load();
+        }
         let reason = regs.run();
-        let left = arch::time::now_ns();
-        thread.cpu_time.user_ns.fetch_add(left - entered, core::sync::atomic::Ordering::Relaxed);
         match reason {
             ReturnReason::Syscall => {
                 let (nr, args) = regs.syscall_args();
@@ -139,15 +150,20 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                 fault::handle_exception(&thread, &regs, vector, error_code, fault_addr);
             }
             ReturnReason::Interrupt { vector } => {
-                if vector == trap::VEC_TIMER && runtime::should_yield() {
-                    runtime::yield_now().await;
+                if vector == trap::VEC_TIMER {
+                    thread.cpu_time.tick_in_user(arch::time::now_ns());
+                    if runtime::should_yield() {
+                        runtime::yield_now().await;
+                    }
                 }
             }
         }
     };
     // Leaving for good: the registers' FPU state is no longer needed.
-    fpu.lock().live_on = None;
+    fpu.lock().invalidate();
     drop(vm);
+    // The group sums up this thread's time as it leaves: count it all.
+    thread.cpu_time.settle(arch::time::now_ns());
     exit_thread(&thread, status);
 }
 

@@ -143,7 +143,7 @@ async fn exec_path(cx: &mut SyscallContext<'_>, path: Vec<u8>, argv: u64, envp: 
     *cx.regs = UserContext::new(entry, sp);
     {
         let mut slot = cx.fpu.lock();
-        slot.live_on = None;
+        slot.invalidate();
         slot.state = FpuState::new();
     }
     Ok(0)

@@ -54,18 +54,17 @@ fn cpu_clock(cx: &SyscallContext<'_>, clock: i32) -> KResult<u64> {
     if which == 3 {
         return Err(Errno::EINVAL);
     }
-    let (user, system) = if per_thread {
+    let now = arch::time::now_ns();
+    let (user, total) = if per_thread {
         let t = if id == 0 { cx.thread.clone() } else { find_thread(id).ok_or(Errno::EINVAL)? };
-        (t.cpu_time.user(), t.cpu_time.system())
+        (t.cpu_time.user(), t.cpu_time.total(now))
     } else {
         let p = if id == 0 { cx.thread.process().clone() } else { find_process(id).ok_or(Errno::EINVAL)? };
-        p.cpu_time()
+        (p.cpu_time().0, p.cpu_total(now))
     };
-    Ok(match which {
-        0 => user + system, // CPUCLOCK_PROF
-        1 => user,          // CPUCLOCK_VIRT
-        _ => user + system, // CPUCLOCK_SCHED
-    })
+    // CPUCLOCK_VIRT counts user time (at tick granularity); CPUCLOCK_PROF
+    // and CPUCLOCK_SCHED count all of it.
+    Ok(if which == 1 { user } else { total })
 }
 
 /// The value of `clock` in ns.
@@ -74,11 +73,8 @@ pub fn clock_now(cx: &SyscallContext<'_>, clock: i32) -> KResult<u64> {
     Ok(match clock {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE => mono + realtime_offset_ns(),
         CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => mono,
-        CLOCK_PROCESS_CPUTIME_ID => {
-            let (u, s) = cx.thread.process().cpu_time();
-            u + s
-        }
-        CLOCK_THREAD_CPUTIME_ID => cx.thread.cpu_time.user() + cx.thread.cpu_time.system(),
+        CLOCK_PROCESS_CPUTIME_ID => cx.thread.process().cpu_total(mono),
+        CLOCK_THREAD_CPUTIME_ID => cx.thread.cpu_time.total(mono),
         c if c < 0 => cpu_clock(cx, c)?,
         _ => return Err(Errno::EINVAL),
     })

@@ -147,6 +147,13 @@ impl Process {
         (user, system)
     }
 
+    /// The group's CPU time to the nanosecond, running stretches included
+    /// (CLOCK_PROCESS_CPUTIME_ID).
+    pub fn cpu_total(&self, now_ns: u64) -> u64 {
+        let dead = self.times.dead_user_ns.load(Ordering::Relaxed) + self.times.dead_system_ns.load(Ordering::Relaxed);
+        dead + self.threads.lock().iter().map(|t| t.cpu_time.total(now_ns)).sum::<u64>()
+    }
+
     /// CPU time of reaped children (RUSAGE_CHILDREN).
     pub fn children_cpu_time(&self) -> (u64, u64) {
         (self.times.children_user_ns.load(Ordering::Relaxed), self.times.children_system_ns.load(Ordering::Relaxed))

@@ -73,10 +73,19 @@ impl ThreadSignals {
 }
 
 /// CPU time of a thread, in nanoseconds.
+///
+/// The total is exact: the time between the start and the end of every poll
+/// of the thread's task is counted. How it splits into user and system time
+/// is sampled, as Linux does by default: a timer tick that interrupts user
+/// mode counts the time since the last mark as user time, the end of a poll
+/// counts it as system time. The hot path (a syscall) reads no clock.
 #[derive(Default)]
 pub struct CpuTime {
-    pub user_ns: AtomicU64,
-    pub system_ns: AtomicU64,
+    user_ns: AtomicU64,
+    system_ns: AtomicU64,
+    /// While the thread runs: when its not yet counted time began. Zero
+    /// while it does not run. Written only by the thread's own task.
+    running_since_ns: AtomicU64,
 }
 
 impl CpuTime {
@@ -86,6 +95,42 @@ impl CpuTime {
 
     pub fn system(&self) -> u64 {
         self.system_ns.load(Ordering::Relaxed)
+    }
+
+    /// User plus system time, including the running stretch not yet split
+    /// (the CPU-time clocks want nanoseconds, not ticks).
+    pub fn total(&self, now_ns: u64) -> u64 {
+        let since = self.running_since_ns.load(Ordering::Relaxed);
+        let pending = if since == 0 { 0 } else { now_ns.saturating_sub(since) };
+        self.user() + self.system() + pending
+    }
+
+    /// The thread's task starts a poll.
+    pub fn start_running(&self, now_ns: u64) {
+        self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
+    }
+
+    /// A timer tick interrupted the thread in user mode.
+    pub fn tick_in_user(&self, now_ns: u64) {
+        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
+        self.user_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
+    }
+
+    /// Counts the running stretch so far as system time (the thread is
+    /// in the kernel, about to be summed up at exit).
+    pub fn settle(&self, now_ns: u64) {
+        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
+        if since != 0 {
+            self.system_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
+        } else {
+            self.running_since_ns.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// The thread's task ends a poll.
+    pub fn stop_running(&self, now_ns: u64) {
+        let since = self.running_since_ns.swap(0, Ordering::Relaxed);
+        self.system_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
     }
 }
 
