@@ -12,7 +12,7 @@ use runtime::sync::Event;
 use task::clone_args::{CloneArgs, CloneFlags};
 use task::process::exec::{commit_exec, de_thread, load_program};
 use task::process::fork::{abort, copy_process};
-use task::process::table::{TABLE, parent_of};
+use task::process::table::TABLE;
 use task::process::wait::wait_child;
 use task::rlimit::{RLIMIT_NOFILE, Rlimit};
 use task::topology::{WaitOptions, WaitTarget};
@@ -31,7 +31,7 @@ pub fn gettid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
 }
 
 pub fn getppid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
-    Ok(parent_of(cx.pid()) as usize)
+    Ok(cx.thread.process().parent_pid() as usize)
 }
 
 /// exit(2): ends this thread only.

@@ -166,7 +166,13 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
         let mut table = TABLE.lock();
         table.remove_thread(thread.tid());
         process.remove_thread(thread);
-        table.topo.thread_exited(thread.tid(), status)
+        let death = table.topo.thread_exited(thread.tid(), status);
+        for &(child, reaper, _) in death.iter().flat_map(|d| d.reparented.iter()) {
+            if let Some(child) = table.process(child) {
+                child.set_parent_pid(reaper);
+            }
+        }
+        death
     };
     thread.mark_dead();
     process.thread_exited.wake_all();

@@ -75,6 +75,7 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         let pid = table.topo.new_process(parent.pid(), args.exit_signal, flags.contains(CloneFlags::PARENT))?;
         let limits = parent.process().limits.lock().clone();
         let p = Process::new(pid, limits, cred, now_ns);
+        p.set_parent_pid(table.topo.group(pid).map(|g| g.parent).unwrap_or(0));
         *p.exe.lock() = parent.process().exe.lock().clone();
         *p.cmdline.lock() = parent.process().cmdline.lock().clone();
         *p.environ.lock() = parent.process().environ.lock().clone();

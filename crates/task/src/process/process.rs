@@ -5,7 +5,7 @@
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 use ksync::SpinLock;
 use runtime::sync::WaitQueue;
@@ -39,6 +39,9 @@ pub struct StopState {
 /// One thread group.
 pub struct Process {
     pid: Pid,
+    /// The parent's TGID, as the topology says (0 for init). A copy kept
+    /// for getppid, written under TABLE wherever the topology sets it.
+    parent_pid: AtomicI32,
     /// Live threads, the leader first while it lives.
     /// Lock order: TABLE -> threads -> a thread's signal locks.
     threads: SpinLock<Vec<Arc<Thread>>>,
@@ -79,6 +82,7 @@ impl Process {
     pub(crate) fn new(pid: Pid, limits: Rlimits, cred: Cred, start_ns: u64) -> Arc<Process> {
         Arc::new(Process {
             pid,
+            parent_pid: AtomicI32::new(0),
             threads: SpinLock::new(Vec::new()),
             shared_pending: SpinLock::new(SigPending::default()),
             child_wait: WaitQueue::new(),
@@ -103,6 +107,16 @@ impl Process {
     /// The process id (TGID).
     pub fn pid(&self) -> Pid {
         self.pid
+    }
+
+    /// The parent's TGID (getppid), 0 for init.
+    pub fn parent_pid(&self) -> Pid {
+        self.parent_pid.load(Ordering::Relaxed)
+    }
+
+    /// Called with TABLE held, after the topology changed the parent.
+    pub(crate) fn set_parent_pid(&self, parent: Pid) {
+        self.parent_pid.store(parent, Ordering::Relaxed);
     }
 
     /// A snapshot of the live threads.

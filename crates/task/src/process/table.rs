@@ -108,8 +108,3 @@ pub fn process_group(pgid: Pid) -> Vec<Arc<Process>> {
     let table = TABLE.lock();
     table.topo.process_group(pgid).filter_map(|pid| table.process(pid)).collect()
 }
-
-/// The parent pid of `pid` (0 for init).
-pub fn parent_of(pid: Pid) -> Pid {
-    TABLE.lock().topo.group(pid).map(|g| g.parent).unwrap_or(0)
-}
