@@ -14,8 +14,6 @@ PARTIAL = {
     'execveat': 'relative paths with a directory fd return ENOSYS; absolute paths and AT_FDCWD work',
     'fcntl': 'F_GETLK/F_SETLK/F_SETLKW keep no lock table: locks never conflict',
     'flock': 'no lock table: locks never conflict',
-    'setitimer': 'ITIMER_REAL only; ITIMER_VIRTUAL/PROF return EINVAL',
-    'getitimer': 'ITIMER_REAL only',
     'timer_create': 'CLOCK_REALTIME/MONOTONIC/BOOTTIME; CPU-time clocks return EINVAL',
     'clock_nanosleep': 'CLOCK_REALTIME/MONOTONIC/BOOTTIME; CPU-time clocks return EINVAL',
     'mlock': 'accepted, no effect (no swap)',

@@ -112,7 +112,8 @@ impl Future for UserThread {
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();
-        self.thread.cpu_time.stop_running(arch::time::now_ns());
+        let system = self.thread.cpu_time.stop_running(arch::time::now_ns());
+        self.thread.process().charge_cpu(0, system);
         result
     }
 }
@@ -151,7 +152,8 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
             }
             ReturnReason::Interrupt { vector } => {
                 if vector == trap::VEC_TIMER {
-                    thread.cpu_time.tick_in_user(arch::time::now_ns());
+                    let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
+                    thread.process().charge_cpu(user, 0);
                     if runtime::should_yield() {
                         runtime::yield_now().await;
                     }

@@ -4,6 +4,7 @@ use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 
 use abi::{Errno, KResult};
+use task::process::cpu_itimer::{CpuItimer, Setting};
 use task::process::{Process, find_process, find_thread};
 use task::signal::SIGALRM;
 
@@ -19,6 +20,7 @@ const CLOCK_REALTIME_COARSE: i32 = 5;
 const CLOCK_MONOTONIC_COARSE: i32 = 6;
 const CLOCK_BOOTTIME: i32 = 7;
 const TIMER_ABSTIME: u64 = 1;
+const ITIMER_REAL: u64 = 0;
 /// Clock ticks per second reported to user space (USER_HZ).
 const USER_HZ: u64 = 100;
 const NS_PER_SEC: u64 = 1_000_000_000;
@@ -263,26 +265,41 @@ fn write_itimerval(cx: &SyscallContext<'_>, addr: u64, value: u64, interval: u64
     cx.write(addr, &[i[0], i[1], v[0], v[1]])
 }
 
-/// setitimer(2) for ITIMER_REAL; the CPU-time timers (VIRTUAL, PROF) are
-/// not implemented and return EINVAL.
+/// setitimer(2): ITIMER_REAL counts wall time; ITIMER_VIRTUAL and
+/// ITIMER_PROF count the process's CPU time (`task::process::cpu_itimer`).
 pub fn setitimer(cx: &mut SyscallContext<'_>, which: u64, new: u64, old: u64) -> KResult<usize> {
-    if which != 0 {
-        return Err(Errno::EINVAL);
-    }
+    // Linux copies the new value in before it looks at `which`.
     let (value, interval) = if new != 0 { read_itimerval(cx, new)? } else { (0, 0) };
-    let (remaining, old_interval) = arm_real_timer(cx.thread.process(), value, interval);
+    let cpu_timer = match which {
+        ITIMER_REAL => None,
+        w => Some(CpuItimer::from_which(w).ok_or(Errno::EINVAL)?),
+    };
+    let (old_value, old_interval) = match cpu_timer {
+        None => arm_real_timer(cx.thread.process(), value, interval),
+        Some(timer) => {
+            let setting = Setting { remaining_ns: value, interval_ns: interval };
+            let was = cx.thread.process().cpu_itimers.set(timer, setting);
+            (was.remaining_ns, was.interval_ns)
+        }
+    };
     if old != 0 {
-        write_itimerval(cx, old, remaining, old_interval)?;
+        write_itimerval(cx, old, old_value, old_interval)?;
     }
     Ok(0)
 }
 
 pub fn getitimer(cx: &mut SyscallContext<'_>, which: u64, out: u64) -> KResult<usize> {
-    if which != 0 {
-        return Err(Errno::EINVAL);
-    }
-    let (deadline, interval) = *cx.thread.process().real_timer.lock();
-    let remaining = if deadline == 0 { 0 } else { deadline.saturating_sub(arch::time::now_ns()) };
-    write_itimerval(cx, out, remaining, interval)?;
+    let (value, interval) = match which {
+        ITIMER_REAL => {
+            let (deadline, interval) = *cx.thread.process().real_timer.lock();
+            let remaining = if deadline == 0 { 0 } else { deadline.saturating_sub(arch::time::now_ns()) };
+            (remaining, interval)
+        }
+        w => {
+            let setting = cx.thread.process().cpu_itimers.get(CpuItimer::from_which(w).ok_or(Errno::EINVAL)?);
+            (setting.remaining_ns, setting.interval_ns)
+        }
+    };
+    write_itimerval(cx, out, value, interval)?;
     Ok(0)
 }

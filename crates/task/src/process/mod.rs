@@ -3,6 +3,7 @@
 //! pure rules these use live in the sibling modules (`topology`,
 //! `clone_args`, `signal`, `futex`, `exec`).
 
+pub mod cpu_itimer;
 pub mod exec;
 pub mod exit;
 pub mod fork;

@@ -74,6 +74,8 @@ pub struct Process {
     pub real_timer_gen: AtomicU64,
     /// timer_create's timers.
     pub timers: super::posix_timer::PosixTimers,
+    /// ITIMER_VIRTUAL and ITIMER_PROF.
+    pub cpu_itimers: super::cpu_itimer::CpuItimers,
     /// Nanoseconds since boot at creation.
     pub start_ns: u64,
 }
@@ -100,6 +102,7 @@ impl Process {
             real_timer: SpinLock::new((0, 0)),
             real_timer_gen: AtomicU64::new(0),
             timers: Default::default(),
+            cpu_itimers: Default::default(),
             start_ns,
         })
     }
@@ -166,6 +169,14 @@ impl Process {
     pub fn cpu_total(&self, now_ns: u64) -> u64 {
         let dead = self.times.dead_user_ns.load(Ordering::Relaxed) + self.times.dead_system_ns.load(Ordering::Relaxed);
         dead + self.threads.lock().iter().map(|t| t.cpu_time.total(now_ns)).sum::<u64>()
+    }
+
+    /// Counts CPU time one of the threads just spent against the CPU-time
+    /// itimers, and sends the signals of those that expired.
+    pub fn charge_cpu(self: &Arc<Self>, user_ns: u64, system_ns: u64) {
+        for sig in self.cpu_itimers.charge(user_ns, system_ns) {
+            let _ = super::signal_send::send_to_process(self, crate::signal::SigInfo::kernel(sig));
+        }
     }
 
     /// CPU time of reaped children (RUSAGE_CHILDREN).

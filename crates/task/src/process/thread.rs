@@ -110,10 +110,13 @@ impl CpuTime {
         self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
     }
 
-    /// A timer tick interrupted the thread in user mode.
-    pub fn tick_in_user(&self, now_ns: u64) {
+    /// A timer tick interrupted the thread in user mode. Returns the user
+    /// time it added.
+    pub fn tick_in_user(&self, now_ns: u64) -> u64 {
         let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
-        self.user_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
+        let spent = now_ns.saturating_sub(since);
+        self.user_ns.fetch_add(spent, Ordering::Relaxed);
+        spent
     }
 
     /// Counts the running stretch so far as system time (the thread is
@@ -127,10 +130,12 @@ impl CpuTime {
         }
     }
 
-    /// The thread's task ends a poll.
-    pub fn stop_running(&self, now_ns: u64) {
+    /// The thread's task ends a poll. Returns the system time it added.
+    pub fn stop_running(&self, now_ns: u64) -> u64 {
         let since = self.running_since_ns.swap(0, Ordering::Relaxed);
-        self.system_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
+        let spent = now_ns.saturating_sub(since);
+        self.system_ns.fetch_add(spent, Ordering::Relaxed);
+        spent
     }
 }
 
