@@ -16,6 +16,7 @@ mod logger;
 mod panic;
 mod platform;
 mod random;
+mod watchdog;
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,6 +45,7 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     arch::trap::set_irq_handler(arch::trap::VEC_STOP, |_| arch::cpu::halt_forever());
     let args = cmdline::parse(boot.cmdline);
     logger::init(args.log_level);
+    watchdog::init(args.watchdog);
     let mut brand = [0u8; 48];
     log::info!("weft {} (x86_64) on {}", env!("CARGO_PKG_VERSION"), arch::cpu::brand_string(&mut brand));
     log::info!("command line: \"{}\"", boot.cmdline);
@@ -69,7 +71,6 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     install_hooks();
     install_procfs(boot.cmdline);
     RUNTIME_READY.store(true, Ordering::Release);
-    arch::smp::start_tick();
 
     #[cfg(feature = "ktest")]
     ktest::start(&args);
@@ -98,7 +99,6 @@ fn weft_ap_main(cpu: usize) -> ! {
         arch::cpu::pause();
     }
     log::debug!("cpu{cpu} online (APIC id {})", arch::percpu::this().apic_id());
-    arch::smp::start_tick();
     arch::cpu::enable_interrupts();
     runtime::run_executor()
 }

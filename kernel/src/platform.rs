@@ -1,5 +1,5 @@
-//! The runtime's view of the machine: CPU ids, the clock, wake IPIs and
-//! halting, plus the timer tick that drives time slices.
+//! The runtime's view of the machine: CPU ids, the clock, wake IPIs,
+//! halting and the one-shot timer interrupt the runtime arms.
 
 use alloc::boxed::Box;
 use core::sync::atomic::Ordering;
@@ -27,22 +27,24 @@ impl runtime::Platform for KernelPlatform {
         // An idle CPU holds no user page table, so it needs no TLB
         // shootdowns while it sleeps.
         mm::leave_user_space();
-        let cpu = arch::percpu::cpu_id();
+        crate::watchdog::check_from_idle();
         arch::cpu::disable_interrupts();
-        if !still_idle() {
+        // still_idle also arms the timer for the next deadline (or stops
+        // it): `sti; hlt` then sleeps until that or another interrupt.
+        if still_idle() {
+            arch::cpu::enable_interrupts_and_halt();
+        } else {
             arch::cpu::enable_interrupts();
-            return;
         }
-        // A timer due before the next tick: wake exactly then.
-        let next = runtime::global().next_timer(cpu);
-        let now = arch::time::now_ns();
-        let oneshot = next != u64::MAX && next.saturating_sub(now) < arch::apic::TICK_NS;
-        if oneshot {
-            arch::apic::arm_oneshot(next.saturating_sub(now));
-        }
-        arch::cpu::enable_interrupts_and_halt();
-        if oneshot {
-            arch::apic::start_timer();
+    }
+
+    fn set_timer(&self, delay_ns: Option<u64>) {
+        match delay_ns {
+            Some(delay) => {
+                let armed = arch::apic::set_timer(delay.max(1));
+                debug_assert!(armed, "a non-zero delay is never due");
+            }
+            None => arch::apic::stop_timer(),
         }
     }
 }
@@ -56,14 +58,18 @@ pub fn init(cpus: usize) {
     runtime::set_stack_allocator(|| {
         mm::kstack::KernelStack::new(mm::kstack::KSTACK_SIZE).map(|s| Box::new(s) as Box<dyn arch::context::StackMemory>)
     });
-    trap::set_irq_handler(trap::VEC_TIMER, on_tick);
-    trap::set_irq_handler(trap::VEC_WAKE_IPI, |_| {});
+    trap::set_irq_handler(trap::VEC_TIMER, on_timer);
+    // A wake IPI ends a halt, or tells a busy CPU that a task was queued
+    // for it (it may need its slice tick now).
+    trap::set_irq_handler(trap::VEC_WAKE_IPI, |_| runtime::recheck_tick());
 }
 
-/// Every 4 ms on every CPU: a slice that is over marks the CPU for
-/// preemption (a user thread yields on its way out of the interrupt; a
-/// stackful task is switched out by `arch`).
-fn on_tick(_frame: &TrapFrame) {
+/// The timer interrupt, armed by the runtime (`runtime/src/tick.rs`): a
+/// slice that is over marks the CPU for preemption (a user thread yields on
+/// its way out of the interrupt; a stackful task is switched out by
+/// `arch`). The lockup watchdog looks at every CPU from here.
+fn on_timer(frame: &TrapFrame) {
+    crate::watchdog::check_from_timer(frame);
     if runtime::tick() {
         arch::percpu::this().need_resched.store(true, Ordering::Relaxed);
     }

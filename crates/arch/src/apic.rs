@@ -1,10 +1,12 @@
 //! Local APIC (xAPIC, memory-mapped) and I/O APIC.
 //!
-//! Every CPU's local APIC gives it a periodic timer and receives
-//! inter-processor interrupts; the I/O APIC routes ISA interrupts (the
+//! Every CPU's local APIC gives it a one-shot timer (programmed through
+//! the `clockevent` crate's rules) and receives inter-processor interrupts; the I/O APIC routes ISA interrupts (the
 //! serial port) to the boot CPU. The legacy 8259 PICs are masked.
 
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use clockevent::{OneShot, Programmed, Reg, Registers};
 
 use x86_64::instructions::port::Port;
 
@@ -24,16 +26,13 @@ const REG_TIMER_CURRENT: usize = 0x390;
 const REG_TIMER_DIVIDE: usize = 0x3e0;
 
 const LVT_MASKED: u32 = 1 << 16;
-const TIMER_PERIODIC: u32 = 1 << 17;
 const ICR_DELIVERY_PENDING: u32 = 1 << 12;
 const ICR_LEVEL_ASSERT: u32 = 1 << 14;
-
-/// Timer period of every CPU's tick.
-pub const TICK_NS: u64 = 4_000_000;
+const ICR_DELIVERY_NMI: u32 = 0b100 << 8;
 
 static LAPIC_PHYS: AtomicU64 = AtomicU64::new(LAPIC_DEFAULT_PHYS);
-/// LAPIC timer counts per tick (divide-by-16), calibrated on the boot CPU.
-static TIMER_COUNT_PER_TICK: AtomicU32 = AtomicU32::new(0);
+/// The calibrated one-shot timer (the same rate on every CPU).
+static TIMER: spin::Once<OneShot> = spin::Once::new();
 
 fn lapic_read(reg: usize) -> u32 {
     let addr = phys_to_virt(LAPIC_PHYS.load(Ordering::Relaxed)) + reg;
@@ -81,7 +80,7 @@ pub fn end_of_interrupt() {
 
 /// Measures the LAPIC timer rate against the calibrated TSC (boot CPU).
 pub(crate) fn calibrate_timer() {
-    lapic_write(REG_TIMER_DIVIDE, 0x3); // divide by 16
+    lapic_write(REG_TIMER_DIVIDE, clockevent::DIVIDE_BY_16);
     lapic_write(REG_LVT_TIMER, LVT_MASKED | trap::VEC_TIMER as u32);
     lapic_write(REG_TIMER_INITIAL, u32::MAX);
     let start = time::now_ns();
@@ -91,25 +90,44 @@ pub(crate) fn calibrate_timer() {
     let elapsed_counts = u32::MAX - lapic_read(REG_TIMER_CURRENT);
     let elapsed_ns = time::now_ns() - start;
     lapic_write(REG_TIMER_INITIAL, 0);
-    let per_tick = (elapsed_counts as u64 * TICK_NS / elapsed_ns.max(1)).max(1);
-    TIMER_COUNT_PER_TICK.store(per_tick as u32, Ordering::Relaxed);
+    TIMER.call_once(|| OneShot::from_calibration(trap::VEC_TIMER as u8, elapsed_counts as u64, elapsed_ns));
 }
 
-/// Starts this CPU's periodic tick (`TICK_NS`).
-pub fn start_timer() {
-    lapic_write(REG_TIMER_DIVIDE, 0x3);
-    lapic_write(REG_LVT_TIMER, TIMER_PERIODIC | trap::VEC_TIMER as u32);
-    lapic_write(REG_TIMER_INITIAL, TIMER_COUNT_PER_TICK.load(Ordering::Relaxed));
+/// The LAPIC timer registers of the calling CPU.
+struct TimerRegisters;
+
+impl Registers for TimerRegisters {
+    fn write(&mut self, reg: Reg, value: u32) {
+        let offset = match reg {
+            Reg::LvtTimer => REG_LVT_TIMER,
+            Reg::InitialCount => REG_TIMER_INITIAL,
+            Reg::DivideConfig => REG_TIMER_DIVIDE,
+        };
+        lapic_write(offset, value);
+    }
 }
 
-/// Makes this CPU's timer fire once, `ns` from now, instead of at its next
-/// periodic tick (an idle CPU with a timer due before then). `start_timer`
-/// goes back to the periodic tick.
-pub fn arm_oneshot(ns: u64) {
-    let per_tick = TIMER_COUNT_PER_TICK.load(Ordering::Relaxed) as u64;
-    let count = (ns * per_tick / TICK_NS).clamp(1, u32::MAX as u64) as u32;
-    lapic_write(REG_LVT_TIMER, trap::VEC_TIMER as u32);
-    lapic_write(REG_TIMER_INITIAL, count);
+fn timer() -> &'static OneShot {
+    TIMER.get().expect("LAPIC timer used before calibration")
+}
+
+/// Puts this CPU's LAPIC timer in one-shot mode, stopped (every CPU, once).
+pub(crate) fn init_timer() {
+    timer().init(&mut TimerRegisters);
+}
+
+/// Makes this CPU's timer interrupt fire `delay_ns` from now (at least
+/// `clockevent::MIN_DELTA_NS`), replacing what was armed. Returns false,
+/// arming nothing, when `delay_ns` is 0: the caller runs what is due.
+/// Call with interrupts off (the arming and the caller's record of it must
+/// not be split by the timer interrupt).
+pub fn set_timer(delay_ns: u64) -> bool {
+    timer().program(&mut TimerRegisters, delay_ns) != Programmed::Due
+}
+
+/// Stops this CPU's timer interrupt.
+pub fn stop_timer() {
+    timer().stop(&mut TimerRegisters);
 }
 
 fn send_icr(apic_id: u32, low: u32) {
@@ -124,6 +142,13 @@ fn send_icr(apic_id: u32, low: u32) {
 pub fn send_ipi(apic_id: u32, vector: u64) {
     let _irq = crate::irq::IrqSave::new();
     send_icr(apic_id, ICR_LEVEL_ASSERT | vector as u32);
+}
+
+/// Sends a non-maskable interrupt to the CPU with `apic_id`: it arrives
+/// even with interrupts off (the watchdog uses it to see a stuck CPU).
+pub fn send_nmi(apic_id: u32) {
+    let _irq = crate::irq::IrqSave::new();
+    send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_DELIVERY_NMI);
 }
 
 /// Sends `vector` to every CPU but this one.

@@ -41,6 +41,8 @@ pub struct PerCpu {
     online: AtomicBool,
     /// Timer interrupts seen by this CPU.
     pub ticks: AtomicU64,
+    /// Entries into user mode (a heartbeat for the lockup watchdog).
+    user_entries: AtomicU64,
     /// Set by the timer when the current time slice is over.
     pub need_resched: AtomicBool,
     /// The FS base and user GS base currently in their MSRs (caches: the
@@ -72,6 +74,7 @@ impl PerCpu {
             apic_id: AtomicU64::new(0),
             online: AtomicBool::new(false),
             ticks: AtomicU64::new(0),
+            user_entries: AtomicU64::new(0),
             need_resched: AtomicBool::new(false),
             fs_base_loaded: AtomicU64::new(0),
             gs_base_loaded: AtomicU64::new(0),
@@ -100,6 +103,18 @@ impl PerCpu {
 
     pub(crate) fn set_loaded_gs_base(&self, value: u64) {
         self.gs_base_loaded.store(value, Ordering::Relaxed);
+    }
+
+    /// Counts an entry into user mode. Only the CPU itself writes the
+    /// counter, so a plain load and store do (no locked instruction on the
+    /// way to user mode).
+    pub(crate) fn count_user_entry(&self) {
+        self.user_entries.store(self.user_entries.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    }
+
+    /// Entries into user mode so far.
+    pub fn user_entries(&self) -> u64 {
+        self.user_entries.load(Ordering::Relaxed)
     }
 
     /// Whether the CPU finished bring-up.

@@ -153,14 +153,11 @@ pub fn init_boot_cpu() {
     percpu::set_apic_id(apic::local_apic_id());
     time::calibrate();
     apic::calibrate_timer();
+    // One-shot and stopped: from here on the runtime arms it.
+    apic::init_timer();
     user::init_syscall_msrs();
     fpu::init_this_cpu();
     percpu::set_online();
-}
-
-/// Starts the per-CPU timer tick on the calling CPU.
-pub fn start_tick() {
-    apic::start_timer();
 }
 
 /// Starts the APs listed in `apic_ids` (skipping the caller's own) one at a
@@ -227,6 +224,7 @@ extern "C" fn ap_rust_entry(cpu: usize) -> ! {
     percpu::init_this_cpu(cpu);
     apic::enable_local_apic();
     percpu::set_apic_id(apic::local_apic_id());
+    apic::init_timer();
     user::init_syscall_msrs();
     fpu::init_this_cpu();
     percpu::set_online();

@@ -49,6 +49,7 @@ pub const SYSCALL_VECTOR: u64 = 0x100;
 
 pub const VEC_DIVIDE_ERROR: u64 = 0;
 pub const VEC_DEBUG: u64 = 1;
+pub const VEC_NMI: u64 = 2;
 pub const VEC_BREAKPOINT: u64 = 3;
 pub const VEC_OVERFLOW: u64 = 4;
 pub const VEC_BOUND: u64 = 5;
@@ -192,6 +193,29 @@ pub fn set_irq_handler(vector: u64, handler: fn(&TrapFrame)) {
     IRQ_HANDLERS[vector as usize].store(handler as usize, Ordering::Release);
 }
 
+/// The handler of non-maskable interrupts (0 = none), as a
+/// `fn(&TrapFrame)` address.
+static NMI_HANDLER: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs the NMI handler. It runs in kernel mode, possibly in the middle
+/// of any kernel code (interrupts off or not, locks held): it must take no
+/// lock that interrupted code could hold.
+pub fn set_nmi_handler(handler: fn(&TrapFrame)) {
+    NMI_HANDLER.store(handler as usize, Ordering::Release);
+}
+
+/// Runs the NMI handler (kernel mode here; user mode through `run_user`).
+/// NMIs need no end-of-interrupt.
+pub fn handle_nmi(frame: &TrapFrame) {
+    let handler = NMI_HANDLER.load(Ordering::Acquire);
+    if handler != 0 {
+        // SAFETY: only `set_nmi_handler` stores non-zero values, and it
+        // stores `fn(&TrapFrame)` pointers.
+        let handler: fn(&TrapFrame) = unsafe { core::mem::transmute(handler) };
+        handler(frame);
+    }
+}
+
 /// Runs the handler of an interrupt and acknowledges it. Called for
 /// interrupts from kernel mode here, and by the user-thread loop for those
 /// that ended `run_user`.
@@ -234,6 +258,7 @@ extern "C" fn kernel_trap(frame: &mut TrapFrame) {
             }
             fatal(frame, "double fault");
         }
+        VEC_NMI => handle_nmi(frame),
         v if v < VEC_FIRST_IRQ => fatal(frame, exception_name(v)),
         _ => {
             handle_irq(frame);

@@ -15,7 +15,7 @@ use core::arch::global_asm;
 use crate::gdt::{KERNEL_CS, USER_CS, USER_DS};
 use crate::percpu::{OFF_KERNEL_RSP, OFF_TSS_RSP0, OFF_USER_CTX_END, OFF_USER_RSP_SCRATCH};
 use crate::trap::{self, SYSCALL_VECTOR, TrapFrame};
-use crate::cpu;
+use crate::{cpu, percpu};
 
 /// User addresses are below this (the canonical lower half).
 pub const USER_TOP: usize = 0x0000_8000_0000_0000;
@@ -84,6 +84,7 @@ impl UserContext {
         cpu::disable_interrupts();
         load_user_bases(self.fs_base, self.gs_base);
         let fast = !self.needs_full_restore && is_canonical_user(self.regs.rip);
+        percpu::this().count_user_entry();
         // SAFETY: `ctx` points at a valid, 16-byte aligned TrapFrame that
         // stays in place until the call returns (we hold &mut self); its
         // segment selectors and RFLAGS were sanitized above so the return to
@@ -97,6 +98,11 @@ impl UserContext {
             SYSCALL_VECTOR => {
                 self.needs_full_restore = false;
                 ReturnReason::Syscall
+            }
+            trap::VEC_NMI => {
+                self.needs_full_restore = true;
+                trap::handle_nmi(&self.regs);
+                ReturnReason::Interrupt { vector: trap::VEC_NMI }
             }
             v if v < trap::VEC_FIRST_IRQ => {
                 self.needs_full_restore = true;

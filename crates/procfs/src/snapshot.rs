@@ -291,15 +291,13 @@ pub fn tgid_of(tid: Pid) -> Option<Pid> {
 
 /// Runtime tasks that run no user thread.
 pub fn kernel_tasks() -> Vec<TaskInfo> {
-    let mut user: Vec<u64> = Vec::new();
-    let procs: Vec<Arc<Process>> = TABLE.lock().processes().cloned().collect();
-    for p in &procs {
-        user.extend(p.threads().iter().filter_map(|t| t.task().map(|k| k.id().0)));
-    }
     if !runtime::is_initialized() {
         return Vec::new();
     }
-    runtime::tasks().filter(|t| t.state != TaskState::Complete && !user.contains(&t.id.0)).collect()
+    // A user thread's task is told apart by its kind, not by looking it up
+    // in the process table: in its last moments it has already left its
+    // process (whose parent may have reaped it) but is not disposed of yet.
+    runtime::tasks().filter(|t| t.state != TaskState::Complete && !t.user_thread).collect()
 }
 
 /// Pids of the kernel tasks.

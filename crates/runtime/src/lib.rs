@@ -39,6 +39,7 @@ mod runtime;
 mod stackful;
 pub mod sync;
 mod task;
+mod tick;
 mod time;
 mod util;
 
@@ -51,7 +52,7 @@ use core::future::Future;
 
 pub use platform::{Config, Platform};
 pub use rcu::RcuCallback;
-pub use runtime::{CpuInfo, Runtime};
+pub use runtime::{CpuInfo, CpuProgress, Runtime};
 #[cfg(target_os = "none")]
 pub use stackful::set_stack_allocator;
 pub use stackful::stackful;
@@ -145,6 +146,28 @@ pub fn now_ns() -> u64 {
 /// Returns false before [`init`].
 pub fn tick() -> bool {
     GLOBAL.get().is_some_and(|rt| rt.tick())
+}
+
+/// Call from every interrupt that is not the timer's (a `wake_cpu`): the
+/// CPU may need its slice tick now (see [`Runtime::recheck_tick`]).
+pub fn recheck_tick() {
+    if let Some(rt) = GLOBAL.get() {
+        rt.recheck_tick();
+    }
+}
+
+/// The current poll needs the periodic slice tick even with nothing else
+/// runnable here (see [`Runtime::keep_tick`]).
+pub fn keep_tick() {
+    if let Some(rt) = GLOBAL.get() {
+        rt.keep_tick();
+    }
+}
+
+/// Whether the calling CPU ticks at the slice length now, so that CPU
+/// time may be sampled at ticks (see [`Runtime::ticking`]).
+pub fn ticking() -> bool {
+    GLOBAL.get().is_some_and(|rt| rt.ticking())
 }
 
 /// Whether the current task should yield (its slice is over and others

@@ -157,6 +157,56 @@ impl Runtime {
     }
 }
 
+/// What the lockup watchdog reads of a CPU: lock-free, so that it can be
+/// read from a timer interrupt or an NMI whatever locks the CPU holds.
+#[derive(Clone, Copy, Debug)]
+pub struct CpuProgress {
+    /// Polls started plus halts: moves whenever the executor makes progress.
+    pub beats: u64,
+    /// Whether it is halted in `Platform::idle`.
+    pub halted: bool,
+    /// The task being polled there, if any.
+    pub current: Option<TaskId>,
+    /// Tasks in its run queue.
+    pub queue_len: usize,
+    /// The deadline its timer interrupt is armed for (`u64::MAX`: none),
+    /// and whether that covers the end of the current slice.
+    pub timer_armed: u64,
+    pub slice_armed: bool,
+}
+
+impl Runtime {
+    /// Lock-free progress of CPU `cpu` (see [`CpuProgress`]).
+    pub fn cpu_progress(&self, cpu: usize) -> CpuProgress {
+        let c = &self.cpus[cpu];
+        CpuProgress {
+            beats: c.stats.polls.load(Relaxed).wrapping_add(c.stats.halts.load(Relaxed)),
+            halted: self.halted.load(Ordering::Relaxed) & (1 << cpu) != 0,
+            current: match c.current_id.load(Relaxed) {
+                0 => None,
+                id => Some(TaskId(id)),
+            },
+            queue_len: c.queue_len.load(Ordering::Relaxed),
+            timer_armed: c.tick.armed(),
+            slice_armed: c.tick.slice_armed.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The name of the task being polled on `cpu`, copied into `out`
+    /// (truncated); its length, or `None` when there is no task or a lock
+    /// on the way is held (the caller may be an interrupt that interrupted
+    /// the holder: it must not wait).
+    pub fn try_current_name(&self, cpu: usize, out: &mut [u8]) -> Option<usize> {
+        let current = self.cpus[cpu].current.try_lock()?;
+        let task = current.as_ref()?;
+        let name = task.name.try_lock()?;
+        let bytes = name.as_deref().unwrap_or("").as_bytes();
+        let n = bytes.len().min(out.len());
+        out[..n].copy_from_slice(&bytes[..n]);
+        Some(n)
+    }
+}
+
 /// Spawns on a given runtime (`rt.spawn(fut)` reads better in tests).
 impl Runtime {
     /// Spawns `future` on the calling CPU of this runtime.

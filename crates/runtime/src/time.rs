@@ -7,10 +7,10 @@
 //! polled after its task migrated moves its entry), so a CPU never has to
 //! be woken because another one added a timer to it.
 //!
-//! Resolution: an expired timer is fired by the next executor iteration
-//! of its CPU; a halted CPU notices at its next interrupt (the 4 ms kernel
-//! tick), so sleeps longer than the haltpoll window may overshoot by up to
-//! one tick. Deadlines are never early.
+//! Resolution: every CPU's timer interrupt is armed for its earliest
+//! deadline (`tick.rs`), and an expired timer is fired by that interrupt or
+//! by the next executor iteration of its CPU, whichever comes first.
+//! Deadlines are never early.
 
 use alloc::collections::BTreeMap;
 use core::future::Future;
@@ -41,6 +41,11 @@ impl Timers {
     /// Whether a timer is due at `now` (lock-free; interrupt-safe).
     pub(crate) fn due(&self, now: u64) -> bool {
         now >= self.next.load(Ordering::Acquire)
+    }
+
+    /// The earliest deadline (`u64::MAX` if none).
+    pub(crate) fn next(&self) -> u64 {
+        self.next.load(Ordering::Acquire)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -194,11 +199,9 @@ impl Runtime {
         .await
     }
 
-    /// The earliest timer deadline on `cpu` (`u64::MAX` if none): a
-    /// platform that can arm a one-shot interrupt wakes a halted CPU then,
-    /// instead of at its next periodic tick.
+    /// The earliest timer deadline on `cpu` (`u64::MAX` if none).
     pub fn next_timer(&self, cpu: usize) -> u64 {
-        self.cpus[cpu].timers.next.load(Ordering::Acquire)
+        self.cpus[cpu].timers.next()
     }
 
     /// Fires `cpu`'s due timers.
@@ -209,40 +212,5 @@ impl Runtime {
             return 0;
         }
         timers.fire(now)
-    }
-
-    /// The scheduler tick, called from the timer interrupt of each CPU.
-    /// Lock-free and allocation-free. Returns true when the current task's
-    /// slice is over and something else is runnable here (a queued task or
-    /// a due timer), or when the task must move (affinity): the kernel then
-    /// preempts (a user thread yields, a stackful task is switched out).
-    pub fn tick(&self) -> bool {
-        let Some(cpu) = self.this_cpu() else { return false };
-        let c = &self.cpus[cpu];
-        if c.current_id.load(Relaxed) == 0 {
-            return false;
-        }
-        let resched = self.slice_over(cpu);
-        if resched {
-            c.need_resched.store(true, Relaxed);
-        }
-        resched
-    }
-
-    /// Whether the current task should give the CPU back: the same test as
-    /// `tick`, for cooperative checks in long loops.
-    pub fn should_yield(&self) -> bool {
-        let Some(cpu) = self.this_cpu() else { return false };
-        self.slice_over(cpu)
-    }
-
-    fn slice_over(&self, cpu: usize) -> bool {
-        let c = &self.cpus[cpu];
-        if c.need_resched.load(Relaxed) {
-            return true;
-        }
-        let now = self.now_ns();
-        let over = now.saturating_sub(c.slice_start.load(Relaxed)) >= self.config.slice_ns;
-        over && (c.queue_len.load(Ordering::Relaxed) > 0 || c.timers.due(now))
     }
 }

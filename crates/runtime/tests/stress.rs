@@ -20,7 +20,7 @@ fn start() {
     static START: Once = Once::new();
     START.call_once(|| {
         let platform: &'static ThreadPlatform = Box::leak(Box::new(ThreadPlatform::new(CPUS)));
-        let config = Config { slice_ns: 4_000_000, haltpoll_start_ns: 20_000, haltpoll_max_ns: 100_000 };
+        let config = Config { slice_ns: 4_000_000, haltpoll_start_ns: 20_000, haltpoll_max_ns: 100_000, ..Config::default() };
         runtime::init_with(platform, CPUS, config);
         start_executors(platform, runtime::global());
     });

@@ -82,7 +82,7 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
     let mirror = Arc::new(AtomicUsize::new(usize::MAX));
     let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None, mirror: mirror.clone() }));
     let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone(), mirror));
-    let handle = runtime::Builder::new().name(name).spawn(UserThread { thread: thread.clone(), fpu, body });
+    let handle = runtime::Builder::new().name(name).user_thread().spawn(UserThread { thread: thread.clone(), fpu, body });
     thread.set_task(handle.task().clone());
 }
 
@@ -131,7 +131,21 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
         if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
             fpu.lock().load();
         }
+        if thread.process().cpu_itimers.is_armed() {
+            runtime::keep_tick();
+        }
+        // No tick samples this CPU's time while it runs one task alone:
+        // time the user stretch itself.
+        let timed = !runtime::ticking();
+        if timed {
+            let system = thread.cpu_time.enter_user(arch::time::now_ns());
+            thread.process().charge_cpu(0, system);
+        }
         let reason = regs.run();
+        if timed {
+            let user = thread.cpu_time.leave_user(arch::time::now_ns());
+            thread.process().charge_cpu(user, 0);
+        }
         match reason {
             ReturnReason::Syscall => {
                 let (nr, args) = regs.syscall_args();
@@ -151,12 +165,17 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                 fault::handle_exception(&thread, &regs, vector, error_code, fault_addr);
             }
             ReturnReason::Interrupt { vector } => {
-                if vector == trap::VEC_TIMER {
-                    let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
+                if vector == trap::VEC_TIMER && !timed {
+                    let user = thread.cpu_time.leave_user(arch::time::now_ns());
                     thread.process().charge_cpu(user, 0);
-                    if runtime::should_yield() {
-                        runtime::yield_now().await;
-                    }
+                }
+                // User mode holds nothing of RCU's: a quiescent state, so a
+                // long user stretch does not hold up grace periods.
+                runtime::quiescent_state();
+                // The timer ends slices; a wake IPI may carry a task that
+                // must move (affinity) or a signal (seen at the loop top).
+                if runtime::should_yield() {
+                    runtime::yield_now().await;
                 }
             }
         }

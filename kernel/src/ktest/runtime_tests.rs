@@ -98,7 +98,7 @@ async fn ten_thousand_sleepers() -> TestResult {
     // applies to 99% of the wakes: the emulated CPUs are host threads, and
     // when the host deschedules one, its wakes are late through no fault of
     // the timers (the latest is printed above).
-    let bound = arch::apic::TICK_NS + 2_000_000;
+    let bound = SLICE_NS + 2_000_000;
     check(p99 <= bound, || format!("1% of the sleepers woke more than {} us late (bound {} us)", p99 / 1000, bound / 1000))
 }
 
@@ -139,7 +139,77 @@ async fn ipi_wakes_an_idle_cpu() -> TestResult {
     waiter.await;
     let latency = woken_at.load(Ordering::Acquire) - sent;
     println(format_args!("ktest-bench: IPI wake of a halted CPU: {} us (halted: {halted})", latency / 1000));
-    check(latency < arch::apic::TICK_NS, || format!("the wake took {} us: longer than a tick", latency / 1000))
+    check(latency < SLICE_NS, || format!("the wake took {} us: longer than a slice", latency / 1000))
+}
+
+/// The runtime's time slice (its default `Config`).
+const SLICE_NS: u64 = 4_000_000;
+
+fn ticks(cpu: usize) -> u64 {
+    arch::percpu::of(cpu).ticks.load(Ordering::Relaxed)
+}
+
+fn all_ticks() -> u64 {
+    arch::percpu::online_cpus().map(ticks).sum()
+}
+
+/// A sleep on each CPU ends with a timer interrupt on that CPU, armed
+/// one-shot for its deadline: on time, not early.
+async fn each_cpu_wakes_at_its_timer() -> TestResult {
+    for cpu in 0..cpus() {
+        let task = runtime::Builder::new().name("timer-probe").affinity(1 << cpu).spawn(async move {
+            let before = ticks(cpu);
+            let deadline = runtime::now_ns() + 10_000_000;
+            runtime::sleep_until(deadline).await;
+            (ticks(cpu) - before, runtime::now_ns() - deadline)
+        });
+        let (interrupts, late) = task.await;
+        check(interrupts >= 1, || format!("cpu{cpu} woke from its sleep without a timer interrupt"))?;
+        check(late < SLICE_NS, || format!("cpu{cpu} woke {} us after the deadline", late / 1000))?;
+    }
+    Ok(())
+}
+
+/// Tickless idle: while every CPU is idle (this task sleeps), they take
+/// almost no timer interrupts (a periodic 4 ms tick would give 125 per CPU
+/// in the half second). The few allowed are this sleep's own and kernel
+/// timers that happen to fall in the window.
+async fn idle_cpus_take_no_ticks() -> TestResult {
+    runtime::sleep(20_000_000).await; // let earlier tests' CPUs settle
+    let before = all_ticks();
+    runtime::sleep(500_000_000).await;
+    let taken = all_ticks() - before;
+    check(taken <= 4, || format!("{taken} timer interrupts in 0.5 s on {} idle CPUs", cpus()))
+}
+
+/// One task alone on a CPU runs without a tick (until the housekeeping
+/// tick, 1 s); two share it by the slice tick.
+async fn busy_cpu_ticks_only_when_shared() -> TestResult {
+    let spin = |ms: u64, cooperate: bool| async move {
+        let end = runtime::now_ns() + ms * 1_000_000;
+        while runtime::now_ns() < end {
+            if cooperate && runtime::should_yield() {
+                runtime::yield_now().await;
+            }
+            core::hint::spin_loop();
+        }
+    };
+    let cpu = cpus() - 1;
+    let before = ticks(cpu);
+    runtime::Builder::new().name("alone").affinity(1 << cpu).spawn(spin(300, false)).await;
+    let alone = ticks(cpu) - before;
+    check(alone <= 2, || format!("a lone task took {alone} timer interrupts in 300 ms"))?;
+
+    let before = ticks(cpu);
+    let a = runtime::Builder::new().name("share-a").affinity(1 << cpu).spawn(spin(100, true));
+    let b = runtime::Builder::new().name("share-b").affinity(1 << cpu).spawn(spin(100, true));
+    a.await;
+    b.await;
+    let shared = ticks(cpu) - before;
+    // Two 100 ms tasks on 4 ms slices: about 50 slice ends (fewer when the
+    // host deschedules the vCPU: its clock runs on meanwhile). A CPU with
+    // no slice tick would take none.
+    check(shared >= 5, || format!("two tasks sharing a CPU for 200 ms took only {shared} timer interrupts"))
 }
 
 pub async fn run(tally: &mut Tally) {
@@ -147,6 +217,9 @@ pub async fn run(tally: &mut Tally) {
     tally.record("runtime_same_cpu_pingpong", same_cpu_pingpong_cost().await);
     tally.record("runtime_10k_sleepers_wake_on_time", ten_thousand_sleepers().await);
     tally.record("runtime_stackful_loop_does_not_starve", stackful_loop_does_not_starve().await);
+    tally.record("runtime_each_cpu_wakes_at_its_timer", each_cpu_wakes_at_its_timer().await);
+    tally.record("runtime_idle_cpus_take_no_ticks", idle_cpus_take_no_ticks().await);
+    tally.record("runtime_busy_cpu_ticks_only_when_shared", busy_cpu_ticks_only_when_shared().await);
     if cpus() > 1 {
         tally.record("runtime_ipi_wakes_idle_cpu", ipi_wakes_an_idle_cpu().await);
     }

@@ -117,14 +117,16 @@ impl Runtime {
     }
 
     /// Second half, run by the platform with interrupts off: re-check
-    /// (RMW reads) after publishing.
+    /// (RMW reads) after publishing, then arm the timer for the earliest
+    /// deadline (false if one is due: no halt).
     pub(crate) fn still_idle(&self, cpu: usize, woken: &dyn Fn() -> bool) -> bool {
-        !woken() && !self.has_local_work(cpu)
+        !woken() && !self.has_local_work(cpu) && self.arm_for_idle(cpu)
     }
 
     pub(crate) fn exit_halt(&self, cpu: usize) {
         self.halted.fetch_and(!(1 << cpu), Ordering::AcqRel);
         self.rcu.exit_idle(cpu);
+        self.tick_after_idle(cpu);
     }
 }
 
@@ -133,7 +135,7 @@ mod test {
     use super::*;
 
     fn hp() -> HaltPoll {
-        HaltPoll::new(&Config { slice_ns: 1, haltpoll_start_ns: 50_000, haltpoll_max_ns: 200_000 })
+        HaltPoll::new(&Config { slice_ns: 1, haltpoll_start_ns: 50_000, haltpoll_max_ns: 200_000, ..Config::default() })
     }
 
     #[test]

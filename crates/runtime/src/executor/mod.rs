@@ -28,6 +28,7 @@ use queue::RunQueue;
 use crate::loom::sync::{AtomicUsize, Ordering, SpinLock};
 use crate::task::Task;
 use crate::task::state::{TransitionToComplete, TransitionToIdle, TransitionToRunning};
+use crate::tick::TickState;
 use crate::time::Timers;
 use crate::{Config, Runtime};
 
@@ -54,6 +55,7 @@ pub(crate) struct Cpu {
     /// Wakes issued by this CPU place the woken task here (`wake_sync`).
     pub(crate) sync_wake: AtomicBool,
     pub(crate) timers: Timers,
+    pub(crate) tick: TickState,
     pub(crate) haltpoll: HaltPoll,
     pub(crate) stats: CpuStats,
 }
@@ -80,6 +82,7 @@ impl Cpu {
             need_resched: AtomicBool::new(false),
             sync_wake: AtomicBool::new(false),
             timers: Timers::new(),
+            tick: TickState::new(),
             haltpoll: HaltPoll::new(config),
             stats: CpuStats::default(),
         }
@@ -172,8 +175,10 @@ impl Runtime {
         let c = &self.cpus[cpu];
         *c.current.lock() = Some(task.clone());
         c.current_id.store(task.id.0, Relaxed);
-        c.slice_start.store(self.now_ns(), Relaxed);
+        let now = self.now_ns();
+        c.slice_start.store(now, Relaxed);
         c.need_resched.store(false, Relaxed);
+        self.arm_for_poll(cpu, now);
         c.stats.polls.fetch_add(1, Relaxed);
         task.polls.fetch_add(1, Relaxed);
 

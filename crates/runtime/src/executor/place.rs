@@ -67,6 +67,7 @@ impl Runtime {
             self.platform.wake_cpu(target);
             return;
         }
+        self.tick_after_push(target, before, me);
         let target_busy = before > 0 || me == Some(target);
         let me_halted = me.is_some_and(|c| halted & bit(c) != 0); // an interrupt on an idle CPU
         if !sync && target_busy && !me_halted && self.polling.load(Ordering::Relaxed) == 0 {
@@ -123,9 +124,13 @@ impl Runtime {
         task.affinity.store(allowed, Relaxed);
         let cpu = task.cpu.load(Relaxed);
         if allowed & bit(cpu) == 0 && self.cpus[cpu].current_id.load(Relaxed) == task.id.0 {
-            // Running where it may no longer run: end its slice; the requeue
-            // after this poll places it on an allowed CPU.
+            // Running where it may no longer run: end its slice (the
+            // interrupt makes that CPU look); the requeue after this poll
+            // places it on an allowed CPU.
             self.cpus[cpu].need_resched.store(true, Relaxed);
+            if self.this_cpu() != Some(cpu) {
+                self.platform.wake_cpu(cpu);
+            }
         }
         Ok(())
     }

@@ -19,6 +19,7 @@ pub struct Builder<'a> {
     name: Option<&'a str>,
     cpu: Option<usize>,
     affinity: u64,
+    user_thread: bool,
 }
 
 impl Default for Builder<'_> {
@@ -31,7 +32,7 @@ impl<'a> Builder<'a> {
     /// A builder for the global runtime (installed by [`crate::init`]):
     /// no name, the current CPU, every CPU allowed.
     pub fn new() -> Self {
-        Self { rt: None, name: None, cpu: None, affinity: u64::MAX }
+        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false }
     }
 
     /// A builder for a given runtime instance.
@@ -56,6 +57,13 @@ impl<'a> Builder<'a> {
         Self { affinity: mask, ..self }
     }
 
+    /// Marks the task as the body of a user thread: introspection (/proc's
+    /// kernel task list) tells it from kernel tasks for its whole life,
+    /// including the last moments after its thread left the process.
+    pub fn user_thread(self) -> Self {
+        Self { user_thread: true, ..self }
+    }
+
     /// Creates the task and queues it. Panics if the affinity mask names
     /// no online CPU.
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
@@ -71,7 +79,7 @@ impl<'a> Builder<'a> {
         let cell = Arc::new(JoinCell::new());
         let output = cell.clone();
         let wrapped = async move { output.complete(future.await) };
-        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity));
+        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread));
         rt.registry.insert(&task);
         let handle = JoinHandle::new(cell, TaskRef(task.clone()));
         rt.submit_new(task);

@@ -118,11 +118,13 @@ pub(crate) struct Task {
     pub(crate) next: ksync::SpinLock<Option<Arc<Task>>>,
     /// Set while the task is linked into a run queue: checks "queued once".
     pub(crate) enqueued: AtomicBool,
-    name: ksync::SpinLock<Option<Box<str>>>,
+    pub(crate) name: ksync::SpinLock<Option<Box<str>>>,
     /// The join cell, told by the executor when the task is disposed of.
     pub(crate) join: Arc<dyn JoinNotify>,
     /// Number of polls (statistics).
     pub(crate) polls: AtomicU64,
+    /// Spawned as the body of a user thread (`Builder::user_thread`).
+    pub(crate) user_thread: bool,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -135,6 +137,7 @@ impl Task {
         name: Option<&str>,
         cpu: usize,
         affinity: u64,
+        user_thread: bool,
     ) -> Self {
         Self {
             state: State::new(),
@@ -148,6 +151,7 @@ impl Task {
             name: ksync::SpinLock::new(name.map(Into::into)),
             join,
             polls: AtomicU64::new(0),
+            user_thread,
         }
     }
 
@@ -259,6 +263,19 @@ impl TaskRef {
         self.0.wake_by_ref();
     }
 
+    /// Wakes the task and, if another CPU is polling it right now,
+    /// interrupts that CPU: a task that runs user code sees a wake only at
+    /// its next trap into the kernel, and a CPU with one runnable task has
+    /// no tick to make one (a signal for a thread spinning on another CPU).
+    pub fn wake_and_interrupt(&self) {
+        self.0.wake_by_ref();
+        let rt = self.0.rt;
+        let cpu = self.0.cpu.load(Ordering::Relaxed);
+        if rt.this_cpu() != Some(cpu) && rt.cpus[cpu].current_id.load(Ordering::Relaxed) == self.0.id.0 {
+            rt.platform.wake_cpu(cpu);
+        }
+    }
+
     /// Whether two handles name the same task.
     pub fn ptr_eq(&self, other: &TaskRef) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
@@ -291,10 +308,20 @@ pub struct TaskInfo {
     pub affinity: u64,
     /// Polls so far.
     pub polls: u64,
+    /// Whether it runs a user thread (`Builder::user_thread`).
+    pub user_thread: bool,
 }
 
 impl From<&TaskRef> for TaskInfo {
     fn from(t: &TaskRef) -> Self {
-        Self { id: t.id(), name: t.name(), state: t.state(), cpu: t.cpu(), affinity: t.affinity(), polls: t.polls() }
+        Self {
+            id: t.id(),
+            name: t.name(),
+            state: t.state(),
+            cpu: t.cpu(),
+            affinity: t.affinity(),
+            polls: t.polls(),
+            user_thread: t.0.user_thread,
+        }
     }
 }

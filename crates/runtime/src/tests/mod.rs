@@ -6,6 +6,7 @@ mod loom_idle;
 mod loom_join;
 mod loom_rcu;
 mod loom_task;
+mod loom_tick;
 mod loom_wait_queue;
 
 use core::cell::Cell;
@@ -56,7 +57,8 @@ pub(crate) fn loom_rt(cpus: usize) -> (&'static LoomPlatform, &'static Runtime) 
         wakes: (0..cpus).map(|_| AtomicUsize::new(0)).collect(),
         halted: (0..cpus).map(|_| AtomicBool::new(false)).collect(),
     }));
-    let config = Config { slice_ns: u64::MAX, haltpoll_start_ns: 0, haltpoll_max_ns: 0 };
+    // A finite slice (the slice-tick model arms its end); no haltpoll.
+    let config = Config { slice_ns: 1_000_000, haltpoll_start_ns: 0, haltpoll_max_ns: 0, ..Config::default() };
     (platform, Runtime::new(platform, cpus, config))
 }
 

@@ -76,7 +76,7 @@ impl Platform for ManualPlatform {
 /// A runtime of `cpus` CPUs on a manual platform; the calling thread is CPU 0.
 pub fn manual(cpus: usize) -> (&'static ManualPlatform, &'static Runtime) {
     let platform: &'static ManualPlatform = Box::leak(Box::default());
-    let config = Config { slice_ns: 4_000_000, haltpoll_start_ns: 0, haltpoll_max_ns: 0 };
+    let config = Config { slice_ns: 4_000_000, haltpoll_start_ns: 0, haltpoll_max_ns: 0, ..Config::default() };
     let rt = Runtime::new(platform, cpus, config);
     set_cpu(0);
     (platform, rt)

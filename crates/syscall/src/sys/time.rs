@@ -20,6 +20,10 @@ const CLOCK_REALTIME_COARSE: i32 = 5;
 const CLOCK_MONOTONIC_COARSE: i32 = 6;
 const CLOCK_BOOTTIME: i32 = 7;
 const TIMER_ABSTIME: u64 = 1;
+/// What clock_getres reports for the coarse clocks: Linux's tick at
+/// HZ=250 (weft's coarse clocks read the precise clock, so they are never
+/// coarser than this).
+const COARSE_RESOLUTION_NS: u64 = 4_000_000;
 const ITIMER_REAL: u64 = 0;
 /// Clock ticks per second reported to user space (USER_HZ).
 const USER_HZ: u64 = 100;
@@ -92,7 +96,7 @@ pub fn clock_getres(cx: &mut SyscallContext<'_>, clock: u64, res: u64) -> KResul
     clock_now(cx, clock as i32)?;
     if res != 0 {
         let coarse = matches!(clock as i32, CLOCK_REALTIME_COARSE | CLOCK_MONOTONIC_COARSE);
-        cx.write(res, &timespec(if coarse { arch::apic::TICK_NS } else { 1 }))?;
+        cx.write(res, &timespec(if coarse { COARSE_RESOLUTION_NS } else { 1 }))?;
     }
     Ok(0)
 }

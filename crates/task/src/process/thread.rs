@@ -76,9 +76,16 @@ impl ThreadSignals {
 ///
 /// The total is exact: the time between the start and the end of every poll
 /// of the thread's task is counted. How it splits into user and system time
-/// is sampled, as Linux does by default: a timer tick that interrupts user
-/// mode counts the time since the last mark as user time, the end of a poll
-/// counts it as system time. The hot path (a syscall) reads no clock.
+/// depends on the CPU's tick (`runtime/src/tick.rs`). While the CPU ticks at
+/// the slice length it is sampled, as Linux does by default: a tick that
+/// interrupts user mode counts the time since the last mark as user time,
+/// the end of a poll counts it as system time, and a syscall reads no clock.
+/// While the CPU is tickless (one runnable task) nothing would sample it, so
+/// the user loop times the user/kernel boundary instead (`enter_user`,
+/// `leave_user`), as Linux's nohz_full does (VIRT_CPU_ACCOUNTING_GEN).
+///
+/// Only the thread's own task writes the counters, so they are updated with
+/// a plain load and store (no locked instruction on the syscall path).
 #[derive(Default)]
 pub struct CpuTime {
     user_ns: AtomicU64,
@@ -110,12 +117,22 @@ impl CpuTime {
         self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
     }
 
-    /// A timer tick interrupted the thread in user mode. Returns the user
-    /// time it added.
-    pub fn tick_in_user(&self, now_ns: u64) -> u64 {
+    /// A timer tick interrupted the thread in user mode, or it left user
+    /// mode while its CPU was tickless: the time since the last mark was
+    /// user time. Returns it.
+    pub fn leave_user(&self, now_ns: u64) -> u64 {
         let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
         let spent = now_ns.saturating_sub(since);
-        self.user_ns.fetch_add(spent, Ordering::Relaxed);
+        add(&self.user_ns, spent);
+        spent
+    }
+
+    /// The thread enters user mode while its CPU is tickless: the time
+    /// since the last mark was system time. Returns it.
+    pub fn enter_user(&self, now_ns: u64) -> u64 {
+        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
+        let spent = now_ns.saturating_sub(since);
+        add(&self.system_ns, spent);
         spent
     }
 
@@ -124,7 +141,7 @@ impl CpuTime {
     pub fn settle(&self, now_ns: u64) {
         let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
         if since != 0 {
-            self.system_ns.fetch_add(now_ns.saturating_sub(since), Ordering::Relaxed);
+            add(&self.system_ns, now_ns.saturating_sub(since));
         } else {
             self.running_since_ns.store(0, Ordering::Relaxed);
         }
@@ -134,9 +151,14 @@ impl CpuTime {
     pub fn stop_running(&self, now_ns: u64) -> u64 {
         let since = self.running_since_ns.swap(0, Ordering::Relaxed);
         let spent = now_ns.saturating_sub(since);
-        self.system_ns.fetch_add(spent, Ordering::Relaxed);
+        add(&self.system_ns, spent);
         spent
     }
+}
+
+/// Adds to a counter only its owner writes.
+fn add(counter: &AtomicU64, ns: u64) {
+    counter.store(counter.load(Ordering::Relaxed).wrapping_add(ns), Ordering::Relaxed);
 }
 
 /// One thread of a process.
@@ -308,11 +330,12 @@ impl Thread {
 
     /// Makes the thread look at its signals and exit state soon: wakes its
     /// task, which re-polls whatever it waits for (an interruptible wait
-    /// then sees the signal and gives up).
+    /// then sees the signal and gives up), and interrupts the CPU it runs
+    /// user code on, if any.
     pub fn kick(&self) {
         self.signals.attention.store(true, Ordering::Release);
         if let Some(task) = self.task.get() {
-            task.wake();
+            task.wake_and_interrupt();
         }
     }
 
