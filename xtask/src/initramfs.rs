@@ -27,7 +27,10 @@ pub enum Entry {
 pub fn build(opts: &BuildOpts) -> Result<PathBuf> {
     let programs = userprogs::build(opts)?;
     let mut entries = vec![];
-    for dir in ["bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "root", "usr", "usr/bin", "tests", "mnt"] {
+    for dir in [
+        "bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "root", "usr", "usr/bin", "usr/lib", "usr/lib/x86_64-linux-gnu", "usr/lib64",
+        "tests", "mnt",
+    ] {
         entries.push(Entry::Dir { path: dir.into(), mode: 0o755 });
     }
     entries.push(Entry::CharDev { path: "dev/console".into(), mode: 0o600, major: 5, minor: 1 });
@@ -37,6 +40,16 @@ pub fn build(opts: &BuildOpts) -> Result<PathBuf> {
     for applet in BUSYBOX_APPLETS {
         entries.push(Entry::Symlink { path: format!("bin/{applet}"), target: "busybox".into() });
     }
+    for (dest, host) in userprogs::GLIBC_RUNTIME {
+        let data = fs::read(host).with_context(|| format!("reading {host} (Debian's libc6)"))?;
+        entries.push(Entry::File { path: dest.to_string(), mode: 0o755, data });
+    }
+    entries.push(Entry::Symlink { path: "lib".into(), target: "usr/lib".into() });
+    entries.push(Entry::Symlink { path: "lib64".into(), target: "usr/lib64".into() });
+    entries.push(Entry::Symlink {
+        path: "usr/lib64/ld-linux-x86-64.so.2".into(),
+        target: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2".into(),
+    });
     entries.push(Entry::File { path: "init".into(), mode: 0o755, data: INIT_SCRIPT.as_bytes().to_vec() });
     entries.push(Entry::File { path: "etc/passwd".into(), mode: 0o644, data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec() });
     entries.push(Entry::File { path: "etc/group".into(), mode: 0o644, data: b"root:x:0:\n".to_vec() });

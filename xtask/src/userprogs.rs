@@ -2,7 +2,10 @@
 //! `musl-gcc -static` and placed in the initramfs.
 //!
 //! `user/tests/<group>/<name>.c` becomes `/tests/<group>/<name>` (shell
-//! scripts, `<name>.sh`, are copied as they are);
+//! scripts, `<name>.sh`, are copied as they are); the `glibc` group is
+//! built with the host's gcc against Debian's glibc, dynamically linked,
+//! and the initramfs carries the loader and libc it needs
+//! (`GLIBC_RUNTIME`);
 //! `user/bench/<name>.c` becomes `/bench/<name>`; `user/demo/<name>.c`
 //! becomes `/bin/<name>`; `user/sbin/<name>.c` becomes `/sbin/<name>`. Files in a `lib/` folder are linked into every
 //! program of the same tree.
@@ -33,7 +36,8 @@ pub fn build(_opts: &BuildOpts) -> Result<Vec<(String, PathBuf)>> {
             }
             let rel = src.strip_prefix(&dir)?.with_extension("");
             let bin = out_dir().join("user").join(tree).join(&rel);
-            compile(&src, &lib, &dir.join("lib"), &bin)?;
+            let toolchain = if rel.starts_with("glibc") { Toolchain::GlibcDynamic } else { Toolchain::MuslStatic };
+            compile(toolchain, &src, &lib, &dir.join("lib"), &bin)?;
             out.push((format!("{dest}/{}", rel.display()), bin));
         }
     }
@@ -65,7 +69,23 @@ fn collect_ext_recursive(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-fn compile(src: &Path, lib: &[PathBuf], include: &Path, bin: &Path) -> Result<()> {
+/// Debian's glibc runtime that the `glibc` test group's programs load:
+/// (path in the initramfs, host file). `/lib` and `/lib64` are symlinks
+/// into `/usr`, as on Debian.
+pub const GLIBC_RUNTIME: &[(&str, &str)] = &[
+    ("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"),
+    ("usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+];
+
+#[derive(Clone, Copy)]
+enum Toolchain {
+    /// musl-gcc -static: every other program.
+    MuslStatic,
+    /// gcc, dynamic, against the host's (Debian's) glibc.
+    GlibcDynamic,
+}
+
+fn compile(toolchain: Toolchain, src: &Path, lib: &[PathBuf], include: &Path, bin: &Path) -> Result<()> {
     let newest_input = std::iter::once(src)
         .chain(lib.iter().map(|p| p.as_path()))
         .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok())
@@ -76,15 +96,19 @@ fn compile(src: &Path, lib: &[PathBuf], include: &Path, bin: &Path) -> Result<()
         }
     }
     std::fs::create_dir_all(bin.parent().unwrap())?;
-    let status = Command::new("musl-gcc")
-        .args(["-static", "-O2", "-g0", "-Wall", "-pthread", "-o"])
+    let (compiler, link) = match toolchain {
+        Toolchain::MuslStatic => ("musl-gcc", "-static"),
+        Toolchain::GlibcDynamic => ("gcc", "-Wl,--as-needed"),
+    };
+    let status = Command::new(compiler)
+        .args([link, "-O2", "-g0", "-Wall", "-pthread", "-o"])
         .arg(bin)
         .arg("-I")
         .arg(include)
         .arg(src)
         .args(lib)
         .status()
-        .context("running musl-gcc (musl-tools)")?;
+        .with_context(|| format!("running {compiler}"))?;
     if !status.success() {
         bail!("compiling {} failed", src.display());
     }

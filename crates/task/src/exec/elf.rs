@@ -6,6 +6,7 @@
 //! and the program headers.
 
 use alloc::vec::Vec;
+use core::ops::Range;
 
 use abi::{Errno, KResult};
 
@@ -164,6 +165,45 @@ impl ElfInfo {
             .find(|h| h.offset <= self.phoff && self.phoff < h.offset + h.filesz)
             .map(|h| h.vaddr + (self.phoff - h.offset) + bias)
     }
+}
+
+/// Where one PT_LOAD segment goes once loaded at `bias`, page by page, as
+/// Linux's binfmt_elf lays it out:
+///
+/// ```text
+///  seg start    file end       page end       mem end    page end
+///  |== file pages ==|-- zeroed --|== anonymous pages (.bss) ==|
+/// ```
+///
+/// The part of the last file page past the file data is zeroed when the
+/// segment has a .bss (`p_memsz > p_filesz`), up to the end of the page
+/// (Linux's `padzero`), not only up to `p_memsz`: glibc's ld.so puts its
+/// early malloc arena right after its own .bss and expects that rest of
+/// the page to read as zero.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentLayout {
+    /// Pages mapped from the file, and the file offset of the first.
+    pub file_pages: Option<(Range<u64>, u64)>,
+    /// Bytes of the last file page to zero.
+    pub zeroed: Option<Range<u64>>,
+    /// Anonymous (zero-fill) pages for the rest of .bss.
+    pub anon_pages: Option<Range<u64>>,
+}
+
+/// The layout of `h` at `bias` (headers already validated by `parse`).
+pub fn segment_layout(h: &ProgramHeader, bias: u64) -> SegmentLayout {
+    let page_down = |a: u64| a & !4095;
+    let page_up = |a: u64| (a + 4095) & !4095;
+    let seg_start = page_down(bias + h.vaddr);
+    let file_end = bias + h.vaddr + h.filesz;
+    let mem_end = bias + h.vaddr + h.memsz;
+    let file_map_end = page_up(file_end);
+    let file_pages = (h.filesz > 0).then(|| (seg_start..file_map_end, page_down(h.offset)));
+    let zeroed = (h.filesz > 0 && mem_end > file_end && file_end % 4096 != 0).then_some(file_end..file_map_end);
+    let anon_start = if h.filesz > 0 { file_map_end } else { seg_start };
+    let anon_end = page_up(mem_end);
+    let anon_pages = (anon_end > anon_start).then_some(anon_start..anon_end);
+    SegmentLayout { file_pages, zeroed, anon_pages }
 }
 
 /// Protection bits of a segment, as (read, write, execute).

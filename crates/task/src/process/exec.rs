@@ -172,33 +172,30 @@ fn map_segments(vm: &AddressSpace, backing: &Arc<OpenFileBacking>, info: &ElfInf
     let mut end = 0;
     for h in info.loads() {
         let prot = prot_of(h);
-        let seg_start = (bias + h.vaddr) & !4095;
-        let file_end = bias + h.vaddr + h.filesz;
-        let mem_end = bias + h.vaddr + h.memsz;
-        let file_map_end = (file_end + 4095) & !4095;
-        if h.filesz > 0 {
+        let layout = elf::segment_layout(h, bias);
+        if let Some((pages, offset)) = &layout.file_pages {
+            let len = (pages.end - pages.start) as usize;
             vm.mmap(MmapRequest {
-                addr: seg_start as usize,
-                len: (file_map_end - seg_start) as usize,
+                addr: pages.start as usize,
+                len,
                 prot: prot | PROT_WRITE,
                 flags: MAP_PRIVATE | MAP_FIXED,
-                offset: h.offset & !4095,
+                offset: *offset,
                 file: Some(MmapFile { backing: backing.clone(), readable: true, writable: false }),
             })?;
-            // The rest of the last file page belongs to .bss: zero it (Linux
-            // `padzero`), then drop the temporary write permission.
-            if mem_end > file_end && file_end % 4096 != 0 {
-                vm.zero_user(file_end as usize, (file_map_end.min(mem_end) - file_end) as usize)?;
+            // Written through the temporary write permission, which is
+            // dropped right after.
+            if let Some(zeroed) = &layout.zeroed {
+                vm.zero_user(zeroed.start as usize, (zeroed.end - zeroed.start) as usize)?;
             }
             if prot & PROT_WRITE == 0 {
-                vm.mprotect(seg_start as usize, (file_map_end - seg_start) as usize, prot)?;
+                vm.mprotect(pages.start as usize, len, prot)?;
             }
         }
-        let anon_start = if h.filesz > 0 { file_map_end } else { seg_start };
-        let anon_end = (mem_end + 4095) & !4095;
-        if anon_end > anon_start {
-            vm.mmap(MmapRequest::anon(anon_start as usize, (anon_end - anon_start) as usize, prot, MAP_PRIVATE | MAP_FIXED))?;
+        if let Some(anon) = &layout.anon_pages {
+            vm.mmap(MmapRequest::anon(anon.start as usize, (anon.end - anon.start) as usize, prot, MAP_PRIVATE | MAP_FIXED))?;
         }
+        let mem_end = bias + h.vaddr + h.memsz;
         end = end.max(mem_end);
     }
     Ok(end)

@@ -93,3 +93,47 @@ fn garbage_never_panics() {
         }
     }
 }
+
+/// glibc's ld.so: .data ends inside a page and .bss follows; the whole rest
+/// of that page is zeroed (past p_memsz too), the next pages are anonymous.
+#[test]
+fn a_segment_with_bss_zeroes_the_tail_of_its_last_file_page() {
+    let bytes = elf(ET_DYN, &[load(0, 0, 0x1000, 0x1000, PF_R | PF_X), load(0x1e40, 0x2e40, 0x1c0, 0x2300, PF_R | PF_W)]);
+    let info = parse(&bytes).unwrap();
+    let base = 0x7f00_0000_0000;
+    // File data that ends exactly at a page boundary leaves nothing to zero.
+    let layout = segment_layout(info.loads().nth(1).unwrap(), base);
+    assert_eq!(layout.file_pages, Some((base + 0x2000..base + 0x3000, 0x1000)));
+    assert_eq!(layout.zeroed, None);
+    assert_eq!(layout.anon_pages, Some(base + 0x3000..base + 0x6000));
+    let data = load(0x1e40, 0x2e40, 0x100, 0x2300, PF_R | PF_W);
+    let layout = segment_layout(&data, base);
+    assert_eq!(layout.file_pages, Some((base + 0x2000..base + 0x3000, 0x1000)));
+    assert_eq!(layout.zeroed, Some(base + 0x2f40..base + 0x3000), "zeroed up to the page end");
+    assert_eq!(layout.anon_pages, Some(base + 0x3000..base + 0x6000));
+}
+
+/// .bss that ends inside the last file page: still zeroed to the page end
+/// (Linux's padzero), beyond p_memsz.
+#[test]
+fn a_small_bss_is_zeroed_to_the_end_of_the_page_not_to_memsz() {
+    let data = load(0x2100, 0x402100, 0x80, 0x100, PF_R | PF_W);
+    let layout = segment_layout(&data, 0);
+    assert_eq!(layout.file_pages, Some((0x402000..0x403000, 0x2000)));
+    assert_eq!(layout.zeroed, Some(0x402180..0x403000));
+    assert_eq!(layout.anon_pages, None);
+}
+
+/// No .bss: the rest of the last page shows the file (Linux maps it so);
+/// a pure .bss segment is all anonymous.
+#[test]
+fn segments_without_file_tail_or_without_file_data() {
+    let text = load(0x0, 0x400000, 0x1234, 0x1234, PF_R | PF_X);
+    let layout = segment_layout(&text, 0);
+    assert_eq!(layout.file_pages, Some((0x400000..0x402000, 0)));
+    assert_eq!((layout.zeroed, layout.anon_pages), (None, None));
+    let bss = load(0x0, 0x600000, 0, 0x1800, PF_R | PF_W);
+    let layout = segment_layout(&bss, 0);
+    assert_eq!((layout.file_pages, layout.zeroed), (None, None));
+    assert_eq!(layout.anon_pages, Some(0x600000..0x602000));
+}
