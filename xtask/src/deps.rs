@@ -14,6 +14,10 @@ const PACKAGES: &[(&str, &str)] = &[
     ("musl-tools", "/usr/bin/musl-gcc"),
     ("busybox-static", "/bin/busybox"),
     ("gdb", "/usr/bin/gdb"),
+    // The glibc test group: the host's gcc against Debian's glibc, whose
+    // loader and libc go into the initramfs.
+    ("gcc", "/usr/bin/gcc"),
+    ("libc6-dev", "/usr/include/stdio.h"),
 ];
 
 /// Installs missing packages when root, or says exactly what to run.
