@@ -57,7 +57,10 @@ def has_field(v, name):
 
 def locked(m):
     """The data inside a lock_api Mutex / spin lock (read without locking:
-    the target is stopped)."""
+    the target is stopped). A `ksync::SpinLock` wraps the lock_api Mutex
+    in `inner` (next to its lockdep class in debug builds)."""
+    if has_field(m, "inner"):
+        m = m["inner"]
     return unwrap(m["data"])
 
 

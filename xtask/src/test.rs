@@ -130,6 +130,10 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             failure_scenario(report, &name, &ktest_elf, scenario, expect)?;
         }
     }
+    let name = "boot/lockdep_reports_a_lock_order_inversion_with_both_sites";
+    if selected(opts, name) {
+        lockdep_scenario(report, name, &ktest_elf)?;
+    }
     // The lockup watchdog: a kernel loop with interrupts on is seen by its
     // own CPU's timer interrupt; one with interrupts off by the other CPU,
     // which fetches its backtrace by NMI.
@@ -384,6 +388,32 @@ fn failure_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scen
         (out.contains("KERNEL PANIC"), "no KERNEL PANIC line".to_string()),
         (symbolized, "no symbolized backtrace frame naming a weft:: function".to_string()),
         (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}, not with the panic code", run.ending)),
+    ]
+    .into_iter()
+    .filter(|(ok, _)| !ok)
+    .map(|(_, why)| why)
+    .collect();
+    if problems.is_empty() {
+        report.pass(name);
+    } else {
+        report.fail(name, &format!("{}\n{}", problems.join("; "), tail(out)));
+    }
+    Ok(())
+}
+
+/// Two locks taken in both orders (ktest=lockdep): lockdep (debug builds)
+/// must name both init sites and show the stack of the inverting acquire.
+fn lockdep_scenario(report: &mut Report, name: &str, elf: &std::path::Path) -> Result<()> {
+    eprintln!("xtask: boot scenario lockdep");
+    let run = boot(elf, "ktest=lockdep", 1, 120)?;
+    let out = &run.output;
+    let line = out.lines().find(|l| l.starts_with("LOCKDEP: lock order inversion:")).unwrap_or("");
+    let after = out.find("LOCKDEP: lock order inversion:").map(|i| &out[i..]).unwrap_or("");
+    let problems: Vec<String> = [
+        (line.matches("lockdep_scenario.rs").count() >= 2, format!("the inversion line does not name both sites: {line:?}")),
+        (after.contains("weft::ktest::lockdep_scenario::deliberate_inversion"), "no stack frame in deliberate_inversion".to_string()),
+        (out.contains("lockdep scenario: reported"), "the scenario saw no report".to_string()),
+        (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}", run.ending)),
     ]
     .into_iter()
     .filter(|(ok, _)| !ok)

@@ -129,6 +129,45 @@ pub fn print_here() {
     print_from(rip, rbp);
 }
 
+/// Fills `out` with return addresses, innermost first, starting with the
+/// one into the caller of `capture`; returns how many were written. For
+/// reports that are not fatal (lockdep), so it stops at anything odd.
+#[inline(never)]
+pub fn capture(out: &mut [usize]) -> usize {
+    let mut rbp: usize;
+    // SAFETY: reads rbp.
+    unsafe { core::arch::asm!("mov {}, rbp", out(reg) rbp, options(nomem, nostack, preserves_flags)) };
+    let (text_start, text_end) = text_range();
+    let mut n = 0;
+    while n < out.len() && plausible_frame(rbp) {
+        // SAFETY: as in `print_from`: rbp came from the frame-pointer chain
+        // of this very call stack (every stack starts with rbp = 0, and
+        // entries from user mode never let a user rbp into the chain), so it
+        // points at a saved (rbp, return address) pair on a mapped stack.
+        let (next, ret) = unsafe { (*(rbp as *const usize), *((rbp + 8) as *const usize)) };
+        if !(text_start..text_end).contains(&ret) {
+            break;
+        }
+        out[n] = ret;
+        n += 1;
+        // Frames only grow towards the stack's top, and never by more than
+        // a stack's size: anything else is not a frame chain.
+        if next <= rbp || next - rbp > crate::paging::KSTACK_SLOT_SIZE {
+            break;
+        }
+        rbp = next;
+    }
+    n
+}
+
+/// Prints addresses saved by [`capture`], one symbolized frame a line.
+pub fn print_addrs(addrs: &[usize]) {
+    let mut out = SerialWriter;
+    for (depth, &addr) in addrs.iter().enumerate() {
+        print_frame(&mut out, depth, addr);
+    }
+}
+
 fn print_frame(out: &mut SerialWriter, depth: usize, addr: usize) {
     match symbolize(addr) {
         Some((name, off)) => {

@@ -54,18 +54,14 @@ pub type MmGuard<'a, T> = SpinLockGuard<'a, T>;
 pub struct MmLock<T>(SpinLock<T>);
 
 impl<T> MmLock<T> {
+    /// The caller's location is the lock's lockdep class (see `ksync`).
+    #[track_caller]
     pub const fn new(value: T) -> Self {
         Self(SpinLock::new(value))
     }
 
     pub fn lock(&self) -> MmGuard<'_, T> {
-        loop {
-            if let Some(guard) = self.0.try_lock() {
-                return guard;
-            }
-            service_pending();
-            core::hint::spin_loop();
-        }
+        self.0.lock_polling(service_pending)
     }
 }
 

@@ -7,15 +7,16 @@
 //!
 //! and the run ends with `ktest: done, N passed, M failed` and a QEMU exit
 //! status that says which. `ktest=NAME` on the command line runs one boot
-//! scenario instead (`panic`, `exception`, `stack_overflow`, and with
-//! `watchdog=panic` `lockup` and `hard_lockup`), each of which must end in
-//! a reported failure that xtask checks.
+//! scenario instead (`panic`, `exception`, `stack_overflow`, `lockdep`, and
+//! with `watchdog=panic` `lockup` and `hard_lockup`), each of which must end
+//! in a reported failure that xtask checks.
 //!
 //! The tests run in a runtime task (the "driver") while every CPU runs its
 //! executor: the plain tests in [`TESTS`] one after the other, then the
 //! async tests of the runtime (`runtime_tests`) and of address spaces
 //! (`mm_tests`).
 
+mod lockdep_scenario;
 mod mm_tests;
 mod runtime_tests;
 
@@ -48,6 +49,7 @@ pub fn start(args: &Args<'_>) {
         "panic" => panic!("deliberate panic (ktest=panic)"),
         "exception" => deliberate_exception(),
         "stack_overflow" => deliberate_stack_overflow(),
+        "lockdep" => lockdep_scenario::deliberate_inversion(),
         // The watchdog scenarios (boot with `watchdog=panic`): a task that
         // never returns from its poll, with interrupts on (the CPU sees
         // itself from its timer interrupt) or off (another CPU sees it and
