@@ -44,7 +44,13 @@ pub async fn prepare_return(
                 if let Some((code, nr)) = state.interrupted.take() {
                     apply_restart(regs, restart_rule(code, None), nr);
                 }
-                restore_saved_mask(thread);
+                if restore_saved_mask(thread) {
+                    // The caller's mask (ppoll, pselect, epoll_pwait,
+                    // sigsuspend) may let a pending signal through: it is
+                    // delivered now, before user mode (Linux's
+                    // set_current_blocked recalculates sigpending).
+                    continue;
+                }
                 return None;
             }
             Delivery::Exit => return Some(group_death_status()),
@@ -88,11 +94,13 @@ fn apply_restart(regs: &mut UserContext, rule: Restart, nr: u64) {
 }
 
 /// After sigsuspend-like calls: put the caller's mask back unless a
-/// handler frame saved it already.
-fn restore_saved_mask(thread: &Thread) {
-    if let Some(mask) = thread.signals.saved_mask.lock().take() {
+/// handler frame saved it already. Whether there was one to put back.
+fn restore_saved_mask(thread: &Thread) -> bool {
+    let saved = thread.signals.saved_mask.lock().take();
+    if let Some(mask) = saved {
         thread.signals.set_blocked(mask);
     }
+    saved.is_some()
 }
 
 fn registers_of(regs: &UserContext) -> Registers {
