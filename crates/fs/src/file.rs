@@ -69,8 +69,25 @@ pub trait FileOps: Send + Sync {
 
     /// Current readiness (`POLLIN`, `POLLOUT`, `POLLHUP`, `POLLERR`...). When
     /// `cx` is given, also registers its waker to be woken on any change.
+    /// This is the one readiness mechanism: poll, select, epoll and
+    /// blocking reads and writes all subscribe through it.
     fn poll_ready(&self, _file: &OpenFile, _cx: Option<&mut Context<'_>>) -> PollEvents {
         PollEvents::READABLE | PollEvents::WRITABLE
+    }
+
+    /// Whether the file reports real readiness changes (wakes the wakers
+    /// `poll_ready` registers). epoll refuses files that do not, with
+    /// EPERM, as Linux refuses files without a `poll` operation (regular
+    /// files, directories, most devices); poll and select report them
+    /// always ready.
+    fn can_poll(&self) -> bool {
+        false
+    }
+
+    /// The epoll instance behind an epoll file (to find loops and depth
+    /// when epoll files are nested).
+    fn as_epoll(&self) -> Option<&crate::event::epoll::Epoll> {
+        None
     }
 
     /// Device-specific `ioctl`. `user` reaches pointer arguments.
@@ -111,6 +128,8 @@ pub struct OpenFile {
     flags: AtomicU32,
     /// File position. Lock order: before inode locks.
     pos: SpinLock<u64>,
+    /// The epoll items watching this description.
+    watchers: crate::event::epoll::Watchers,
 }
 
 /// How an open file is named in `/proc/<pid>/fd`.
@@ -172,6 +191,7 @@ impl OpenFile {
             name,
             flags: AtomicU32::new(kept.bits()),
             pos: SpinLock::new(0),
+            watchers: crate::event::epoll::Watchers::new(),
         })
     }
 
@@ -309,6 +329,11 @@ impl OpenFile {
         self.flags().contains(OpenFlags::NONBLOCK)
     }
 
+    /// The epoll items watching this description.
+    pub fn watchers(&self) -> &crate::event::epoll::Watchers {
+        &self.watchers
+    }
+
     /// The file position, locked (for `FileOps` implementations).
     /// Lock order: before inode locks.
     pub fn pos(&self) -> SpinLockGuard<'_, u64> {
@@ -367,6 +392,9 @@ impl OpenFile {
 
 impl Drop for OpenFile {
     fn drop(&mut self) {
+        // Out of every epoll interest list first (Linux's
+        // eventpoll_release), then the file's own release.
+        self.watchers.file_closed();
         self.ops.release(self);
     }
 }

@@ -37,6 +37,7 @@ extern crate alloc;
 pub mod boot;
 pub mod dev;
 pub mod dirent;
+pub mod event;
 pub mod fdtable;
 pub mod file;
 pub mod file_inode;

@@ -20,6 +20,9 @@ pub enum FileType {
     Fifo,
     /// `S_IFSOCK`.
     Socket,
+    /// No type bits: the inode behind anonymous files (epoll, eventfd),
+    /// whose mode Linux reports as plain 0600.
+    Anon,
 }
 
 impl FileType {
@@ -48,6 +51,7 @@ impl FileType {
             FileType::BlockDevice => l::S_IFBLK,
             FileType::Fifo => l::S_IFIFO,
             FileType::Socket => l::S_IFSOCK,
+            FileType::Anon => 0,
         }
     }
 
@@ -61,6 +65,7 @@ impl FileType {
             FileType::BlockDevice => l::DT_BLK,
             FileType::Fifo => l::DT_FIFO,
             FileType::Socket => l::DT_SOCK,
+            FileType::Anon => l::DT_UNKNOWN,
         }) as u8
     }
 }

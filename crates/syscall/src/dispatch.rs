@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{fd, futex, mem, misc, path, poll, process, sched, signal, time, timer};
+use crate::sys::{event, fd, futex, mem, misc, path, poll, process, sched, signal, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -207,6 +207,14 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         // Readiness.
         nr::POLL => poll::poll(cx, a[0], a[1], a[2]).await,
         nr::PPOLL => poll::ppoll(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::EPOLL_CREATE => event::epoll_create(cx, a[0]),
+        nr::EPOLL_CREATE1 => event::epoll_create1(cx, a[0]),
+        nr::EPOLL_CTL => event::epoll_ctl(cx, a[0], a[1], a[2], a[3]),
+        nr::EPOLL_WAIT => event::epoll_wait(cx, a[0], a[1], a[2], a[3]).await,
+        nr::EPOLL_PWAIT => event::epoll_pwait(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::EPOLL_PWAIT2 => event::epoll_pwait2(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::EVENTFD => event::eventfd(cx, a[0]),
+        nr::EVENTFD2 => event::eventfd2(cx, a[0], a[1]),
         nr::SELECT => poll::select(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::PSELECT6 => poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
 

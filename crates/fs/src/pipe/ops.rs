@@ -112,6 +112,10 @@ impl FileOps for PipeOps {
         Poll::Ready(Ok(n))
     }
 
+    fn can_poll(&self) -> bool {
+        true
+    }
+
     fn poll_ready(&self, _file: &OpenFile, cx: Option<&mut Context<'_>>) -> PollEvents {
         let mut st = self.pipe.state.lock();
         let mut ev = PollEvents::empty();

@@ -203,6 +203,10 @@ impl FileOps for Tty {
         Poll::Ready(Ok(buf.len()))
     }
 
+    fn can_poll(&self) -> bool {
+        true
+    }
+
     fn poll_ready(&self, _file: &OpenFile, cx: Option<&mut Context<'_>>) -> PollEvents {
         let mut st = self.state.lock();
         let mut ev = PollEvents::WRITABLE;

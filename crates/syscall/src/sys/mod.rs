@@ -1,5 +1,6 @@
 //! System call handlers, one module per family.
 
+pub mod event;
 pub mod fd;
 pub mod futex;
 pub mod mem;

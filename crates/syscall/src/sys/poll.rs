@@ -37,7 +37,7 @@ async fn wait_ready(cx: &SyscallContext<'_>, items: &mut [PollItem], deadline: O
 
 /// Runs `f` with the signal mask temporarily replaced (ppoll, pselect);
 /// the old mask returns on the way back to user mode.
-fn swap_mask(cx: &SyscallContext<'_>, mask: Option<SigSet>) {
+pub(crate) fn swap_mask(cx: &SyscallContext<'_>, mask: Option<SigSet>) {
     if let Some(mask) = mask {
         let old = cx.thread.signals.blocked();
         *cx.thread.signals.saved_mask.lock() = Some(old);
@@ -94,7 +94,7 @@ pub async fn ppoll(cx: &mut SyscallContext<'_>, fds: u64, nfds: u64, tsp: u64, s
     do_poll(cx, fds, nfds, deadline).await
 }
 
-fn read_mask(cx: &SyscallContext<'_>, sigmask: u64, size: u64) -> KResult<Option<SigSet>> {
+pub(crate) fn read_mask(cx: &SyscallContext<'_>, sigmask: u64, size: u64) -> KResult<Option<SigSet>> {
     if sigmask == 0 {
         return Ok(None);
     }
