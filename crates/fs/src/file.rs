@@ -90,6 +90,12 @@ pub trait FileOps: Send + Sync {
         None
     }
 
+    /// The operations as `Any`, for the system calls that take only one
+    /// kind of file (signalfd4 on a signalfd, pidfd_send_signal).
+    fn as_any(&self) -> Option<&dyn core::any::Any> {
+        None
+    }
+
     /// Device-specific `ioctl`. `user` reaches pointer arguments.
     fn ioctl(
         &self,

@@ -332,12 +332,7 @@ fn kernel_task(pid: Pid) -> Option<ProcSnap> {
 
 /// The thread making the current system call (for /proc/self).
 pub fn current_thread() -> Option<Arc<Thread>> {
-    if !runtime::is_initialized() {
-        return None;
-    }
-    let me = runtime::current_task()?.id();
-    let procs: Vec<Arc<Process>> = TABLE.lock().processes().cloned().collect();
-    procs.iter().flat_map(|p| p.threads()).find(|t| t.task().is_some_and(|k| k.id() == me))
+    task::process::current_thread()
 }
 
 /// Finds a live thread by id (any process).

@@ -156,18 +156,12 @@ pub fn recheck_tick() {
     }
 }
 
-/// The current poll needs the periodic slice tick even with nothing else
-/// runnable here (see [`Runtime::keep_tick`]).
+/// The current poll needs the slice tick even with nothing else runnable
+/// here: its task samples CPU time at ticks (see [`Runtime::keep_tick`]).
 pub fn keep_tick() {
     if let Some(rt) = GLOBAL.get() {
         rt.keep_tick();
     }
-}
-
-/// Whether the calling CPU ticks at the slice length now, so that CPU
-/// time may be sampled at ticks (see [`Runtime::ticking`]).
-pub fn ticking() -> bool {
-    GLOBAL.get().is_some_and(|rt| rt.ticking())
 }
 
 /// Whether the current task should yield (its slice is over and others

@@ -11,9 +11,11 @@
 //! | polling a task, nothing else runnable here | its earliest timer deadline, or the housekeeping tick `housekeeping_ns` after the last one |
 //! | polling a task, another runnable here (or the task must move, or it asked for the tick with `keep_tick`) | that, or the end of the current slice |
 //!
-//! So an idle CPU is tickless, and a busy CPU ticks at the slice length
-//! only while there is something to share it with (Linux's NO_HZ_IDLE and,
-//! for one runnable task, NO_HZ_FULL). A due deadline is never armed as
+//! So an idle CPU is tickless (Linux's NO_HZ_IDLE), and a busy one ticks at
+//! the slice length only while there is something to share it with or its
+//! task samples time at ticks: user threads do (`keep_tick`), because under
+//! emulation timing every user/kernel boundary instead (Linux's NO_HZ_FULL
+//! accounting) costs more than the tick. A due deadline is never armed as
 //! "now": an idle CPU with a timer due runs it instead of halting, the
 //! interrupt handler fires due timers itself before it re-arms, and a busy
 //! CPU that finds a timer expired since it last fired them arms the
@@ -131,21 +133,13 @@ impl Runtime {
     }
 
     /// The current poll needs the slice tick even with nothing else
-    /// runnable (its task counts CPU time at ticks: CPU-time timers).
+    /// runnable: its task samples CPU time at ticks (user threads).
     pub fn keep_tick(&self) {
         let Some(cpu) = self.this_cpu() else { return };
         let c = &self.cpus[cpu];
         if !c.tick.keep.swap(true, Relaxed) {
             self.arm_busy(cpu, self.now_ns());
         }
-    }
-
-    /// Whether the calling CPU ticks at the slice length now (something
-    /// else is runnable here, or the poll asked to `keep_tick`): while it
-    /// does, CPU time can be sampled at ticks; while it does not, it must
-    /// be measured at the user/kernel boundary.
-    pub fn ticking(&self) -> bool {
-        self.this_cpu().is_some_and(|cpu| self.needs_slice_tick(cpu))
     }
 
     /// Before each poll (`current_id` and `slice_start` already set).

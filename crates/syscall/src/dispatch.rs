@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{event, fd, futex, mem, misc, path, poll, process, sched, signal, time, timer};
+use crate::sys::{event, fd, futex, mem, misc, path, pidfd, poll, process, sched, signal, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -215,6 +215,14 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::EPOLL_PWAIT2 => event::epoll_pwait2(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
         nr::EVENTFD => event::eventfd(cx, a[0]),
         nr::EVENTFD2 => event::eventfd2(cx, a[0], a[1]),
+        nr::TIMERFD_CREATE => event::timerfd_create(cx, a[0], a[1]),
+        nr::TIMERFD_SETTIME => event::timerfd_settime(cx, a[0], a[1], a[2], a[3]),
+        nr::TIMERFD_GETTIME => event::timerfd_gettime(cx, a[0], a[1]),
+        nr::SIGNALFD => event::signalfd(cx, a[0], a[1], a[2]),
+        nr::SIGNALFD4 => event::signalfd4(cx, a[0], a[1], a[2], a[3]),
+        nr::PIDFD_OPEN => pidfd::pidfd_open(cx, a[0], a[1]),
+        nr::PIDFD_SEND_SIGNAL => pidfd::pidfd_send_signal(cx, a[0], a[1], a[2], a[3]),
+        nr::PIDFD_GETFD => pidfd::pidfd_getfd(cx, a[0], a[1], a[2]),
         nr::SELECT => poll::select(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::PSELECT6 => poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
 

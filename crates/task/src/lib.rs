@@ -12,6 +12,7 @@ extern crate alloc;
 
 pub mod clone_args;
 pub mod cred;
+pub mod event;
 pub mod exec;
 pub mod futex;
 pub mod ids;

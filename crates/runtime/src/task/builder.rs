@@ -1,7 +1,8 @@
 //! Spawning tasks.
 
 use alloc::boxed::Box;
-use alloc::sync::Arc;
+use alloc::sync::{Arc, Weak};
+use core::any::Any;
 use core::future::Future;
 
 use super::{JoinCell, JoinHandle, Task, TaskRef};
@@ -12,7 +13,7 @@ use crate::Runtime;
 /// ```ignore
 /// let h = Builder::new().name("kswapd").cpu(1).affinity(0b10).spawn(async { 42 });
 /// ```
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 #[must_use = "a Builder does nothing until `spawn`"]
 pub struct Builder<'a> {
     rt: Option<&'static Runtime>,
@@ -20,6 +21,7 @@ pub struct Builder<'a> {
     cpu: Option<usize>,
     affinity: u64,
     user_thread: bool,
+    context: Option<Weak<dyn Any + Send + Sync>>,
 }
 
 impl Default for Builder<'_> {
@@ -32,7 +34,7 @@ impl<'a> Builder<'a> {
     /// A builder for the global runtime (installed by [`crate::init`]):
     /// no name, the current CPU, every CPU allowed.
     pub fn new() -> Self {
-        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false }
+        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false, context: None }
     }
 
     /// A builder for a given runtime instance.
@@ -64,6 +66,13 @@ impl<'a> Builder<'a> {
         Self { user_thread: true, ..self }
     }
 
+    /// Attaches what the task runs for (a user thread's `Thread`), for code
+    /// that knows only the current task (`TaskRef::context`). Held weakly:
+    /// the task does not keep it alive.
+    pub fn context(self, context: Weak<dyn Any + Send + Sync>) -> Self {
+        Self { context: Some(context), ..self }
+    }
+
     /// Creates the task and queues it. Panics if the affinity mask names
     /// no online CPU.
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
@@ -79,7 +88,7 @@ impl<'a> Builder<'a> {
         let cell = Arc::new(JoinCell::new());
         let output = cell.clone();
         let wrapped = async move { output.complete(future.await) };
-        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread));
+        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread, self.context));
         rt.registry.insert(&task);
         let handle = JoinHandle::new(cell, TaskRef(task.clone()));
         rt.submit_new(task);

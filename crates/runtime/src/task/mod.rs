@@ -19,8 +19,9 @@ pub(crate) mod state;
 
 use alloc::boxed::Box;
 use alloc::string::String;
-use alloc::sync::Arc;
+use alloc::sync::{Arc, Weak};
 use alloc::task::Wake;
+use core::any::Any;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
@@ -125,6 +126,8 @@ pub(crate) struct Task {
     pub(crate) polls: AtomicU64,
     /// Spawned as the body of a user thread (`Builder::user_thread`).
     pub(crate) user_thread: bool,
+    /// What the task runs for (`Builder::context`).
+    context: Option<Weak<dyn Any + Send + Sync>>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -138,6 +141,7 @@ impl Task {
         cpu: usize,
         affinity: u64,
         user_thread: bool,
+        context: Option<Weak<dyn Any + Send + Sync>>,
     ) -> Self {
         Self {
             state: State::new(),
@@ -152,6 +156,7 @@ impl Task {
             join,
             polls: AtomicU64::new(0),
             user_thread,
+            context,
         }
     }
 
@@ -256,6 +261,11 @@ impl TaskRef {
     /// A waker for the task (waking it as if its future had been woken).
     pub fn waker(&self) -> Waker {
         Waker::from(self.0.clone())
+    }
+
+    /// What the task runs for, if it was given one and it still exists.
+    pub fn context(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        self.0.context.as_ref()?.upgrade()
     }
 
     /// Wakes the task.

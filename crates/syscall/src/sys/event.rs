@@ -1,5 +1,6 @@
-//! epoll and eventfd: thin handlers over `fs::event`. Argument checks and
-//! their order follow Linux's fs/eventpoll.c and fs/eventfd.c.
+//! epoll, eventfd, timerfd and signalfd: thin handlers over `fs::event`
+//! and `task::event`. Argument checks and their order follow Linux's
+//! fs/eventpoll.c, fs/eventfd.c, fs/timerfd.c and fs/signalfd.c.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -8,6 +9,9 @@ use core::task::Poll;
 use abi::{Errno, KResult};
 use fs::event::epoll::{self, Epoll, Event};
 use fs::event::eventfd::EventFd;
+use task::event::signalfd::SignalFd;
+use task::event::timerfd::{self, TimerFd};
+use task::signal::SigSet;
 use fs::{OpenFile, OpenFlags};
 
 use crate::ctx::SyscallContext;
@@ -145,4 +149,70 @@ pub fn eventfd2(cx: &mut SyscallContext<'_>, initval: u64, flags: u64) -> KResul
 
 pub fn eventfd(cx: &mut SyscallContext<'_>, initval: u64) -> KResult<usize> {
     eventfd2(cx, initval, 0)
+}
+
+const TFD_CLOEXEC: u64 = 0o2000000;
+const TFD_NONBLOCK: u64 = 0o4000;
+const CLOCK_REALTIME_ALARM: i32 = 8;
+const CLOCK_BOOTTIME_ALARM: i32 = 9;
+
+pub fn timerfd_create(cx: &mut SyscallContext<'_>, clock: u64, flags: u64) -> KResult<usize> {
+    if flags & !(TFD_CLOEXEC | TFD_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    // The alarm clocks (which would wake a suspended machine) are their
+    // plain clocks here: weft does not suspend.
+    let clock = match clock as i32 {
+        timerfd::CLOCK_REALTIME | CLOCK_REALTIME_ALARM => timerfd::CLOCK_REALTIME,
+        timerfd::CLOCK_MONOTONIC => timerfd::CLOCK_MONOTONIC,
+        timerfd::CLOCK_BOOTTIME | CLOCK_BOOTTIME_ALARM => timerfd::CLOCK_BOOTTIME,
+        _ => return Err(Errno::EINVAL),
+    };
+    let status = if flags & TFD_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
+    install(cx, TimerFd::new_file(clock, status), flags & TFD_CLOEXEC != 0)
+}
+
+fn timerfd_of(file: &OpenFile) -> KResult<&TimerFd> {
+    file.ops().as_any().and_then(|a| a.downcast_ref::<TimerFd>()).ok_or(Errno::EINVAL)
+}
+
+pub fn timerfd_settime(cx: &mut SyscallContext<'_>, fd: u64, flags: u64, new: u64, old: u64) -> KResult<usize> {
+    if flags & !((timerfd::TFD_TIMER_ABSTIME | timerfd::TFD_TIMER_CANCEL_ON_SET) as u64) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (value, interval) = crate::sys::timer::read_itimerspec(cx, new)?;
+    let f = file(cx, fd)?;
+    let previous = timerfd_of(&f)?.set(flags as u32, value, interval, crate::sys::time::realtime_offset_ns());
+    if old != 0 {
+        crate::sys::timer::write_itimerspec(cx, old, previous)?;
+    }
+    Ok(0)
+}
+
+pub fn timerfd_gettime(cx: &mut SyscallContext<'_>, fd: u64, out: u64) -> KResult<usize> {
+    let f = file(cx, fd)?;
+    let current = timerfd_of(&f)?.get();
+    crate::sys::timer::write_itimerspec(cx, out, current)?;
+    Ok(0)
+}
+
+const SFD_CLOEXEC: u64 = 0o2000000;
+const SFD_NONBLOCK: u64 = 0o4000;
+
+pub fn signalfd4(cx: &mut SyscallContext<'_>, fd: u64, mask: u64, size: u64, flags: u64) -> KResult<usize> {
+    if size != 8 || flags & !(SFD_CLOEXEC | SFD_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mask = SigSet(cx.read::<u64>(mask)?);
+    if fd as i32 == -1 {
+        let status = if flags & SFD_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
+        return install(cx, SignalFd::new_file(mask, status), flags & SFD_CLOEXEC != 0);
+    }
+    let f = file(cx, fd)?;
+    f.ops().as_any().and_then(|a| a.downcast_ref::<SignalFd>()).ok_or(Errno::EINVAL)?.set_mask(mask);
+    Ok(fd as i32 as usize)
+}
+
+pub fn signalfd(cx: &mut SyscallContext<'_>, fd: u64, mask: u64, size: u64) -> KResult<usize> {
+    signalfd4(cx, fd, mask, size, 0)
 }

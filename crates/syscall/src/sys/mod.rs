@@ -7,6 +7,7 @@ pub mod mem;
 pub mod memfd;
 pub mod misc;
 pub mod path;
+pub mod pidfd;
 pub mod poll;
 pub mod process;
 pub mod sched;

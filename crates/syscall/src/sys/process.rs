@@ -75,6 +75,18 @@ pub async fn clone3(cx: &mut SyscallContext<'_>, uargs: u64, size: u64) -> KResu
 async fn do_clone(cx: &mut SyscallContext<'_>, args: CloneArgs) -> KResult<usize> {
     let child = copy_process(cx.thread, &args, arch::time::now_ns())?;
     let tid = child.tid();
+    if args.flags.contains(CloneFlags::PIDFD) {
+        // Installed and reported before the child runs; a failure undoes
+        // the whole clone (Linux).
+        let installed = crate::sys::pidfd::install(cx, child.process().clone(), fs::OpenFlags::empty());
+        let written = installed.and_then(|fd| cx.write(args.pidfd, &fd).map(|_| fd).inspect_err(|_| {
+            let _ = cx.thread.files().close(fd);
+        }));
+        if let Err(e) = written {
+            abort(&child);
+            return Err(e);
+        }
+    }
     if args.flags.contains(CloneFlags::PARENT_SETTID) {
         if let Err(e) = cx.write(args.parent_tid, &tid) {
             abort(&child);
@@ -200,15 +212,25 @@ pub async fn waitid(cx: &mut SyscallContext<'_>, idtype: u64, id: u64, infop: u6
     const P_ALL: u64 = 0;
     const P_PID: u64 = 1;
     const P_PGID: u64 = 2;
+    const P_PIDFD: u64 = 3;
     if options & !(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE) != 0
         || options & (WUNTRACED | WEXITED | WCONTINUED) == 0
     {
         return Err(Errno::EINVAL);
     }
+    // A non-blocking pidfd makes the wait non-blocking: EAGAIN, not 0,
+    // when its process has not changed state (Linux).
+    let mut nonblocking_pidfd = false;
     let target = match idtype {
         P_ALL => WaitTarget::Any,
         P_PID if (id as i32) > 0 => WaitTarget::Pid(id as i32),
         P_PGID => WaitTarget::ProcessGroup(if id == 0 { caller_pgid(cx) } else { id as i32 }),
+        P_PIDFD => {
+            let f = crate::sys::fd::file(cx, id)?;
+            let process = task::event::pidfd::PidFd::process_of(&f).ok_or(Errno::EBADF)?;
+            nonblocking_pidfd = f.is_nonblocking();
+            WaitTarget::Pid(process.pid())
+        }
         _ => return Err(Errno::EINVAL),
     };
     let opts = WaitOptions {
@@ -220,7 +242,11 @@ pub async fn waitid(cx: &mut SyscallContext<'_>, idtype: u64, id: u64, infop: u6
         clone_only: options & WCLONE != 0,
     };
     let thread = cx.thread.clone();
-    let found = interruptible(cx.thread, wait_child(&thread, target, opts, options & WNOHANG != 0)).await?;
+    let nohang = options & WNOHANG != 0 || nonblocking_pidfd;
+    let found = interruptible(cx.thread, wait_child(&thread, target, opts, nohang)).await?;
+    if found.is_none() && nonblocking_pidfd && options & WNOHANG == 0 {
+        return Err(Errno::EAGAIN);
+    }
     if infop != 0 {
         let mut info = [0u8; 128];
         if let Some(f) = &found {

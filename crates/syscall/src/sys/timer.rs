@@ -74,7 +74,9 @@ fn timer(cx: &SyscallContext<'_>, id: u64) -> KResult<Arc<PosixTimer>> {
     cx.thread.process().timers.get(id as i32).ok_or(Errno::EINVAL)
 }
 
-fn read_itimerspec(cx: &SyscallContext<'_>, addr: u64) -> KResult<(u64, u64)> {
+/// Reads a `struct itimerspec` as (value, interval) ns (EINVAL when out
+/// of range).
+pub(crate) fn read_itimerspec(cx: &SyscallContext<'_>, addr: u64) -> KResult<(u64, u64)> {
     let [isec, insec, vsec, vnsec]: [i64; 4] = cx.read(addr)?;
     let ok = |s: i64, ns: i64| s >= 0 && (0..NS_PER_SEC as i64).contains(&ns);
     if !ok(isec, insec) || !ok(vsec, vnsec) {
@@ -91,7 +93,7 @@ fn current(t: &PosixTimer) -> (u64, u64) {
     (remaining, interval)
 }
 
-fn write_itimerspec(cx: &SyscallContext<'_>, addr: u64, (value, interval): (u64, u64)) -> KResult<()> {
+pub(crate) fn write_itimerspec(cx: &SyscallContext<'_>, addr: u64, (value, interval): (u64, u64)) -> KResult<()> {
     let ts = |ns: u64| [(ns / NS_PER_SEC) as i64, (ns % NS_PER_SEC) as i64];
     let (i, v) = (ts(interval), ts(value));
     cx.write(addr, &[i[0], i[1], v[0], v[1]])

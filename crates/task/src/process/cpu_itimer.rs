@@ -4,9 +4,8 @@
 //! VIRTUAL counts user time and sends SIGVTALRM, PROF counts user and system
 //! time and sends SIGPROF. The user loop charges them with the time it
 //! accounts (a tick in user mode, the end of a poll), so they expire with
-//! tick granularity, as Linux's do; while one is armed, the CPUs running
-//! the group's threads keep their tick (`runtime::keep_tick`), as Linux
-//! keeps it for CPU-time timers on a nohz_full CPU. A fork child starts with both disarmed;
+//! tick granularity, as Linux's do (a CPU running a user thread keeps its
+//! slice tick: `runtime::keep_tick`). A fork child starts with both disarmed;
 //! execve keeps them (Linux).
 
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -84,12 +83,6 @@ impl CpuItimers {
         let old = core::mem::replace(&mut settings[which as usize], new);
         self.armed.store(settings.iter().any(|s| s.remaining_ns != 0), Ordering::Relaxed);
         old
-    }
-
-    /// Whether either timer is armed (the CPU running the group's threads
-    /// must keep its tick: they are charged at ticks).
-    pub fn is_armed(&self) -> bool {
-        self.armed.load(Ordering::Relaxed)
     }
 
     pub fn get(&self, which: CpuItimer) -> Setting {

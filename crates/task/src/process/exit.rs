@@ -178,6 +178,8 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     process.thread_exited.wake_all();
     if let Some(death) = death {
         process.timers.clear();
+        let mut pidfd_pollers = process.exit_waiters.lock().take();
+        pidfd_pollers.wake_all();
         after_group_death(&process, death);
     }
 }

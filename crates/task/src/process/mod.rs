@@ -18,3 +18,13 @@ pub mod wait;
 pub use process::Process;
 pub use table::{TABLE, find_process, find_thread};
 pub use thread::Thread;
+
+/// The user thread the calling task runs (the one making the current
+/// system call); `None` in kernel tasks. Files whose answer depends on who
+/// asks (a signalfd reads the caller's signals) use it.
+pub fn current_thread() -> Option<alloc::sync::Arc<Thread>> {
+    if !runtime::is_initialized() {
+        return None;
+    }
+    runtime::current_task()?.context()?.downcast::<Thread>().ok()
+}

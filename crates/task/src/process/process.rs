@@ -76,6 +76,11 @@ pub struct Process {
     pub timers: super::posix_timer::PosixTimers,
     /// ITIMER_VIRTUAL and ITIMER_PROF.
     pub cpu_itimers: super::cpu_itimer::CpuItimers,
+    /// Readers and pollers of signalfds, woken whenever a signal is queued
+    /// for the process or one of its threads.
+    pub signalfd_waiters: SpinLock<fs::WakerList>,
+    /// Pollers of pidfds, woken when the last thread has exited.
+    pub exit_waiters: SpinLock<fs::WakerList>,
     /// Nanoseconds since boot at creation.
     pub start_ns: u64,
 }
@@ -103,6 +108,8 @@ impl Process {
             real_timer_gen: AtomicU64::new(0),
             timers: Default::default(),
             cpu_itimers: Default::default(),
+            signalfd_waiters: SpinLock::new(fs::WakerList::new()),
+            exit_waiters: SpinLock::new(fs::WakerList::new()),
             start_ns,
         })
     }
@@ -177,6 +184,18 @@ impl Process {
         for sig in self.cpu_itimers.charge(user_ns, system_ns) {
             let _ = super::signal_send::send_to_process(self, crate::signal::SigInfo::kernel(sig));
         }
+    }
+
+    /// A signal was queued for the process or one of its threads: signalfd
+    /// readers look again.
+    pub fn wake_signalfd_waiters(&self) {
+        let mut waiters = self.signalfd_waiters.lock();
+        if waiters.is_empty() {
+            return;
+        }
+        let mut woken = waiters.take();
+        drop(waiters);
+        woken.wake_all();
     }
 
     /// CPU time of reaped children (RUSAGE_CHILDREN).

@@ -96,6 +96,7 @@ pub fn send_to_process(process: &Arc<Process>, info: SigInfo) -> KResult<()> {
         return Ok(());
     }
     process.shared_pending.lock().enqueue(info);
+    process.wake_signalfd_waiters();
     let threads = process.threads();
     if let Some(tid) = choose_receiver(&candidates(&threads), sig) {
         let receiver = threads.iter().find(|t| t.tid() == tid).unwrap();
@@ -127,6 +128,7 @@ pub fn send_to_thread(thread: &Arc<Thread>, info: SigInfo) -> KResult<()> {
         return Ok(());
     }
     thread.signals.pending.lock().enqueue(info);
+    process.wake_signalfd_waiters();
     if is_fatal_now(sig, thread) {
         let core = matches!(crate::signal::action::default_action(sig), crate::signal::DefaultAction::Core);
         group_exit(&process, WaitStatus::Signaled { signal: sig, core });

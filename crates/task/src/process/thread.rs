@@ -76,13 +76,10 @@ impl ThreadSignals {
 ///
 /// The total is exact: the time between the start and the end of every poll
 /// of the thread's task is counted. How it splits into user and system time
-/// depends on the CPU's tick (`runtime/src/tick.rs`). While the CPU ticks at
-/// the slice length it is sampled, as Linux does by default: a tick that
-/// interrupts user mode counts the time since the last mark as user time,
-/// the end of a poll counts it as system time, and a syscall reads no clock.
-/// While the CPU is tickless (one runnable task) nothing would sample it, so
-/// the user loop times the user/kernel boundary instead (`enter_user`,
-/// `leave_user`), as Linux's nohz_full does (VIRT_CPU_ACCOUNTING_GEN).
+/// is sampled, as Linux does by default: a tick that interrupts user mode
+/// counts the time since the last mark as user time, the end of a poll
+/// counts it as system time, and a syscall reads no clock. (A CPU running a
+/// user thread keeps its slice tick for this: `runtime::keep_tick`.)
 ///
 /// Only the thread's own task writes the counters, so they are updated with
 /// a plain load and store (no locked instruction on the syscall path).
@@ -117,29 +114,19 @@ impl CpuTime {
         self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
     }
 
-    /// A timer tick interrupted the thread in user mode, or it left user
-    /// mode while its CPU was tickless: the time since the last mark was
-    /// user time. Returns it.
-    pub fn leave_user(&self, now_ns: u64) -> u64 {
-        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
+    /// A timer tick interrupted the thread in user mode: the time since the
+    /// last mark was user time. Returns it.
+    pub fn tick_in_user(&self, now_ns: u64) -> u64 {
+        let since = self.mark(now_ns.max(1));
         let spent = now_ns.saturating_sub(since);
         add(&self.user_ns, spent);
-        spent
-    }
-
-    /// The thread enters user mode while its CPU is tickless: the time
-    /// since the last mark was system time. Returns it.
-    pub fn enter_user(&self, now_ns: u64) -> u64 {
-        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
-        let spent = now_ns.saturating_sub(since);
-        add(&self.system_ns, spent);
         spent
     }
 
     /// Counts the running stretch so far as system time (the thread is
     /// in the kernel, about to be summed up at exit).
     pub fn settle(&self, now_ns: u64) {
-        let since = self.running_since_ns.swap(now_ns.max(1), Ordering::Relaxed);
+        let since = self.mark(now_ns.max(1));
         if since != 0 {
             add(&self.system_ns, now_ns.saturating_sub(since));
         } else {
@@ -149,10 +136,20 @@ impl CpuTime {
 
     /// The thread's task ends a poll. Returns the system time it added.
     pub fn stop_running(&self, now_ns: u64) -> u64 {
-        let since = self.running_since_ns.swap(0, Ordering::Relaxed);
+        let since = self.mark(0);
         let spent = now_ns.saturating_sub(since);
         add(&self.system_ns, spent);
         spent
+    }
+}
+
+impl CpuTime {
+    /// Sets the mark, returning the old one (plain load and store: only the
+    /// thread's own task writes it).
+    fn mark(&self, now_ns: u64) -> u64 {
+        let since = self.running_since_ns.load(Ordering::Relaxed);
+        self.running_since_ns.store(now_ns, Ordering::Relaxed);
+        since
     }
 }
 

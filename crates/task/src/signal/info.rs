@@ -93,6 +93,29 @@ impl SigInfo {
         b
     }
 
+    /// Encodes as Linux's 128-byte `struct signalfd_siginfo` (what a read
+    /// of a signalfd returns): fixed fields, not a union.
+    pub fn to_signalfd_bytes(&self) -> [u8; 128] {
+        let mut b = [0u8; 128];
+        let mut put = |at: usize, bytes: &[u8]| b[at..at + bytes.len()].copy_from_slice(bytes);
+        put(0, &self.signo.to_le_bytes()); // ssi_signo
+        put(4, &self.errno.to_le_bytes()); // ssi_errno
+        put(8, &self.code.to_le_bytes()); // ssi_code
+        put(12, &(self.pid as u32).to_le_bytes()); // ssi_pid
+        put(16, &self.uid.to_le_bytes()); // ssi_uid
+        if self.is_child() {
+            put(40, &self.status.to_le_bytes()); // ssi_status
+            put(56, &(self.utime as u64).to_le_bytes()); // ssi_utime
+            put(64, &(self.stime as u64).to_le_bytes()); // ssi_stime
+        } else if self.is_fault() {
+            put(72, &self.addr.to_le_bytes()); // ssi_addr
+        } else {
+            put(44, &(self.value as i32).to_le_bytes()); // ssi_int
+            put(48, &self.value.to_le_bytes()); // ssi_ptr
+        }
+        b
+    }
+
     /// Decodes a siginfo given to rt_sigqueueinfo (kill-style fields).
     pub fn from_user_bytes(b: &[u8; 128]) -> Self {
         let i32_at = |at: usize| i32::from_le_bytes(b[at..at + 4].try_into().unwrap());
