@@ -27,7 +27,6 @@ impl runtime::Platform for KernelPlatform {
         // An idle CPU holds no user page table, so it needs no TLB
         // shootdowns while it sleeps.
         mm::leave_user_space();
-        crate::watchdog::check_from_idle();
         arch::cpu::disable_interrupts();
         // still_idle also arms the timer for the next deadline (or stops
         // it): `sti; hlt` then sleeps until that or another interrupt.

@@ -9,8 +9,8 @@
 //! - by the CPU itself, from its timer interrupt, when the interrupt came
 //!   from kernel mode: it then prints its own backtrace from the
 //!   interrupted frame (a loop with interrupts on);
-//! - by every other CPU, from its timer interrupt and before it halts, at
-//!   most once per housekeeping period: a CPU that is not halted and whose
+//! - by every other CPU, from its timer interrupt, at most once per
+//!   housekeeping period: a CPU that is not halted and whose
 //!   heartbeat has not moved is sent an NMI, which arrives even with
 //!   interrupts off, and prints its backtrace from there (a spin with
 //!   interrupts off).
@@ -125,13 +125,6 @@ pub fn check_from_timer(frame: &TrapFrame) {
         report(me, stuck, frame);
     }
     check_others(me, now);
-}
-
-/// From the idle path of the calling CPU, before it halts.
-pub fn check_from_idle() {
-    if mode() != Mode::Off {
-        check_others(arch::percpu::cpu_id(), arch::time::now_ns());
-    }
 }
 
 /// Looks at every other CPU, at most once per `CHECK_PERIOD_NS`.

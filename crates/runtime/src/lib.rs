@@ -156,14 +156,6 @@ pub fn recheck_tick() {
     }
 }
 
-/// The current poll needs the slice tick even with nothing else runnable
-/// here: its task samples CPU time at ticks (see [`Runtime::keep_tick`]).
-pub fn keep_tick() {
-    if let Some(rt) = GLOBAL.get() {
-        rt.keep_tick();
-    }
-}
-
 /// Whether the current task should yield (its slice is over and others
 /// wait).
 pub fn should_yield() -> bool {

@@ -9,11 +9,12 @@
 //! | idle, nothing else busy | its earliest timer deadline, or nothing at all |
 //! | idle, another CPU busy | that, or `housekeeping_ns` from now, whichever is first (the lockup watchdog looks at the busy CPUs from it) |
 //! | polling a task, nothing else runnable here | its earliest timer deadline, or the housekeeping tick `housekeeping_ns` after the last one |
-//! | polling a task, another runnable here (or the task must move, or it asked for the tick with `keep_tick`) | that, or the end of the current slice |
+//! | polling a task, another runnable here (or the task must move, or it is a user thread) | that, or the end of the current slice |
 //!
 //! So an idle CPU is tickless (Linux's NO_HZ_IDLE), and a busy one ticks at
 //! the slice length only while there is something to share it with or its
-//! task samples time at ticks: user threads do (`keep_tick`), because under
+//! task samples time at ticks: user threads do (`Builder::user_thread`
+//! tasks get the slice tick for every poll), because under
 //! emulation timing every user/kernel boundary instead (Linux's NO_HZ_FULL
 //! accounting) costs more than the tick. A due deadline is never armed as
 //! "now": an idle CPU with a timer due runs it instead of halting, the
@@ -55,7 +56,8 @@ pub(crate) struct TickState {
     pub(crate) slice_armed: crate::loom::sync::AtomicBool,
     /// When the last housekeeping tick ran (or the CPU last left idle).
     last_housekeeping: AtomicU64,
-    /// The current poll asked for the slice tick (`keep_tick`).
+    /// The current poll needs the slice tick whatever else is runnable: a
+    /// user thread's (its CPU time is sampled at ticks).
     keep: AtomicBool,
 }
 
@@ -132,19 +134,10 @@ impl Runtime {
         }
     }
 
-    /// The current poll needs the slice tick even with nothing else
-    /// runnable: its task samples CPU time at ticks (user threads).
-    pub fn keep_tick(&self) {
-        let Some(cpu) = self.this_cpu() else { return };
-        let c = &self.cpus[cpu];
-        if !c.tick.keep.swap(true, Relaxed) {
-            self.arm_busy(cpu, self.now_ns());
-        }
-    }
-
-    /// Before each poll (`current_id` and `slice_start` already set).
-    pub(crate) fn arm_for_poll(&self, cpu: usize, now: u64) {
-        self.cpus[cpu].tick.keep.store(false, Relaxed);
+    /// Before each poll (`current_id` and `slice_start` already set) of a
+    /// task that is (`user_thread`) or is not a user thread.
+    pub(crate) fn arm_for_poll(&self, cpu: usize, now: u64, user_thread: bool) {
+        self.cpus[cpu].tick.keep.store(user_thread, Relaxed);
         self.arm_busy(cpu, now);
     }
 
@@ -196,8 +189,9 @@ impl Runtime {
     pub(crate) fn arm_for_idle(&self, cpu: usize) -> bool {
         let c = &self.cpus[cpu];
         let t = &c.tick;
-        let _irq = t.lock.lock();
-        t.slice_armed.swap(false, Ordering::AcqRel);
+        if t.slice_armed.load(Ordering::Relaxed) {
+            t.slice_armed.swap(false, Ordering::AcqRel);
+        }
         let now = self.now_ns();
         let mut deadline = c.timers.next();
         let others = self.online_mask() & !(1 << cpu);
@@ -214,9 +208,11 @@ impl Runtime {
         let armed = t.armed();
         if deadline == u64::MAX {
             if armed != u64::MAX {
+                let _irq = t.lock.lock();
                 self.program(cpu, None, now);
             }
         } else if armed <= now || armed > deadline {
+            let _irq = t.lock.lock();
             self.program(cpu, Some(deadline), now);
         }
         true

@@ -112,13 +112,10 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
+        // Its CPU time is sampled at ticks (and its CPU-time itimers count
+        // there): the runtime keeps the slice tick while a user thread runs
+        // (docs/runtime.md, "The tick discipline").
         self.thread.cpu_time.start_running(arch::time::now_ns());
-        // A user thread's CPU time is sampled at ticks (and its CPU-time
-        // itimers count there): its CPU keeps the slice tick while it runs.
-        // Timing every user/kernel boundary instead costs two clock reads
-        // per system call, about 150 ns under QEMU TCG (measured on
-        // getppid: 342 -> 499 ns).
-        runtime::keep_tick();
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();

@@ -178,7 +178,7 @@ impl Runtime {
         let now = self.now_ns();
         c.slice_start.store(now, Relaxed);
         c.need_resched.store(false, Relaxed);
-        self.arm_for_poll(cpu, now);
+        self.arm_for_poll(cpu, now, task.user_thread);
         c.stats.polls.fetch_add(1, Relaxed);
         task.polls.fetch_add(1, Relaxed);
 

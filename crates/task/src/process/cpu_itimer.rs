@@ -5,7 +5,7 @@
 //! time and sends SIGPROF. The user loop charges them with the time it
 //! accounts (a tick in user mode, the end of a poll), so they expire with
 //! tick granularity, as Linux's do (a CPU running a user thread keeps its
-//! slice tick: `runtime::keep_tick`). A fork child starts with both disarmed;
+//! slice tick: runtime/src/tick.rs). A fork child starts with both disarmed;
 //! execve keeps them (Linux).
 
 use core::sync::atomic::{AtomicBool, Ordering};

@@ -79,7 +79,7 @@ impl ThreadSignals {
 /// is sampled, as Linux does by default: a tick that interrupts user mode
 /// counts the time since the last mark as user time, the end of a poll
 /// counts it as system time, and a syscall reads no clock. (A CPU running a
-/// user thread keeps its slice tick for this: `runtime::keep_tick`.)
+/// user thread keeps its slice tick for this: runtime/src/tick.rs.)
 ///
 /// Only the thread's own task writes the counters, so they are updated with
 /// a plain load and store (no locked instruction on the syscall path).
