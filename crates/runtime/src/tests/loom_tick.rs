@@ -22,7 +22,7 @@ fn loom_a_task_queued_on_a_busy_cpu_is_never_left_without_a_tick() {
         c.tick.slice_armed.store(true, Ordering::SeqCst);
         let busy = thread::spawn(move || {
             set_cpu(1);
-            rt.arm_for_poll(1, 0);
+            rt.arm_for_poll(1, 0, false);
         });
         // This thread is no CPU: a remote waker.
         let _h = rt.spawn_on(1, async {});
