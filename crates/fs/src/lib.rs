@@ -53,6 +53,7 @@ pub mod perm;
 pub mod pipe;
 pub mod poll;
 pub mod ramfs;
+pub mod socket;
 pub mod stat;
 pub mod synthetic;
 pub mod tty;

@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{event, fd, futex, mem, misc, path, pidfd, poll, process, sched, signal, time, timer};
+use crate::sys::{event, fd, futex, mem, misc, path, pidfd, poll, process, sched, signal, socket, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -220,6 +220,24 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::TIMERFD_GETTIME => event::timerfd_gettime(cx, a[0], a[1]),
         nr::SIGNALFD => event::signalfd(cx, a[0], a[1], a[2]),
         nr::SIGNALFD4 => event::signalfd4(cx, a[0], a[1], a[2], a[3]),
+        nr::SOCKET => socket::socket(cx, a[0], a[1], a[2]),
+        nr::SOCKETPAIR => socket::socketpair(cx, a[0], a[1], a[2], a[3]),
+        nr::BIND => socket::bind(cx, a[0], a[1], a[2]),
+        nr::LISTEN => socket::listen(cx, a[0], a[1]),
+        nr::CONNECT => socket::connect(cx, a[0], a[1], a[2]).await,
+        nr::ACCEPT => socket::accept(cx, a[0], a[1], a[2]).await,
+        nr::ACCEPT4 => socket::accept4(cx, a[0], a[1], a[2], a[3]).await,
+        nr::GETSOCKNAME => socket::getsockname(cx, a[0], a[1], a[2]),
+        nr::GETPEERNAME => socket::getpeername(cx, a[0], a[1], a[2]),
+        nr::SHUTDOWN => socket::shutdown(cx, a[0], a[1]),
+        nr::SENDTO => socket::sendto(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::RECVFROM => socket::recvfrom(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::SENDMSG => socket::sendmsg(cx, a[0], a[1], a[2]).await,
+        nr::RECVMSG => socket::recvmsg(cx, a[0], a[1], a[2]).await,
+        nr::SENDMMSG => socket::sendmmsg(cx, a[0], a[1], a[2], a[3]).await,
+        nr::RECVMMSG => socket::recvmmsg(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::SETSOCKOPT => socket::setsockopt(cx, a[0], a[1], a[2], a[3], a[4]),
+        nr::GETSOCKOPT => socket::getsockopt(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::PIDFD_OPEN => pidfd::pidfd_open(cx, a[0], a[1]),
         nr::PIDFD_SEND_SIGNAL => pidfd::pidfd_send_signal(cx, a[0], a[1], a[2], a[3]),
         nr::PIDFD_GETFD => pidfd::pidfd_getfd(cx, a[0], a[1], a[2]),

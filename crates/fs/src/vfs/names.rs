@@ -82,6 +82,13 @@ impl Resolver<'_> {
             .map(drop)
     }
 
+    /// bind(2) of an AF_UNIX socket to `path`: a socket inode with mode
+    /// `0777 & !umask`, as Linux's `unix_bind` makes (EEXIST if the name
+    /// exists; the caller reports EADDRINUSE).
+    pub fn bind_socket(&self, dir: Option<&Location>, path: &[u8]) -> KResult<Arc<dyn Inode>> {
+        self.create_node(dir, path, NewNode::Socket, 0o777 & !self.umask)
+    }
+
     /// `symlinkat(target, dir, path)`.
     pub fn symlink(&self, target: &[u8], dir: Option<&Location>, path: &[u8]) -> KResult<()> {
         if target.is_empty() {

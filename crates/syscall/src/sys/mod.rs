@@ -12,5 +12,6 @@ pub mod poll;
 pub mod process;
 pub mod sched;
 pub mod signal;
+pub mod socket;
 pub mod time;
 pub mod timer;
