@@ -206,7 +206,7 @@ pub fn getrusage(cx: &mut SyscallContext<'_>, who: u64, usage: u64) -> KResult<u
     let (u, s) = match who as i32 {
         RUSAGE_SELF => cx.thread.process().cpu_time(),
         RUSAGE_CHILDREN => cx.thread.process().children_cpu_time(),
-        RUSAGE_THREAD => (cx.thread.cpu_time.user(), cx.thread.cpu_time.system()),
+        RUSAGE_THREAD => cx.thread.cpu_time.adjusted(arch::time::now_ns()),
         _ => return Err(Errno::EINVAL),
     };
     cx.write_bytes(usage, &rusage_bytes(u, s))?;

@@ -109,6 +109,22 @@ impl CpuTime {
         self.user() + self.system() + pending
     }
 
+    /// User and system time as getrusage and times report them: the exact
+    /// total (the running stretch included) split in the ratio of the
+    /// sampled times, as Linux's `cputime_adjust` does, so a stretch that no
+    /// tick sampled yet is not missing from the total.
+    pub fn adjusted(&self, now_ns: u64) -> (u64, u64) {
+        let (user, system) = (self.user(), self.system());
+        let total = self.total(now_ns);
+        let sampled = user + system;
+        let user = match (user, system) {
+            (_, 0) => total,
+            (0, _) => 0,
+            _ => (total as u128 * user as u128 / sampled as u128) as u64,
+        };
+        (user, total - user)
+    }
+
     /// The thread's task starts a poll.
     pub fn start_running(&self, now_ns: u64) {
         self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
@@ -352,5 +368,30 @@ impl Thread {
 
     pub(crate) fn mark_dead(&self) {
         self.dead.store(true, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod cpu_time_test {
+    use super::CpuTime;
+
+    #[test]
+    fn adjusted_time_counts_the_running_stretch_in_the_sampled_ratio() {
+        let t = CpuTime::default();
+        t.start_running(1_000);
+        t.tick_in_user(4_000); // 3 µs user
+        t.stop_running(5_000); // 1 µs system
+        assert_eq!(t.adjusted(5_000), (3_000, 1_000), "no running stretch: the samples");
+        t.start_running(10_000);
+        let (u, s) = t.adjusted(14_000); // 4 µs not sampled yet
+        assert_eq!(u + s, 8_000, "the total is exact");
+        assert_eq!((u, s), (6_000, 2_000), "split 3:1 like the samples");
+    }
+
+    #[test]
+    fn with_no_sample_yet_the_stretch_is_user_time() {
+        let t = CpuTime::default();
+        t.start_running(100);
+        assert_eq!(t.adjusted(600), (500, 0));
     }
 }
