@@ -94,7 +94,13 @@ impl FdTable {
             .get_mut(i)
             .and_then(Option::take)
             .ok_or(Errno::EBADF)?;
+        let socket = crate::socket::unix::UnixSocket::of(&old.file).is_some();
         drop(old); // after the table lock is released
+        if socket {
+            // It may have been the last way into a ring of sockets that
+            // hold each other in flight.
+            crate::socket::unix::gc::maybe_collect();
+        }
         Ok(())
     }
 
@@ -210,6 +216,7 @@ impl FdTable {
     pub fn close_all(&self) {
         let all = core::mem::take(&mut *self.slots.lock());
         drop(all);
+        crate::socket::unix::gc::maybe_collect();
     }
 
     /// The open fds in increasing order (for `/proc/<pid>/fd`).

@@ -31,6 +31,7 @@ pub mod fmt;
 mod global;
 mod limits;
 pub mod loadavg;
+pub mod net;
 mod node;
 mod pid;
 mod root;

@@ -121,6 +121,7 @@ impl Channel {
             return Ok(Sent::Full);
         }
         let n = if whole { data.len() } else { data.len().min(room) };
+        super::gc::sent(files);
         st.messages.push_back(Message::new(data[..n].to_vec(), core::mem::take(files), from.clone(), cred));
         st.bytes += n;
         let mut woken = st.readers.take();
@@ -155,6 +156,7 @@ impl Channel {
             if !peek {
                 let m = st.messages.pop_front().expect("not empty");
                 st.bytes -= m.data.len();
+                super::gc::landed(&m.files);
                 out.files = m.files;
             } else {
                 out.files = m.files.clone();
@@ -178,6 +180,7 @@ impl Channel {
                     i += 1;
                 } else {
                     m.read += n;
+                    super::gc::landed(&m.files);
                     out.files.append(&mut m.files);
                     if m.read == m.data.len() {
                         st.messages.pop_front();
@@ -247,11 +250,31 @@ impl Channel {
         st.reader_gone = true;
         st.bytes = 0;
         let dropped: Vec<Message> = st.messages.drain(..).collect();
+        for m in &dropped {
+            super::gc::landed(&m.files);
+        }
         let mut woken = st.writers.take();
         woken.append(st.readers.take());
         drop(st);
         woken.wake_all();
         dropped
+    }
+
+    /// The files of every queued message (for the collector).
+    pub(crate) fn files_in_flight(&self) -> Vec<Arc<OpenFile>> {
+        self.state.lock().messages.iter().flat_map(|m| m.files.iter().cloned()).collect()
+    }
+
+    /// The collector found the owner unreachable: drops the queue. Returns
+    /// the messages, to be dropped after every lock is released.
+    pub(crate) fn purge(&self) -> Vec<Message> {
+        let mut st = self.state.lock();
+        st.bytes = 0;
+        let purged: Vec<Message> = st.messages.drain(..).collect();
+        for m in &purged {
+            super::gc::landed(&m.files);
+        }
+        purged
     }
 
     /// Reading shut down (SHUT_RD): writes fail, reads drain what is

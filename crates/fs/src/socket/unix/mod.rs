@@ -21,14 +21,15 @@
 //!
 //! Closing: the socket's channel refuses writers (EPIPE) and drops what
 //! was queued (files in flight included); its peer's channel sees end of
-//! file. Not done: garbage collection of sockets whose only references are
-//! in flight in their own queues (SCM_RIGHTS cycles).
+//! file. Sockets that only messages in flight keep alive (a socket sent
+//! over itself, a ring of them) are collected by [`gc`].
 //!
 //! Locks: a socket's `state`, then channel locks; two sockets' states are
 //! never held together; the name registry is a leaf.
 
 pub mod addr;
 pub mod channel;
+pub mod gc;
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::sync::{Arc, Weak};
@@ -125,6 +126,46 @@ pub struct UnixSocket {
     cred: Ucred,
     rx: Arc<Channel>,
     state: SpinLock<State>,
+    /// Messages in flight that hold this socket's open file (`gc`).
+    inflight: core::sync::atomic::AtomicUsize,
+    /// Its inode number (what /proc/net/unix and fstat show).
+    ino: core::sync::atomic::AtomicU64,
+}
+
+/// Every live unix socket, by address (for /proc/net/unix). Lock: a leaf.
+static ALL: SpinLock<BTreeMap<usize, Weak<UnixSocket>>> = SpinLock::new(BTreeMap::new());
+
+/// A line of /proc/net/unix.
+#[derive(Clone, Debug)]
+pub struct SocketInfo {
+    pub kind: SocketType,
+    pub listening: bool,
+    pub connected: bool,
+    pub ino: u64,
+    pub addr: UnixAddr,
+}
+
+/// Every live unix socket (for /proc/net/unix).
+pub fn sockets() -> Vec<SocketInfo> {
+    let all: Vec<Arc<UnixSocket>> = ALL.lock().values().filter_map(Weak::upgrade).collect();
+    all.iter()
+        .map(|s| {
+            let st = s.state.lock();
+            SocketInfo {
+                kind: s.kind,
+                listening: matches!(st.conn, Conn::Listening { .. }),
+                connected: matches!(st.conn, Conn::Connected { .. }),
+                ino: s.ino.load(Ordering::Relaxed),
+                addr: st.local.clone(),
+            }
+        })
+        .collect()
+}
+
+impl Drop for UnixSocket {
+    fn drop(&mut self) {
+        ALL.lock().remove(&(self as *const UnixSocket as usize));
+    }
 }
 
 /// The inode behind sockets made by socket(2) (what fstat reports).
@@ -148,11 +189,13 @@ fn socket_dev() -> DevId {
 
 impl UnixSocket {
     fn new(kind: SocketType, cred: Ucred) -> Arc<UnixSocket> {
-        Arc::new_cyclic(|me| UnixSocket {
+        let socket = Arc::new_cyclic(|me| UnixSocket {
             kind,
             me: me.clone(),
             cred,
             rx: Channel::new(),
+            inflight: core::sync::atomic::AtomicUsize::new(0),
+            ino: core::sync::atomic::AtomicU64::new(0),
             state: SpinLock::new(State {
                 local: UnixAddr::Unnamed,
                 key: None,
@@ -165,11 +208,14 @@ impl UnixSocket {
                 rcv_timeout: 0,
                 snd_timeout: 0,
             }),
-        })
+        });
+        ALL.lock().insert(Arc::as_ptr(&socket) as usize, Arc::downgrade(&socket));
+        socket
     }
 
     fn open(self: Arc<Self>, flags: OpenFlags) -> Arc<OpenFile> {
         let ino = hooks::alloc_ino();
+        self.ino.store(ino, Ordering::Relaxed);
         let mut meta = Metadata::new(ino, FileType::Socket, 0o777, self.cred.uid, self.cred.gid, hooks::now());
         meta.dev = socket_dev();
         let name = alloc::format!("socket:[{ino}]").into_bytes();
