@@ -17,6 +17,7 @@ PARTIAL = {
     'timer_create': 'CLOCK_REALTIME/MONOTONIC/BOOTTIME; CPU-time clocks return EINVAL',
     'clock_nanosleep': 'CLOCK_REALTIME/MONOTONIC/BOOTTIME; CPU-time clocks return EINVAL',
     'epoll_ctl': 'EPOLLEXCLUSIVE is accepted with Linux\'s checks but wakes like a plain registration; EPOLLWAKEUP accepted, no effect',
+    'rseq': 'ENOSYS without the unimplemented-call warning (glibc falls back at every start)',
     'mlock': 'accepted, no effect (no swap)',
     'munlock': 'accepted, no effect',
     'mlockall': 'accepted, no effect',

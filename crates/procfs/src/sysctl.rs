@@ -24,7 +24,36 @@ const KERNEL: &[(&str, Maker)] = &[
     ("tainted", |c, _| ro(c, 8, || b"0\n".to_vec())),
     // console_loglevel, default_message_loglevel, minimum, default console.
     ("printk", |c, _| ro(c, 9, || b"4\t4\t1\t7\n".to_vec())),
+    ("random", |c, p| node::fixed_dir(c, BASE + 10, Some(p.clone()), RANDOM)),
 ];
+
+/// `/proc/sys/kernel/random/`: a UUID fixed for the boot, and a new one at
+/// every read (drivers/char/random.c).
+const RANDOM: &[(&str, Maker)] = &[
+    ("boot_id", |c, _| ro(c, 11, || line(&boot_id()))),
+    ("uuid", |c, _| ro(c, 12, || line(&uuid(random_bytes())))),
+    ("entropy_avail", |c, _| ro(c, 13, || b"256\n".to_vec())),
+    ("poolsize", |c, _| ro(c, 14, || b"256\n".to_vec())),
+];
+
+fn random_bytes() -> [u8; 16] {
+    let mut b = [0u8; 16];
+    fs::hooks::fill_random(&mut b);
+    b
+}
+
+fn boot_id() -> Vec<u8> {
+    static BOOT_ID: ksync::Lazy<[u8; 16]> = ksync::Lazy::new(random_bytes);
+    uuid(*BOOT_ID)
+}
+
+/// A version-4 UUID in its text form.
+fn uuid(mut b: [u8; 16]) -> Vec<u8> {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: alloc::string::String = b.iter().map(|x| alloc::format!("{x:02x}")).collect();
+    alloc::format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]).into_bytes()
+}
 
 fn ro(ctx: Ctx, n: u64, read: fn() -> Vec<u8>) -> Arc<dyn Inode> {
     node::file(ctx, BASE + n, 0o444, move || Ok(read()))

@@ -220,6 +220,11 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::TIMERFD_GETTIME => event::timerfd_gettime(cx, a[0], a[1]),
         nr::SIGNALFD => event::signalfd(cx, a[0], a[1], a[2]),
         nr::SIGNALFD4 => event::signalfd4(cx, a[0], a[1], a[2], a[3]),
+        // glibc registers an rseq area at every program start and goes on
+        // without one on ENOSYS: answered without the once-a-boot warning
+        // every other missing call gets (docs/syscalls.md).
+        nr::RSEQ => Err(Errno::ENOSYS),
+        nr::MEMBARRIER => sched::membarrier(cx, a[0], a[1], a[2]).await,
         nr::SOCKET => socket::socket(cx, a[0], a[1], a[2]),
         nr::SOCKETPAIR => socket::socketpair(cx, a[0], a[1], a[2], a[3]),
         nr::BIND => socket::bind(cx, a[0], a[1], a[2]),

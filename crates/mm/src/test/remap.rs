@@ -176,3 +176,15 @@ fn msync_and_mlock_check_the_range() {
     assert_eq!(s.stats().rss_pages, 2, "mlock faults the pages in");
     assert_eq!(s.mlock(a, 3 * PAGE_SIZE, false), Err(Errno::ENOMEM));
 }
+
+/// Issue 17: `mremap(page, 0xfffffffffffff000, 4096, 0)` overflowed the end
+/// of the old range and panicked the kernel; Linux returns EINVAL.
+#[test]
+fn mremap_of_a_range_past_user_space_is_einval_not_an_overflow() {
+    let _s = serial();
+    let s = AddressSpace::new().unwrap();
+    let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, l::PROT_READ | l::PROT_WRITE, l::MAP_PRIVATE)).unwrap();
+    assert_eq!(s.mremap(a, 0xffff_ffff_ffff_f000, PAGE_SIZE, 0, 0), Err(Errno::EINVAL));
+    assert_eq!(s.mremap(a, usize::MAX - a, PAGE_SIZE, l::MREMAP_MAYMOVE, 0), Err(Errno::EINVAL));
+    assert_eq!(s.mremap(a, PAGE_SIZE, PAGE_SIZE, 0, 0), Ok(a), "a sane call still works");
+}

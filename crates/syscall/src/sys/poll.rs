@@ -83,12 +83,12 @@ async fn do_poll(cx: &mut SyscallContext<'_>, fds: u64, nfds: u64, deadline: Opt
 
 pub async fn poll(cx: &mut SyscallContext<'_>, fds: u64, nfds: u64, timeout_ms: u64) -> KResult<usize> {
     let timeout = timeout_ms as i32;
-    let deadline = (timeout >= 0).then(|| arch::time::now_ns() + timeout as u64 * 1_000_000);
+    let deadline = (timeout >= 0).then(|| arch::time::now_ns().saturating_add(timeout as u64 * 1_000_000));
     do_poll(cx, fds, nfds, deadline).await
 }
 
 pub async fn ppoll(cx: &mut SyscallContext<'_>, fds: u64, nfds: u64, tsp: u64, sigmask: u64, sigsetsize: u64) -> KResult<usize> {
-    let deadline = if tsp != 0 { Some(arch::time::now_ns() + crate::sys::time::read_timespec(cx, tsp)?) } else { None };
+    let deadline = if tsp != 0 { Some(arch::time::now_ns().saturating_add(crate::sys::time::read_timespec(cx, tsp)?)) } else { None };
     let mask = read_mask(cx, sigmask, sigsetsize)?;
     swap_mask(cx, mask);
     do_poll(cx, fds, nfds, deadline).await
@@ -175,7 +175,7 @@ pub async fn select(cx: &mut SyscallContext<'_>, n: u64, r: u64, w: u64, e: u64,
         if sec < 0 || !(0..1_000_000).contains(&usec) {
             return Err(Errno::EINVAL);
         }
-        Some(arch::time::now_ns() + sec as u64 * 1_000_000_000 + usec as u64 * 1000)
+        Some(arch::time::now_ns().saturating_add((sec as u64).saturating_mul(1_000_000_000)).saturating_add(usec as u64 * 1000))
     } else {
         None
     };
@@ -183,7 +183,7 @@ pub async fn select(cx: &mut SyscallContext<'_>, n: u64, r: u64, w: u64, e: u64,
 }
 
 pub async fn pselect6(cx: &mut SyscallContext<'_>, n: u64, r: u64, w: u64, e: u64, ts: u64, sig: u64) -> KResult<usize> {
-    let deadline = if ts != 0 { Some(arch::time::now_ns() + crate::sys::time::read_timespec(cx, ts)?) } else { None };
+    let deadline = if ts != 0 { Some(arch::time::now_ns().saturating_add(crate::sys::time::read_timespec(cx, ts)?)) } else { None };
     if sig != 0 {
         let [mask_ptr, size]: [u64; 2] = cx.read(sig)?;
         let mask = read_mask(cx, mask_ptr, size)?;

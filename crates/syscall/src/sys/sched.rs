@@ -109,3 +109,53 @@ pub fn setpriority(cx: &mut SyscallContext<'_>, which: u64, _who: u64, prio: u64
     }
     Ok(0)
 }
+
+const MEMBARRIER_CMD_QUERY: u64 = 0;
+const MEMBARRIER_CMD_GLOBAL: u64 = 1;
+const MEMBARRIER_CMD_GLOBAL_EXPEDITED: u64 = 2;
+const MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED: u64 = 4;
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED: u64 = 8;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: u64 = 16;
+const MEMBARRIER_SUPPORTED: u64 = MEMBARRIER_CMD_GLOBAL
+    | MEMBARRIER_CMD_GLOBAL_EXPEDITED
+    | MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED
+    | MEMBARRIER_CMD_PRIVATE_EXPEDITED
+    | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+
+/// membarrier(2): every other CPU passes a full memory barrier before the
+/// call returns. Each gets a task pinned to it, awaited: a CPU runs it only
+/// after leaving whatever it ran (a user thread traps into the kernel
+/// first), and its executor's locked operations are full barriers on x86.
+/// PRIVATE_EXPEDITED needs the process's registration first (EPERM), as on
+/// Linux; the sync-core and rseq commands are not offered (QUERY).
+pub async fn membarrier(cx: &mut SyscallContext<'_>, cmd: u64, flags: u64, _cpu: u64) -> KResult<usize> {
+    use core::sync::atomic::Ordering;
+    if flags != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let process = cx.thread.process();
+    match cmd {
+        MEMBARRIER_CMD_QUERY => return Ok(MEMBARRIER_SUPPORTED as usize),
+        MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED => {
+            process.membarrier_registered.fetch_or(cmd as u32, Ordering::AcqRel);
+            return Ok(0);
+        }
+        MEMBARRIER_CMD_PRIVATE_EXPEDITED => {
+            if process.membarrier_registered.load(Ordering::Acquire) & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED as u32 == 0 {
+                return Err(Errno::EPERM);
+            }
+        }
+        MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED => {}
+        _ => return Err(Errno::EINVAL),
+    }
+    core::sync::atomic::fence(Ordering::SeqCst);
+    let me = arch::percpu::cpu_id();
+    let others: alloc::vec::Vec<_> = (0..runtime::global().cpu_count())
+        .filter(|&c| c != me)
+        .map(|c| runtime::Builder::new().name("membarrier").affinity(1 << c).spawn(async { core::sync::atomic::fence(Ordering::SeqCst) }))
+        .collect();
+    for barrier in others {
+        barrier.await;
+    }
+    Ok(0)
+}

@@ -243,6 +243,10 @@ pub fn kill(cx: &mut SyscallContext<'_>, pid: u64, sig: u64) -> KResult<usize> {
     if sig != 0 && !is_valid(sig) {
         return Err(Errno::EINVAL);
     }
+    // -INT_MIN does not exist: Linux answers ESRCH.
+    if pid == i32::MIN {
+        return Err(Errno::ESRCH);
+    }
     let me = cx.thread.process().clone();
     let info = SigInfo::user(sig, me.pid(), me.cred.lock().uid);
     if pid > 0 {

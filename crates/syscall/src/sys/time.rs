@@ -221,13 +221,13 @@ fn arm_real_timer(process: &Arc<Process>, value: u64, interval: u64) -> (u64, u6
     let old = {
         let mut t = process.real_timer.lock();
         let old = (t.0.saturating_sub(now), t.1);
-        *t = if value == 0 { (0, 0) } else { (now + value, interval) };
+        *t = if value == 0 { (0, 0) } else { (now.saturating_add(value), interval) };
         old
     };
     if value != 0 {
         let p = Arc::downgrade(process);
         runtime::spawn(async move {
-            let mut deadline = now + value;
+            let mut deadline = now.saturating_add(value);
             loop {
                 runtime::sleep_until(deadline).await;
                 let Some(p) = p.upgrade() else { return };
@@ -240,7 +240,7 @@ fn arm_real_timer(process: &Arc<Process>, value: u64, interval: u64) -> (u64, u6
                     *p.real_timer.lock() = (0, 0);
                     return;
                 }
-                deadline += interval;
+                deadline = deadline.saturating_add(interval);
                 p.real_timer.lock().0 = deadline;
             }
         });
@@ -249,7 +249,8 @@ fn arm_real_timer(process: &Arc<Process>, value: u64, interval: u64) -> (u64, u6
 }
 
 pub fn alarm(cx: &mut SyscallContext<'_>, seconds: u64) -> KResult<usize> {
-    let (remaining, _) = arm_real_timer(cx.thread.process(), seconds * NS_PER_SEC, 0);
+    // alarm takes an unsigned int (Linux): the product always fits.
+    let (remaining, _) = arm_real_timer(cx.thread.process(), (seconds as u32 as u64) * NS_PER_SEC, 0);
     // Rounded up, and at least 1 while a timer was pending (POSIX).
     Ok(remaining.div_ceil(NS_PER_SEC) as usize)
 }
@@ -260,7 +261,7 @@ fn read_itimerval(cx: &SyscallContext<'_>, addr: u64) -> KResult<(u64, u64)> {
     if !ok(isec, iusec) || !ok(vsec, vusec) {
         return Err(Errno::EINVAL);
     }
-    let ns = |s: i64, us: i64| s as u64 * NS_PER_SEC + us as u64 * 1000;
+    let ns = |s: i64, us: i64| (s as u64).saturating_mul(NS_PER_SEC).saturating_add(us as u64 * 1000);
     Ok((ns(vsec, vusec), ns(isec, iusec)))
 }
 

@@ -151,7 +151,7 @@ fn arm(process: Weak<Process>, t: Arc<PosixTimer>, generation: u64, first: u64) 
                 t.setting.lock().0 = 0;
                 return;
             }
-            deadline += interval;
+            deadline = deadline.saturating_add(interval);
             t.setting.lock().0 = deadline;
         }
     });

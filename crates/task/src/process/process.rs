@@ -81,6 +81,8 @@ pub struct Process {
     pub signalfd_waiters: SpinLock<fs::WakerList>,
     /// Pollers of pidfds, woken when the last thread has exited.
     pub exit_waiters: SpinLock<fs::WakerList>,
+    /// membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits).
+    pub membarrier_registered: core::sync::atomic::AtomicU32,
     /// Nanoseconds since boot at creation.
     pub start_ns: u64,
 }
@@ -110,6 +112,7 @@ impl Process {
             cpu_itimers: Default::default(),
             signalfd_waiters: SpinLock::new(fs::WakerList::new()),
             exit_waiters: SpinLock::new(fs::WakerList::new()),
+            membarrier_registered: core::sync::atomic::AtomicU32::new(0),
             start_ns,
         })
     }
