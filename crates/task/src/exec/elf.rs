@@ -155,6 +155,14 @@ impl ElfInfo {
         (lo, hi)
     }
 
+    /// The largest power-of-two `p_align` of the loads, at least a page:
+    /// what a relocatable image's load address is aligned to (Linux's
+    /// `maximum_alignment`), so that segments linked for 2 MiB pages stay
+    /// 2 MiB-aligned.
+    pub fn max_align(&self) -> u64 {
+        self.loads().map(|h| h.align).filter(|a| a.is_power_of_two()).max().unwrap_or(4096).max(4096)
+    }
+
     /// Where the program headers are in memory once loaded at `bias`
     /// (AT_PHDR): from PT_PHDR, or inside the load that covers `phoff`.
     pub fn phdr_address(&self, bias: u64) -> Option<u64> {

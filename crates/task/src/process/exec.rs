@@ -209,7 +209,8 @@ fn choose_bias(vm: &AddressSpace, info: &ElfInfo, is_interpreter: bool) -> KResu
     }
     let (lo, hi) = info.span();
     if !is_interpreter {
-        return Ok(mm::layout::ELF_ET_DYN_BASE as u64 - lo);
+        let base = mm::layout::ELF_ET_DYN_BASE as u64 & !(info.max_align() - 1);
+        return Ok(base - lo);
     }
     let base = vm.mmap(MmapRequest::anon(0, (hi - lo) as usize, 0, MAP_PRIVATE))? as u64;
     vm.munmap(base as usize, (hi - lo) as usize)?;

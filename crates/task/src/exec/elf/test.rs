@@ -137,3 +137,18 @@ fn segments_without_file_tail_or_without_file_data() {
     assert_eq!((layout.file_pages, layout.zeroed), (None, None));
     assert_eq!(layout.anon_pages, Some(0x600000..0x602000));
 }
+
+/// A PIE linked for 2 MiB pages gets a 2 MiB-aligned load address (Linux's
+/// maximum_alignment); odd or zero alignments count as a page.
+#[test]
+fn max_align_is_the_largest_power_of_two_p_align() {
+    let mut text = load(0, 0, 0x1000, 0x1000, PF_R | PF_X);
+    let mut data = load(0x1000, 0x201000, 0x10, 0x10, PF_R | PF_W);
+    text.align = 0x20_0000;
+    data.align = 0x1000;
+    let info = parse(&elf(ET_DYN, &[text, data])).unwrap();
+    assert_eq!(info.max_align(), 0x20_0000);
+    let mut odd = load(0, 0, 0x10, 0x10, PF_R);
+    odd.align = 0x3000;
+    assert_eq!(parse(&elf(ET_DYN, &[odd])).unwrap().max_align(), 4096);
+}
