@@ -409,21 +409,13 @@ fn lockdep_scenario(report: &mut Report, name: &str, elf: &std::path::Path) -> R
     let out = &run.output;
     let line = out.lines().find(|l| l.starts_with("LOCKDEP: lock order inversion:")).unwrap_or("");
     let after = out.find("LOCKDEP: lock order inversion:").map(|i| &out[i..]).unwrap_or("");
-    let problems: Vec<String> = [
+    let checks = [
         (line.matches("lockdep_scenario.rs").count() >= 2, format!("the inversion line does not name both sites: {line:?}")),
         (after.contains("weft::ktest::lockdep_scenario::deliberate_inversion"), "no stack frame in deliberate_inversion".to_string()),
         (out.contains("lockdep scenario: reported"), "the scenario saw no report".to_string()),
         (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}", run.ending)),
-    ]
-    .into_iter()
-    .filter(|(ok, _)| !ok)
-    .map(|(_, why)| why)
-    .collect();
-    if problems.is_empty() {
-        report.pass(name);
-    } else {
-        report.fail(name, &format!("{}\n{}", problems.join("; "), tail(out)));
-    }
+    ];
+    finish_checks(report, name, &checks, out);
     Ok(())
 }
 
@@ -436,22 +428,14 @@ fn lockup_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scena
     let out = &run.output;
     let task = if scenario == "lockup" { "task lockup (id" } else { "task hard-lockup (id" };
     let after = out.find("LOCKUP on").map(|i| &out[i..]).unwrap_or("");
-    let problems: Vec<String> = [
+    let checks = [
         (out.contains(expect), format!("no \"{expect}\" (10-19 s) in the output")),
         (after.lines().next().is_some_and(|l| l.contains(task)), format!("the LOCKUP line does not name the {task}")),
         (after.contains("weft::ktest::deliberate_kernel_loop"), "no backtrace frame in weft::ktest::deliberate_kernel_loop".to_string()),
         (out.contains("KERNEL PANIC"), "no KERNEL PANIC line (watchdog=panic)".to_string()),
         (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}, not with the panic code", run.ending)),
-    ]
-    .into_iter()
-    .filter(|(ok, _)| !ok)
-    .map(|(_, why)| why)
-    .collect();
-    if problems.is_empty() {
-        report.pass(name);
-    } else {
-        report.fail(name, &format!("{}\n{}", problems.join("; "), tail(out)));
-    }
+    ];
+    finish_checks(report, name, &checks, out);
     Ok(())
 }
 

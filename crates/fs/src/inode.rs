@@ -247,3 +247,18 @@ pub trait FileSystem: Send + Sync {
     /// `statfs` data.
     fn statfs(&self) -> StatFs;
 }
+
+/// An inode that is only its metadata: what `fstat` reports for files that
+/// live in no file system (pipes, sockets, anonymous inodes).
+pub(crate) struct MetaInode {
+    pub(crate) meta: Metadata,
+}
+
+impl Inode for MetaInode {
+    fn ino(&self) -> u64 {
+        self.meta.ino
+    }
+    fn metadata(&self) -> Metadata {
+        self.meta
+    }
+}

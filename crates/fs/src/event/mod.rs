@@ -13,28 +13,15 @@ use alloc::sync::Arc;
 use crate::file::{FileOps, OpenFile};
 use crate::flags::OpenFlags;
 use crate::hooks;
-use crate::inode::Inode;
+use crate::inode::{Inode, MetaInode};
 use crate::types::{FileType, Metadata};
 
 /// The one inode behind every anonymous file.
-struct AnonInode {
-    meta: Metadata,
-}
-
-impl Inode for AnonInode {
-    fn ino(&self) -> u64 {
-        self.meta.ino
-    }
-    fn metadata(&self) -> Metadata {
-        self.meta
-    }
-}
-
 fn anon_inode() -> Arc<dyn Inode> {
     static INODE: ksync::Lazy<Arc<dyn Inode>> = ksync::Lazy::new(|| {
         let mut meta = Metadata::new(hooks::alloc_ino(), FileType::Anon, 0o600, 0, 0, hooks::now());
         meta.dev = hooks::alloc_anon_dev();
-        Arc::new(AnonInode { meta })
+        Arc::new(MetaInode { meta })
     });
     INODE.clone()
 }

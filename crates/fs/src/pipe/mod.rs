@@ -32,7 +32,7 @@ use ksync::SpinLock;
 use crate::file::{FileOps, OpenFile};
 use crate::flags::OpenFlags;
 use crate::hooks;
-use crate::inode::Inode;
+use crate::inode::{Inode, MetaInode};
 use crate::types::{FileType, Metadata};
 use crate::wait::WakerList;
 
@@ -142,20 +142,6 @@ impl Pipe {
     }
 }
 
-/// The inode behind an anonymous pipe (what `fstat` reports: a fifo).
-struct PipeInode {
-    meta: Metadata,
-}
-
-impl Inode for PipeInode {
-    fn ino(&self) -> u64 {
-        self.meta.ino
-    }
-    fn metadata(&self) -> Metadata {
-        self.meta
-    }
-}
-
 /// `pipe2`: a new anonymous pipe; returns the (read, write) descriptions.
 /// Of `flags`, only `O_NONBLOCK` is kept (`O_CLOEXEC` belongs to the fds).
 pub fn new_pipe(flags: OpenFlags, uid: u32, gid: u32) -> (Arc<OpenFile>, Arc<OpenFile>) {
@@ -163,7 +149,8 @@ pub fn new_pipe(flags: OpenFlags, uid: u32, gid: u32) -> (Arc<OpenFile>, Arc<Ope
     let ino = hooks::alloc_ino();
     let mut meta = Metadata::new(ino, FileType::Fifo, 0o600, uid, gid, hooks::now());
     meta.dev = pipe_dev();
-    let inode: Arc<dyn Inode> = Arc::new(PipeInode { meta });
+    // What fstat reports of an anonymous pipe: a fifo.
+    let inode: Arc<dyn Inode> = Arc::new(MetaInode { meta });
     let name = pipe_name(ino);
     let status = flags & OpenFlags::NONBLOCK;
     let r = OpenFile::new_anon(

@@ -46,7 +46,7 @@ pub use channel::{Channel, Received, Sent, Ucred};
 use crate::file::{FileOps, OpenFile};
 use crate::flags::{OpenFlags, PollEvents};
 use crate::hooks;
-use crate::inode::Inode;
+use crate::inode::MetaInode;
 use crate::location::Location;
 use crate::types::{DevId, FileType, Metadata};
 use crate::vfs::Resolver;
@@ -168,20 +168,6 @@ impl Drop for UnixSocket {
     }
 }
 
-/// The inode behind sockets made by socket(2) (what fstat reports).
-struct SocketInode {
-    meta: Metadata,
-}
-
-impl Inode for SocketInode {
-    fn ino(&self) -> u64 {
-        self.meta.ino
-    }
-    fn metadata(&self) -> Metadata {
-        self.meta
-    }
-}
-
 fn socket_dev() -> DevId {
     static DEV: ksync::Lazy<DevId> = ksync::Lazy::new(hooks::alloc_anon_dev);
     *DEV
@@ -219,7 +205,7 @@ impl UnixSocket {
         let mut meta = Metadata::new(ino, FileType::Socket, 0o777, self.cred.uid, self.cred.gid, hooks::now());
         meta.dev = socket_dev();
         let name = alloc::format!("socket:[{ino}]").into_bytes();
-        OpenFile::new_anon(self, Arc::new(SocketInode { meta }), (flags & OpenFlags::NONBLOCK) | OpenFlags::RDWR, name)
+        OpenFile::new_anon(self, Arc::new(MetaInode { meta }), (flags & OpenFlags::NONBLOCK) | OpenFlags::RDWR, name)
     }
 
     /// socket(AF_UNIX, kind, 0) by a process with credentials `cred`.
