@@ -18,6 +18,8 @@ const PACKAGES: &[(&str, &str)] = &[
     // loader and libc go into the initramfs.
     ("gcc", "/usr/bin/gcc"),
     ("libc6-dev", "/usr/include/stdio.h"),
+    // The go test group: Go programs built on the host.
+    ("golang-go", "/usr/bin/go"),
 ];
 
 /// Installs missing packages when root, or says exactly what to run.

@@ -30,6 +30,9 @@ pub fn build(_opts: &BuildOpts) -> Result<Vec<(String, PathBuf)>> {
             let rel = script.strip_prefix(&dir)?;
             out.push((format!("{dest}/{}", rel.display()), script.clone()));
         }
+        if tree == "tests" {
+            out.extend(build_go(&dir.join("go"))?);
+        }
         for src in collect_c_recursive(&dir)? {
             if src.components().any(|c| c.as_os_str() == "lib") {
                 continue;
@@ -67,6 +70,57 @@ fn collect_ext_recursive(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     }
     v.sort();
     Ok(v)
+}
+
+/// The `go` test group: each `user/tests/go/<name>.go` is a Go program
+/// built by the host's Go (Debian's golang-go, `CGO_ENABLED=0`: static),
+/// then run once on the build host, whose `CHECKSUM ...` line becomes
+/// `/usr/share/weft-tests/<name>.expect` in the initramfs; on weft the
+/// program compares its own line with it and exits 0 only on a match.
+fn build_go(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let cache = root().join("target").join("go");
+    for src in collect_ext_recursive(dir, "go")? {
+        let name = src.file_stem().expect("a file name").to_string_lossy().into_owned();
+        let bin = out_dir().join("user").join("tests").join("go").join(&name);
+        let expect = out_dir().join("user").join("tests").join("go").join(format!("{name}.expect"));
+        let fresh = |target: &Path, input: &Path| match (target.metadata().and_then(|m| m.modified()), input.metadata().and_then(|m| m.modified())) {
+            (Ok(t), Ok(i)) => t >= i,
+            _ => false,
+        };
+        if !fresh(&bin, &src) {
+            std::fs::create_dir_all(bin.parent().unwrap())?;
+            let status = Command::new("go")
+                .current_dir(dir)
+                .env("CGO_ENABLED", "0")
+                .env("GOCACHE", cache.join("cache"))
+                .env("GOPATH", cache.join("path"))
+                .env("GO111MODULE", "off")
+                // Without symbol tables: every boot unpacks these.
+                .args(["build", "-ldflags=-s -w", "-o"])
+                .arg(&bin)
+                .arg(&src)
+                .status()
+                .context("running go (golang-go)")?;
+            if !status.success() {
+                bail!("building {} failed", src.display());
+            }
+        }
+        if !fresh(&expect, &bin) {
+            let run = Command::new(&bin).output().with_context(|| format!("running {} on the host", bin.display()))?;
+            let text = String::from_utf8_lossy(&run.stdout);
+            let Some(line) = text.lines().find(|l| l.starts_with("CHECKSUM ")) else {
+                bail!("{} printed no CHECKSUM line on the host:\n{text}", bin.display());
+            };
+            std::fs::write(&expect, format!("{line}\n"))?;
+        }
+        out.push((format!("tests/go/{name}"), bin));
+        out.push((format!("usr/share/weft-tests/{name}.expect"), expect));
+    }
+    Ok(out)
 }
 
 /// Debian's glibc runtime that the `glibc` test group's programs load:
