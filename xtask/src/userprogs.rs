@@ -32,6 +32,7 @@ pub fn build(_opts: &BuildOpts) -> Result<Vec<(String, PathBuf)>> {
         }
         if tree == "tests" {
             out.extend(build_go(&dir.join("go"))?);
+            out.extend(build_rust(&root().join("user").join("rust"))?);
         }
         for src in collect_c_recursive(&dir)? {
             if src.components().any(|c| c.as_os_str() == "lib") {
@@ -109,15 +110,58 @@ fn build_go(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
                 bail!("building {} failed", src.display());
             }
         }
-        if !fresh(&expect, &bin) {
-            let run = Command::new(&bin).output().with_context(|| format!("running {} on the host", bin.display()))?;
-            let text = String::from_utf8_lossy(&run.stdout);
-            let Some(line) = text.lines().find(|l| l.starts_with("CHECKSUM ")) else {
-                bail!("{} printed no CHECKSUM line on the host:\n{text}", bin.display());
-            };
-            std::fs::write(&expect, format!("{line}\n"))?;
-        }
+        record_host_checksum(&bin, &expect)?;
         out.push((format!("tests/go/{name}"), bin));
+        out.push((format!("usr/share/weft-tests/{name}.expect"), expect));
+    }
+    Ok(out)
+}
+
+/// Runs `bin` on the build host and keeps its `CHECKSUM ...` line in
+/// `expect` (unless `expect` is newer than `bin`).
+fn record_host_checksum(bin: &Path, expect: &Path) -> Result<()> {
+    if let (Ok(e), Ok(b)) = (expect.metadata().and_then(|m| m.modified()), bin.metadata().and_then(|m| m.modified())) {
+        if e >= b {
+            return Ok(());
+        }
+    }
+    let run = Command::new(bin).output().with_context(|| format!("running {} on the host", bin.display()))?;
+    let text = String::from_utf8_lossy(&run.stdout);
+    let Some(line) = text.lines().find(|l| l.starts_with("CHECKSUM ")) else {
+        bail!("{} printed no CHECKSUM line on the host:\n{text}", bin.display());
+    };
+    std::fs::write(expect, format!("{line}\n"))?;
+    Ok(())
+}
+
+/// The `rust` test group: each `user/rust/<name>/` is a Cargo project of
+/// its own (tokio from crates.io), built by the host's cargo for the host's
+/// glibc target with `-C target-feature=+crt-static`, and checked against
+/// its build-host checksum as the Go programs are.
+fn build_rust(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let target_dir = root().join("target").join("rust");
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("Cargo.toml").exists()).collect();
+    projects.sort();
+    for project in projects {
+        let name = project.file_name().expect("a directory name").to_string_lossy().into_owned();
+        let status = Command::new("cargo")
+            .current_dir(&project)
+            .env("RUSTFLAGS", "-C target-feature=+crt-static")
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .args(["build", "--quiet", "--release", "--locked", "--target", "x86_64-unknown-linux-gnu"])
+            .status()
+            .context("running cargo for a user/rust program")?;
+        if !status.success() {
+            bail!("building {} failed", project.display());
+        }
+        let bin = target_dir.join("x86_64-unknown-linux-gnu").join("release").join(&name);
+        let expect = target_dir.join(format!("{name}.expect"));
+        record_host_checksum(&bin, &expect)?;
+        out.push((format!("tests/rust/{name}"), bin));
         out.push((format!("usr/share/weft-tests/{name}.expect"), expect));
     }
     Ok(out)

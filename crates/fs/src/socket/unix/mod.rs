@@ -275,7 +275,9 @@ impl UnixSocket {
         if !self.kind.connection_based() {
             return Err(Errno::EOPNOTSUPP);
         }
-        let max = (backlog.max(0) as usize).min(SOMAXCONN);
+        // Linux compares the backlog as unsigned with somaxconn: a negative
+        // one (Rust's std passes -1) asks for the maximum.
+        let max = (backlog as u32 as usize).min(SOMAXCONN);
         let mut st = self.state.lock();
         if st.key.is_none() {
             return Err(Errno::EINVAL);
@@ -335,7 +337,9 @@ impl UnixSocket {
         let Conn::Listening { backlog, max, waiters } = &mut listener.conn else {
             return Poll::Ready(Err(Errno::ECONNREFUSED));
         };
-        if backlog.len() >= (*max).max(1) {
+        // Full past the backlog, as Linux's unix_recvq_full (so a backlog
+        // of 0 still queues one connection).
+        if backlog.len() > *max {
             if nonblocking {
                 return Poll::Ready(Err(Errno::EAGAIN));
             }

@@ -176,3 +176,19 @@ fn a_socket_in_flight_to_a_reachable_queue_is_not_collected() {
     assert_eq!(got.files.len(), 1);
     drop(a);
 }
+
+#[test]
+fn the_backlog_holds_one_more_than_asked_and_negative_means_the_maximum() {
+    let root = new_root();
+    let r = root_resolver(&root);
+    let server = UnixSocket::new_file(SocketType::Stream, OpenFlags::empty(), CRED);
+    sock(&server).bind(Some(UnixAddr::Abstract(b"backlog-test".to_vec())), &r).unwrap();
+    sock(&server).listen(1).unwrap();
+    let to = UnixAddr::Abstract(b"backlog-test".to_vec());
+    let clients: Vec<_> = (0..3).map(|_| UnixSocket::new_file(SocketType::Stream, OpenFlags::empty(), CRED)).collect();
+    assert_eq!(sock(&clients[0]).poll_connect(&to, &r, true, &mut cx()), Poll::Ready(Ok(())));
+    assert_eq!(sock(&clients[1]).poll_connect(&to, &r, true, &mut cx()), Poll::Ready(Ok(())), "backlog 1 queues 2");
+    assert_eq!(sock(&clients[2]).poll_connect(&to, &r, true, &mut cx()), Poll::Ready(Err(Errno::EAGAIN)));
+    sock(&server).listen(-1).unwrap();
+    assert_eq!(sock(&clients[2]).poll_connect(&to, &r, true, &mut cx()), Poll::Ready(Ok(())), "-1: SOMAXCONN");
+}
