@@ -42,13 +42,27 @@ impl WakerList {
         self.wakers.len()
     }
 
-    /// Removes every waker and returns them, to be woken with
-    /// [`WakerList::wake_all`] after the guarding lock is released.
+    /// Removes the wakers a change wakes and returns them, to be woken with
+    /// [`WakerList::wake_all`] after the guarding lock is released: every
+    /// waker, except that of the epoll registrations made with
+    /// EPOLLEXCLUSIVE only the first goes and the others stay registered
+    /// (Linux wakes one exclusive waiter).
     #[must_use = "wake the taken wakers"]
     pub fn take(&mut self) -> WakerList {
-        WakerList {
-            wakers: core::mem::take(&mut self.wakers),
+        if !crate::event::epoll::any_exclusive() {
+            return WakerList {
+                wakers: core::mem::take(&mut self.wakers),
+            };
         }
+        let mut one_exclusive = false;
+        let (kept, taken): (Vec<Waker>, Vec<Waker>) = self.wakers.drain(..).partition(|w| {
+            let exclusive = crate::event::epoll::is_exclusive(w);
+            let keep = exclusive && one_exclusive;
+            one_exclusive |= exclusive;
+            keep
+        });
+        self.wakers = kept;
+        WakerList { wakers: taken }
     }
 
     /// Wakes and removes every waker.

@@ -225,6 +225,8 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         // every other missing call gets (docs/syscalls.md).
         nr::RSEQ => Err(Errno::ENOSYS),
         nr::MEMBARRIER => sched::membarrier(cx, a[0], a[1], a[2]).await,
+        nr::SCHED_GETATTR => sched::sched_getattr(cx, a[0], a[1], a[2], a[3]),
+        nr::SCHED_SETATTR => sched::sched_setattr(cx, a[0], a[1], a[2]),
         nr::SOCKET => socket::socket(cx, a[0], a[1], a[2]),
         nr::SOCKETPAIR => socket::socketpair(cx, a[0], a[1], a[2], a[3]),
         nr::BIND => socket::bind(cx, a[0], a[1], a[2]),

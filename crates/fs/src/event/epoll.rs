@@ -29,8 +29,10 @@
 //!
 //! Waiters: every waiter is woken when an item becomes ready (Linux wakes
 //! one exclusive waiter and lets it pass level-triggered events on; here
-//! the others find the list empty and wait again). `EPOLLEXCLUSIVE` is
-//! accepted with Linux's checks, and wakes like a plain item.
+//! the others find the list empty and wait again). Items added with
+//! `EPOLLEXCLUSIVE` (Linux's checks) are woken one at a time: a file's
+//! waker list hands a change to one of them (`WakerList::take`), so of
+//! several epolls watching one file exclusively, one wakes.
 //!
 //! Locks: `Epoll::state` is a leaf with respect to files: a file's
 //! readiness is asked with no epoll lock held, and wakers are woken after
@@ -140,6 +142,33 @@ pub struct Item {
     queued: AtomicBool,
     /// A one-shot item that reported and waits for `EPOLL_CTL_MOD`.
     disarmed: AtomicBool,
+    /// Added with EPOLLEXCLUSIVE (and so listed in `EXCLUSIVE`).
+    exclusive: bool,
+}
+
+/// The items registered with EPOLLEXCLUSIVE, by the address their wakers
+/// carry (`Waker::data`), so that a file's waker list can wake only one of
+/// them. Lock: a leaf (taken under files' locks). `EXCLUSIVE_ITEMS` keeps
+/// the common case, none, to one load.
+static EXCLUSIVE: SpinLock<alloc::collections::BTreeSet<usize>> = SpinLock::new(alloc::collections::BTreeSet::new());
+static EXCLUSIVE_ITEMS: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// Whether any EPOLLEXCLUSIVE registration exists.
+pub(crate) fn any_exclusive() -> bool {
+    EXCLUSIVE_ITEMS.load(Ordering::Acquire) > 0
+}
+
+/// Whether `waker` is an EPOLLEXCLUSIVE registration's.
+pub(crate) fn is_exclusive(waker: &Waker) -> bool {
+    EXCLUSIVE.lock().contains(&(waker.data() as usize))
+}
+
+impl Drop for Item {
+    fn drop(&mut self) {
+        if self.exclusive && EXCLUSIVE.lock().remove(&(self as *const Item as usize)) {
+            EXCLUSIVE_ITEMS.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 impl Wake for Item {
@@ -250,7 +279,13 @@ impl Epoll {
             config: SpinLock::new(Event { events: event.events | EPOLLERR | EPOLLHUP, data: event.data }),
             queued: AtomicBool::new(false),
             disarmed: AtomicBool::new(false),
+            exclusive: event.events & EPOLLEXCLUSIVE != 0,
         });
+        if item.exclusive {
+            // A waker made from an `Arc<Item>` carries the item's address.
+            EXCLUSIVE.lock().insert(Arc::as_ptr(&item) as usize);
+            EXCLUSIVE_ITEMS.fetch_add(1, Ordering::AcqRel);
+        }
         {
             let mut st = self.state.lock();
             if st.interest.contains_key(&key) {

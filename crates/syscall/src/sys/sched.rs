@@ -159,3 +159,60 @@ pub async fn membarrier(cx: &mut SyscallContext<'_>, cmd: u64, flags: u64, _cpu:
     }
     Ok(0)
 }
+
+/// `sizeof(struct sched_attr)`: SCHED_ATTR_SIZE_VER0 and VER1.
+const SCHED_ATTR_SIZE_VER0: u32 = 48;
+const SCHED_ATTR_SIZE_VER1: u32 = 56;
+
+/// sched_getattr(2), consistent with sched_getscheduler: every thread is
+/// SCHED_OTHER at nice 0 until weft has scheduling policies (issue 14).
+pub fn sched_getattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, size: u64, flags: u64) -> KResult<usize> {
+    let size = size as u32;
+    if (pid as i32) < 0 || flags != 0 || attr == 0 || !(SCHED_ATTR_SIZE_VER0..=4096).contains(&size) {
+        return Err(Errno::EINVAL);
+    }
+    if pid != 0 && find_thread(pid as i32).is_none() {
+        return Err(Errno::ESRCH);
+    }
+    let size = size.min(SCHED_ATTR_SIZE_VER1);
+    // size, policy (SCHED_OTHER), flags, nice, priority, runtime, deadline,
+    // period, util_min, util_max.
+    let mut bytes = alloc::vec![0u8; SCHED_ATTR_SIZE_VER1 as usize];
+    bytes[0..4].copy_from_slice(&size.to_le_bytes());
+    bytes[52..56].copy_from_slice(&1024u32.to_le_bytes()); // util_max: SCHED_CAPACITY_SCALE
+    cx.write_bytes(attr, &bytes[..size as usize])?;
+    Ok(0)
+}
+
+/// sched_setattr(2): the normal policies are accepted (weft runs them
+/// alike, as sched_setscheduler does); real-time ones are EPERM and
+/// SCHED_DEADLINE EINVAL until weft has policies (issue 14).
+pub fn sched_setattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, flags: u64) -> KResult<usize> {
+    if (pid as i32) < 0 || flags != 0 || attr == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut size: u32 = cx.read(attr)?;
+    if size == 0 {
+        size = SCHED_ATTR_SIZE_VER0;
+    }
+    if size < SCHED_ATTR_SIZE_VER0 || size > 4096 {
+        // Linux writes back the size it knows.
+        cx.write(attr, &SCHED_ATTR_SIZE_VER1)?;
+        return Err(Errno::E2BIG);
+    }
+    let bytes = cx.read_bytes(attr, size as usize)?;
+    if bytes.get(SCHED_ATTR_SIZE_VER1 as usize..).is_some_and(|rest| rest.iter().any(|&b| b != 0)) {
+        cx.write(attr, &SCHED_ATTR_SIZE_VER1)?;
+        return Err(Errno::E2BIG);
+    }
+    let policy = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
+    let priority = u32::from_le_bytes(bytes[20..24].try_into().expect("4 bytes"));
+    if pid != 0 && find_thread(pid as i32).is_none() {
+        return Err(Errno::ESRCH);
+    }
+    match policy {
+        0 | 3 | 5 if priority == 0 => Ok(0),
+        1 | 2 => Err(Errno::EPERM),
+        _ => Err(Errno::EINVAL),
+    }
+}

@@ -186,3 +186,26 @@ fn nesting_deeper_than_linux_allows_is_eloop() {
     }
     assert_eq!(result, Err(Errno::ELOOP));
 }
+
+#[test]
+fn of_several_exclusive_registrations_one_is_woken_per_change() {
+    let efd = EventFd::new_file(0, false, OpenFlags::empty());
+    let epolls: Vec<_> = (0..3).map(|_| epoll_file()).collect();
+    for e in &epolls {
+        ep(e).ctl(e, EPOLL_CTL_ADD, 3, &efd, ev(EPOLLIN | EPOLLEXCLUSIVE, 0)).unwrap();
+    }
+    write(&efd, &1u64.to_ne_bytes());
+    let woken = epolls.iter().filter(|e| ep(e).state.lock().ready.len() > 0).count();
+    assert_eq!(woken, 1, "one exclusive registration took the change");
+    // Without EPOLLEXCLUSIVE every registration hears it.
+    let efd2 = EventFd::new_file(0, false, OpenFlags::empty());
+    for e in &epolls {
+        ep(e).ctl(e, EPOLL_CTL_ADD, 4, &efd2, ev(EPOLLIN, 0)).unwrap();
+    }
+    for e in &epolls {
+        let _ = wait(e, 8);
+    }
+    write(&efd2, &1u64.to_ne_bytes());
+    let woken = epolls.iter().filter(|e| ep(e).state.lock().ready.len() > 0).count();
+    assert_eq!(woken, 3);
+}
