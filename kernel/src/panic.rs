@@ -22,6 +22,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         let _ = writeln!(out, "  at {}:{}:{}", loc.file(), loc.line(), loc.column());
     }
     arch::backtrace::print_here();
+    let _ = syscall::trail::write_recent(&mut out);
     arch::power::debug_exit(exit_code::PANIC);
     arch::cpu::halt_forever()
 }

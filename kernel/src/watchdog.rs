@@ -181,6 +181,10 @@ fn header(cpu: usize, stuck_ns: u64) {
         at if at <= now => writeln!(out, "armed for {} us ago (slice tick: {})", (now - at) / 1000, p.slice_armed),
         at => writeln!(out, "armed in {} us (slice tick: {})", (at - now) / 1000, p.slice_armed),
     };
+    if mode() != Mode::Panic {
+        // With watchdog=panic the panic report prints them.
+        let _ = syscall::trail::write_recent(&mut out);
+    }
 }
 
 fn finish() {

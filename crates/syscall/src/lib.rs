@@ -12,6 +12,7 @@ mod dispatch;
 mod fault;
 mod signal;
 mod sys;
+pub mod trail;
 mod user_loop;
 
 use core::future::Future;

@@ -142,6 +142,7 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
         match reason {
             ReturnReason::Syscall => {
                 let (nr, args) = regs.syscall_args();
+                crate::trail::record(thread.tid() as u32, nr, &args);
                 let result = {
                     let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
                     dispatch::dispatch(&mut cx, nr as usize, args).await
