@@ -92,6 +92,18 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
             }
         }
     }
+    // Issue 17: five minutes of random system calls, four fixed seeds.
+    for seed in FUZZ_SEEDS {
+        let name = format!("fuzz/seed{seed}_no_panic_hang_or_leak");
+        if selected(opts, &name) {
+            let verdict = crate::fuzz::fuzz_once(&opts.build, seed, FUZZ_SECONDS, 2, 4)?;
+            if verdict.problems.is_empty() {
+                report.pass(&name);
+            } else {
+                report.fail(&name, &format!("{}\n{}", verdict.problems.join("; "), crate::fuzz::excerpt(&verdict.output)));
+            }
+        }
+    }
     if selected(opts, "gdb/") {
         gdb_tier(report, opts)?;
     }
@@ -148,6 +160,9 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
     }
     Ok(())
 }
+
+const FUZZ_SEEDS: [u64; 4] = [1, 2, 3, 4];
+const FUZZ_SECONDS: u64 = 75;
 
 /// A user-space suite: groups run together in one boot.
 struct UserSuite {
@@ -386,6 +401,7 @@ fn failure_scenario(report: &mut Report, name: &str, elf: &std::path::Path, scen
     let problems: Vec<String> = [
         (out.contains(expect), format!("no \"{expect}\" in the output")),
         (out.contains("KERNEL PANIC"), "no KERNEL PANIC line".to_string()),
+        (out.contains("last system calls per CPU"), "no list of the last system calls".to_string()),
         (symbolized, "no symbolized backtrace frame naming a weft:: function".to_string()),
         (run.ending == Ending::DebugExit(exit_code::PANIC), format!("run ended {:?}, not with the panic code", run.ending)),
     ]

@@ -294,6 +294,10 @@ pub fn utimensat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, times: u64,
         (change(t[0], t[1])?, change(t[2], t[3])?)
     };
     let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
+    if path == 0 && dirfd as i32 == AT_FDCWD {
+        // Linux (5.10+) looks the NULL path up, and fails to read it.
+        return Err(Errno::EFAULT);
+    }
     if path == 0 {
         // futimens(fd): the fd itself.
         let f = file(cx, dirfd)?;
