@@ -3,10 +3,14 @@
  * status, and powers the machine off (so QEMU exits).
  *
  *     init=/sbin/testinit -- -t 60 basic threads
+ *
+ * With `--exec PROGRAM ARGS...` it runs that program instead of the runner
+ * (`cargo xtask fuzz` runs /sbin/fuzz so).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -22,9 +26,13 @@ int main(int argc, char **argv) {
         perror("testinit: chdir /tmp");
     pid_t pid = fork();
     if (pid == 0) {
-        argv[0] = "/sbin/testrunner";
-        execv(argv[0], argv);
-        perror("testinit: exec /sbin/testrunner");
+        char **args = argv;
+        if (argc > 2 && strcmp(argv[1], "--exec") == 0)
+            args = argv + 2;
+        else
+            args[0] = "/sbin/testrunner";
+        execv(args[0], args);
+        fprintf(stderr, "testinit: exec %s: %m\n", args[0]);
         _exit(127);
     }
     int status = 0;

@@ -6,6 +6,7 @@
 
 mod bench;
 mod deps;
+mod fuzz;
 mod gdbtest;
 mod initramfs;
 mod kernel;
@@ -39,6 +40,9 @@ enum Command {
     /// Run the benchmarks on weft and on Debian's Linux in the same QEMU;
     /// print the ratios, write target/bench/results.{csv,txt,png}.
     Bench(BenchOpts),
+    /// Fuzz weft with random system calls (user/sbin/fuzz.c); fails on a
+    /// panic, a hang or a leak.
+    Fuzz(FuzzOpts),
 }
 
 #[derive(Args, Clone)]
@@ -85,6 +89,24 @@ pub struct TestOpts {
     /// Skip the host `cargo test` tier.
     #[arg(long)]
     pub no_host: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct FuzzOpts {
+    #[command(flatten)]
+    pub build: BuildOpts,
+    /// How long the fuzzer runs.
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
+    /// The seed: one seed makes the same calls in each worker generation.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of CPUs.
+    #[arg(long, default_value_t = 2)]
+    pub smp: u32,
+    /// Fuzzing processes running at once.
+    #[arg(long, default_value_t = 4)]
+    pub workers: u32,
 }
 
 #[derive(Args, Clone)]
@@ -156,6 +178,10 @@ fn main() -> Result<()> {
         Command::Bench(opts) => {
             deps::ensure()?;
             bench::run(&opts)
+        }
+        Command::Fuzz(opts) => {
+            deps::ensure()?;
+            fuzz::run(&opts)
         }
     }
 }
