@@ -5,6 +5,7 @@ use core::sync::atomic::Ordering;
 
 use abi::{Errno, KResult};
 use task::process::cpu_itimer::{CpuItimer, Setting};
+use task::process::expiry::ExpirySlot;
 use task::process::{Process, find_process, find_thread};
 use task::signal::SIGALRM;
 
@@ -224,12 +225,17 @@ fn arm_real_timer(process: &Arc<Process>, value: u64, interval: u64) -> (u64, u6
         *t = if value == 0 { (0, 0) } else { (now.saturating_add(value), interval) };
         old
     };
-    if value != 0 {
+    if value == 0 {
+        process.real_timer_task.clear();
+    } else {
+        let stop = process.real_timer_task.replace();
         let p = Arc::downgrade(process);
-        runtime::spawn(async move {
+        runtime::Builder::new().name("itimer-real").spawn(async move {
             let mut deadline = now.saturating_add(value);
             loop {
-                runtime::sleep_until(deadline).await;
+                if !ExpirySlot::sleep_until(&stop, deadline).await {
+                    return;
+                }
                 let Some(p) = p.upgrade() else { return };
                 if p.real_timer_gen.load(Ordering::Acquire) != generation || p.thread_count() == 0 {
                     return;

@@ -6,6 +6,7 @@ use alloc::sync::{Arc, Weak};
 use core::sync::atomic::Ordering;
 
 use abi::{Errno, KResult};
+use task::process::expiry::ExpirySlot;
 use task::process::posix_timer::{Notify, PosixTimer};
 use task::process::signal_send::{send_to_process, send_to_thread};
 use task::process::{Process, find_thread};
@@ -117,6 +118,8 @@ pub fn timer_settime(cx: &mut SyscallContext<'_>, id: u64, flags: u64, new: u64,
     *t.setting.lock() = (deadline, interval);
     if deadline != 0 {
         arm(Arc::downgrade(cx.thread.process()), t.clone(), generation, deadline);
+    } else {
+        t.task.clear();
     }
     if old != 0 {
         write_itimerspec(cx, old, previous)?;
@@ -126,10 +129,13 @@ pub fn timer_settime(cx: &mut SyscallContext<'_>, id: u64, flags: u64, new: u64,
 
 /// The expiry task of one setting of one timer.
 fn arm(process: Weak<Process>, t: Arc<PosixTimer>, generation: u64, first: u64) {
-    runtime::spawn(async move {
+    let stop = t.task.replace();
+    runtime::Builder::new().name("posix-timer").spawn(async move {
         let mut deadline = first;
         loop {
-            runtime::sleep_until(deadline).await;
+            if !ExpirySlot::sleep_until(&stop, deadline).await {
+                return;
+            }
             if t.generation.load(Ordering::Acquire) != generation {
                 return;
             }

@@ -110,9 +110,11 @@ fn exit_robust_list(thread: &Thread) {
         return;
     }
     let vm = thread.vm();
-    let read = |addr: u64| vm.read_val::<u64>(addr as usize).ok();
+    // The head is any value the thread chose: a field past the end of the
+    // address space reads as a fault.
+    let read = |addr: u64, field: u64| vm.read_val::<u64>(addr.checked_add(field)? as usize).ok();
     // struct robust_list_head { next; long futex_offset; list_op_pending; }
-    let (Some(mut entry), Some(offset), Some(pending)) = (read(head), read(head + 8), read(head + 16)) else {
+    let (Some(mut entry), Some(offset), Some(pending)) = (read(head, 0), read(head, 8), read(head, 16)) else {
         return;
     };
     let tid = thread.tid() as u32;
@@ -133,7 +135,7 @@ fn exit_robust_list(thread: &Thread) {
     };
     let mut walked = 0;
     while entry != head && entry != 0 && walked < ROBUST_LIST_LIMIT {
-        let next = read(entry);
+        let next = read(entry, 0);
         if entry != pending {
             handle(entry);
         }
@@ -178,6 +180,7 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     process.thread_exited.wake_all();
     if let Some(death) = death {
         process.timers.clear();
+        process.real_timer_task.clear();
         let mut pidfd_pollers = process.exit_waiters.lock().take();
         pidfd_pollers.wake_all();
         after_group_death(&process, death);

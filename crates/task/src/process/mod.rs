@@ -6,6 +6,7 @@
 pub mod cpu_itimer;
 pub mod exec;
 pub mod exit;
+pub mod expiry;
 pub mod fork;
 pub mod posix_timer;
 #[allow(clippy::module_inception)]

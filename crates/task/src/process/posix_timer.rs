@@ -37,6 +37,8 @@ pub struct PosixTimer {
     /// Bumped at every timer_settime/delete: the expiry task of an older
     /// setting stops.
     pub generation: AtomicU64,
+    /// The task that fires the current setting.
+    pub task: super::expiry::ExpirySlot,
     pending: AtomicBool,
     overrun: AtomicU32,
 }
@@ -51,6 +53,7 @@ impl PosixTimer {
             value,
             setting: SpinLock::new((0, 0)),
             generation: AtomicU64::new(0),
+            task: super::expiry::ExpirySlot::new(),
             pending: AtomicBool::new(false),
             overrun: AtomicU32::new(0),
         })
@@ -111,6 +114,7 @@ impl PosixTimers {
     pub fn delete(&self, id: i32) -> Option<Arc<PosixTimer>> {
         let timer = self.timers.lock().remove(&id)?;
         timer.generation.fetch_add(1, Ordering::AcqRel);
+        timer.task.clear();
         Some(timer)
     }
 
@@ -119,6 +123,7 @@ impl PosixTimers {
         let all = core::mem::take(&mut *self.timers.lock());
         for t in all.values() {
             t.generation.fetch_add(1, Ordering::AcqRel);
+            t.task.clear();
         }
     }
 }

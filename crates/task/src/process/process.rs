@@ -72,6 +72,8 @@ pub struct Process {
     pub real_timer: SpinLock<(u64, u64)>,
     /// Generation of `real_timer`, so a re-armed timer's old task stops.
     pub real_timer_gen: AtomicU64,
+    /// The task that fires `real_timer`'s current setting.
+    pub real_timer_task: super::expiry::ExpirySlot,
     /// timer_create's timers.
     pub timers: super::posix_timer::PosixTimers,
     /// ITIMER_VIRTUAL and ITIMER_PROF.
@@ -108,6 +110,7 @@ impl Process {
             environ: SpinLock::new(Vec::new()),
             real_timer: SpinLock::new((0, 0)),
             real_timer_gen: AtomicU64::new(0),
+            real_timer_task: super::expiry::ExpirySlot::new(),
             timers: Default::default(),
             cpu_itimers: Default::default(),
             signalfd_waiters: SpinLock::new(fs::WakerList::new()),
