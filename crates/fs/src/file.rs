@@ -52,6 +52,13 @@ pub trait FileOps: Send + Sync {
     fn poll_write(&self, file: &OpenFile, cx: &mut Context<'_>, buf: &[u8])
     -> Poll<KResult<usize>>;
 
+    /// Whether one accepted write is the whole call (eventfd takes its
+    /// first 8 bytes and returns 8), rather than a part of a stream the
+    /// caller writes on with the rest of the buffer.
+    fn writes_records(&self) -> bool {
+        false
+    }
+
     /// `pread`: reads at `offset` without moving the position (ESPIPE on streams).
     fn read_at(&self, _file: &OpenFile, _offset: u64, _buf: &mut [u8]) -> KResult<usize> {
         Err(Errno::ESPIPE)
@@ -215,6 +222,11 @@ impl OpenFile {
             return Poll::Ready(Err(Errno::EBADF));
         }
         self.ops.poll_write(self, cx, buf)
+    }
+
+    /// See [`FileOps::writes_records`].
+    pub fn writes_records(&self) -> bool {
+        self.ops.writes_records()
     }
 
     /// `read(2)` as a future.

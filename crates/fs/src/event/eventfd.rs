@@ -87,6 +87,10 @@ impl FileOps for EventFd {
         Poll::Ready(Ok(8))
     }
 
+    fn writes_records(&self) -> bool {
+        true
+    }
+
     fn poll_ready(&self, _file: &OpenFile, cx: Option<&mut Context<'_>>) -> PollEvents {
         let mut st = self.state.lock();
         let mut ev = PollEvents::empty();

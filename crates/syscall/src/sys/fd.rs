@@ -142,6 +142,7 @@ async fn do_write(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, addr: u64, len:
         let mut written = 0;
         while written < want {
             match write_once(cx, file, &kbuf[written..]).await {
+                Ok(n) if file.writes_records() => return Ok(n),
                 Ok(n) => written += n,
                 Err(Errno::EPIPE) => {
                     let _ = send_to_thread(cx.thread, SigInfo::kernel(SIGPIPE));
@@ -229,6 +230,7 @@ pub async fn writev(cx: &mut SyscallContext<'_>, fd: u64, iov: u64, count: u64) 
         let mut written = 0;
         while written < kbuf.len() {
             match write_once(cx, &f, &kbuf[written..]).await {
+                Ok(n) if f.writes_records() => return Ok(n),
                 Ok(n) => written += n,
                 Err(Errno::EPIPE) => {
                     let _ = send_to_thread(cx.thread, SigInfo::kernel(SIGPIPE));
@@ -246,6 +248,7 @@ pub async fn writev(cx: &mut SyscallContext<'_>, fd: u64, iov: u64, count: u64) 
     let mut done = 0;
     for (base, len) in iovecs {
         match do_write(cx, &f, base, len as usize).await {
+            Ok(n) if f.writes_records() => return Ok(n),
             Ok(n) => done += n,
             Err(_) if done > 0 => return Ok(done),
             Err(e) => return Err(e),
@@ -257,7 +260,7 @@ pub async fn writev(cx: &mut SyscallContext<'_>, fd: u64, iov: u64, count: u64) 
 pub fn pread64(cx: &mut SyscallContext<'_>, fd: u64, buf: u64, count: u64, offset: u64) -> KResult<usize> {
     let f = file(cx, fd)?;
     check_user_range(buf, count)?;
-    let mut kbuf = vec![0u8; (count as usize).min(1 << 24)];
+    let mut kbuf = crate::ctx::zeroed_buffer((count as usize).min(1 << 24))?;
     let n = f.pread(offset as i64, &mut kbuf)?;
     cx.write_bytes(buf, &kbuf[..n])?;
     Ok(n)
