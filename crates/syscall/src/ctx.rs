@@ -56,8 +56,13 @@ impl SyscallContext<'_> {
         self.vm().write_val(addr as usize, value)
     }
 
+    /// Copies `len` bytes from user memory into a new kernel buffer: EFAULT
+    /// for a range past user space, ENOMEM when the heap cannot hold it.
     pub fn read_bytes(&self, addr: u64, len: usize) -> KResult<Vec<u8>> {
-        let mut buf = alloc::vec![0u8; len];
+        if len > 0 && (addr as usize).checked_add(len).is_none_or(|end| end > mm::layout::TASK_SIZE) {
+            return Err(Errno::EFAULT);
+        }
+        let mut buf = zeroed_buffer(len)?;
         self.vm().copy_from_user(addr as usize, &mut buf)?;
         Ok(buf)
     }
@@ -107,4 +112,13 @@ impl SyscallContext<'_> {
     pub fn pid(&self) -> i32 {
         self.thread.pid()
     }
+}
+
+/// A zeroed kernel buffer of a size a user chose: ENOMEM, not a panic, when
+/// the heap cannot hold it.
+pub fn zeroed_buffer(len: usize) -> KResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
+    buf.resize(len, 0);
+    Ok(buf)
 }

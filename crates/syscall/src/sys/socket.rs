@@ -3,7 +3,6 @@
 //! net/socket.c and net/unix/af_unix.c.
 
 use alloc::sync::Arc;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
@@ -254,9 +253,12 @@ async fn recv_bytes(cx: &SyscallContext<'_>, f: &Arc<OpenFile>, len: usize, flag
     let nonblocking = f.is_nonblocking() || flags & MSG_DONTWAIT != 0;
     let peek = flags & MSG_PEEK != 0;
     let (rcv_timeout, _) = s.timeouts();
-    let mut buf = vec![0u8; len];
-    let mut got = Got { len: 0, full_len: 0, files: Vec::new(), from: UnixAddr::Unnamed, cred: Ucred::default() };
+    // A read returns at most what a socket holds, so the kernel buffer
+    // needs no more (a user's length may be anything); MSG_WAITALL fills
+    // the whole length, fallibly.
     let waitall = flags & MSG_WAITALL != 0 && s.kind() == SocketType::Stream && !peek;
+    let mut buf = crate::ctx::zeroed_buffer(if waitall { len } else { len.min(fs::socket::unix::channel::CAPACITY) })?;
+    let mut got = Got { len: 0, full_len: 0, files: Vec::new(), from: UnixAddr::Unnamed, cred: Ucred::default() };
     loop {
         let at = got.len;
         let result = with_timeout(cx, rcv_timeout, runtime::poll_fn(|wcx| s.poll_recv(&mut buf[at..], peek, nonblocking, wcx))).await;
@@ -400,8 +402,10 @@ async fn sendmsg_one(cx: &SyscallContext<'_>, fd: u64, msg: u64, flags: u64) -> 
     let f = socket_file(cx, fd)?;
     let hdr = read_msghdr(cx, msg)?;
     let to = if hdr.name != 0 && hdr.namelen != 0 { Some(read_addr(cx, hdr.name, hdr.namelen as u64)?.ok_or(Errno::EINVAL)?) } else { None };
+    let iov = read_iov(cx, hdr.iov, hdr.iovlen)?;
     let mut data = Vec::new();
-    for (base, len) in read_iov(cx, hdr.iov, hdr.iovlen)? {
+    data.try_reserve_exact(iov.iter().map(|v| v.1).sum()).map_err(|_| Errno::ENOMEM)?;
+    for (base, len) in iov {
         data.extend_from_slice(&cx.read_bytes(base, len)?);
     }
     let mut cred = caller_cred(cx);
