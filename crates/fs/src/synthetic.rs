@@ -175,6 +175,13 @@ pub struct SynthDir {
     find: Option<Finder>,
     /// `..`; `None`: the directory itself (a file system root). Lock order: leaf.
     parent: SpinLock<Option<Weak<dyn Inode>>>,
+    /// The listing reads are going through: offset 2 generates a new one
+    /// and later offsets read on in it, so going through N entries lists
+    /// the directory once, not N times (quadratic in a /proc with many
+    /// processes). Concurrent readers may see each other's listing, as
+    /// readers of a changing Linux /proc may see entries come and go.
+    /// Lock order: leaf; never held while listing.
+    listing: SpinLock<Option<Arc<Vec<DirEntry>>>>,
 }
 
 impl SynthDir {
@@ -186,6 +193,7 @@ impl SynthDir {
             list,
             find,
             parent: SpinLock::new(None),
+            listing: SpinLock::new(None),
         })
     }
 
@@ -230,14 +238,21 @@ impl Inode for SynthDir {
             0 => Some(dot(b".", self.meta.ino)),
             1 => Some(dot(b"..", self.parent().map_or(self.meta.ino, |p| p.ino()))),
             _ => {
-                let list = (self.list)();
+                let cached = if offset == 2 { None } else { self.listing.lock().clone() };
+                let listing = match cached {
+                    Some(listing) => listing,
+                    None => {
+                        let fresh: Vec<DirEntry> = (self.list)()
+                            .into_iter()
+                            .map(|(name, inode)| DirEntry { ino: inode.ino(), file_type: inode.file_type(), name, next_offset: 0 })
+                            .collect();
+                        let fresh = Arc::new(fresh);
+                        *self.listing.lock() = Some(fresh.clone());
+                        fresh
+                    }
+                };
                 let i = usize::try_from(offset - 2).unwrap_or(usize::MAX);
-                list.into_iter().nth(i).map(|(name, inode)| DirEntry {
-                    ino: inode.ino(),
-                    file_type: inode.file_type(),
-                    name,
-                    next_offset: offset + 1,
-                })
+                listing.get(i).map(|e| DirEntry { next_offset: offset + 1, ..e.clone() })
             }
         })
     }

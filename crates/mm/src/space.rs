@@ -30,6 +30,7 @@ use abi::{Errno, KResult};
 use crate::PAGE_SIZE;
 use crate::layout::{self, DEFAULT_STACK_LIMIT, TASK_SIZE};
 use crate::pt::{MmuSpace, Unmapped, Walk};
+use crate::file::FileBacking;
 use crate::vma::{Backing, Prot, Vma, VmaMap};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -275,13 +276,18 @@ impl AddressSpace {
         Ok(StackArea { guard, bottom, top: bottom + size })
     }
 
-    /// The VMAs as /proc/<pid>/maps lists them.
+    /// The VMAs as /proc/<pid>/maps lists them. A file's name is worked
+    /// out after the lock is released: naming walks directories, which for
+    /// /proc may look at this very address space.
     pub fn maps(&self) -> Vec<MapsEntry> {
         let g = self.mmu.lock();
         let st = &g.data;
-        st.vmas
+        let mut files: Vec<(usize, Arc<dyn FileBacking>)> = Vec::new();
+        let mut entries: Vec<MapsEntry> = st
+            .vmas
             .iter()
-            .map(|v| {
+            .enumerate()
+            .map(|(i, v)| {
                 let perms = [
                     if v.prot.contains(Prot::READ) { b'r' } else { b'-' },
                     if v.prot.contains(Prot::WRITE) { b'w' } else { b'-' },
@@ -291,8 +297,8 @@ impl AddressSpace {
                 let (offset, dev, inode, name) = match &v.backing {
                     Backing::Shared { mem, offset } => (*offset, (0, 1), mem.id(), String::from("/dev/zero (deleted)")),
                     Backing::File { file, offset } | Backing::SharedFile { file, offset, .. } => {
-                        let id = file.describe();
-                        (*offset, id.dev, id.ino, id.path)
+                        files.push((i, file.clone()));
+                        (*offset, (0, 0), 0, String::new())
                     }
                     Backing::Anon => {
                         let name = if st.brk > st.brk_start && v.start <= st.brk && v.end >= st.brk_start {
@@ -307,7 +313,14 @@ impl AddressSpace {
                 };
                 MapsEntry { start: v.start, end: v.end, perms, offset, dev, inode, name }
             })
-            .collect()
+            .collect();
+        drop(g);
+        for (i, file) in files {
+            let id = file.describe();
+            let e = &mut entries[i];
+            (e.dev, e.inode, e.name) = (id.dev, id.ino, id.path);
+        }
+        entries
     }
 
     /// Sizes, counted per address space.

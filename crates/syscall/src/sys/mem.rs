@@ -19,9 +19,8 @@ pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: 
             return Err(Errno::ENODEV);
         }
         let flags = open.flags();
-        // The name /proc/<pid>/fd shows ("/memfd:x (deleted)" for a memfd).
-        let path = open.path(&cx.thread.fs().root());
-        Some(MmapFile { backing: OpenFileBacking::new(open.clone(), path), readable: flags.readable(), writable: flags.writable() })
+        let root = cx.thread.fs().root();
+        Some(MmapFile { backing: OpenFileBacking::new(open.clone(), root), readable: flags.readable(), writable: flags.writable() })
     } else {
         None
     };

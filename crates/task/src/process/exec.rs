@@ -41,12 +41,14 @@ pub static MINSIGSTKSZ: AtomicU64 = AtomicU64::new(2048);
 /// through `read_page`; shared mappings map the inode's page cache.
 pub struct OpenFileBacking {
     file: Arc<OpenFile>,
-    path: Vec<u8>,
+    /// The mapper's root, for the name /proc/<pid>/maps shows: worked out
+    /// when read (a walk up the directories), not at every mmap.
+    root: fs::Location,
 }
 
 impl OpenFileBacking {
-    pub fn new(file: Arc<OpenFile>, path: Vec<u8>) -> Arc<Self> {
-        Arc::new(Self { file, path })
+    pub fn new(file: Arc<OpenFile>, root: fs::Location) -> Arc<Self> {
+        Arc::new(Self { file, root })
     }
 }
 
@@ -68,7 +70,7 @@ impl FileBacking for OpenFileBacking {
         FileId {
             dev: (meta.dev.major, meta.dev.minor),
             ino: meta.ino,
-            path: alloc::string::String::from_utf8_lossy(&self.path).into_owned(),
+            path: alloc::string::String::from_utf8_lossy(&self.file.path(&self.root)).into_owned(),
         }
     }
 
@@ -233,7 +235,7 @@ fn load_elf(
     // Mappings are named by the file's real path (Linux's d_path), not the
     // one given to execve (which may be a link such as /proc/self/exe).
     let root = thread.fs().root();
-    let backing = OpenFileBacking::new(file.clone(), file.path(&root));
+    let backing = OpenFileBacking::new(file.clone(), root.clone());
     let bias = choose_bias(&vm, &info, false)?;
     let end = map_segments(&vm, &backing, &info, bias)?;
     vm.set_brk_start(((end + 4095) & !4095) as usize);
@@ -255,7 +257,7 @@ fn load_elf(
         if iinfo.interp().is_some() {
             return Err(Errno::ELIBBAD);
         }
-        let ibacking = OpenFileBacking::new(ifile.clone(), ifile.path(&root));
+        let ibacking = OpenFileBacking::new(ifile.clone(), root.clone());
         let ibias = choose_bias(&vm, &iinfo, true)?;
         map_segments(&vm, &ibacking, &iinfo, ibias)?;
         interp_base = ibias + iinfo.span().0;
