@@ -543,6 +543,22 @@ static long memfree_kb(void)
     return strtol(p + 8, NULL, 10);
 }
 
+/* Where memory is, by /proc/meminfo's main lines: which kind a leak is. */
+static void say_meminfo(const char *when)
+{
+    static const char *const keys[] = { "Cached:", "AnonPages:", "Slab:", "KernelStack:", "PageTables:" };
+    char buf[4096], line[256] = "", *p;
+    if (read_file("/proc/meminfo", buf, sizeof buf) < 0)
+        return;
+    for (unsigned k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t len = strlen(line);
+        if ((p = strstr(buf, keys[k])))
+            snprintf(line + len, sizeof line - len, " %.*s=%ld", (int)strlen(keys[k]) - 1, keys[k],
+                     strtol(p + strlen(keys[k]), NULL, 10));
+    }
+    say("FUZZ meminfo %s kB:%s\n", when, line);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st, (void)type, (void)ftw;
@@ -642,6 +658,7 @@ static void finish(void)
     sleep(2);
     if (scan_procs(-1) > nbaseline)
         list_leftovers();
+    say_meminfo("end");
     say("FUZZ end calls=%llu restarts=%lu procs=%ld memfree_kb=%ld\nFUZZ DONE\n",
         (unsigned long long)__atomic_load_n(&sh->total, __ATOMIC_RELAXED), restarts,
         scan_procs(-1), memfree_kb());
@@ -667,6 +684,7 @@ int main(int argc, char **argv)
     clean_dirs();
     note_baseline();
     say("FUZZ baseline procs=%ld memfree_kb=%ld\n", scan_procs(-1), memfree_kb());
+    say_meminfo("baseline");
     sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED) {
         say("FUZZ error: mmap: %s\nFUZZ DONE\n", strerror(errno));

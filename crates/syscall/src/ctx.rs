@@ -62,6 +62,12 @@ impl SyscallContext<'_> {
         if len > 0 && (addr as usize).checked_add(len).is_none_or(|end| end > mm::layout::TASK_SIZE) {
             return Err(Errno::EFAULT);
         }
+        if len > PROBE_ABOVE {
+            // A range that is not there is EFAULT, whatever the heap holds.
+            let mut edge = [0u8; 1];
+            self.vm().copy_from_user(addr as usize, &mut edge)?;
+            self.vm().copy_from_user(addr as usize + len - 1, &mut edge)?;
+        }
         let mut buf = zeroed_buffer(len)?;
         self.vm().copy_from_user(addr as usize, &mut buf)?;
         Ok(buf)
@@ -113,6 +119,10 @@ impl SyscallContext<'_> {
         self.thread.pid()
     }
 }
+
+/// Lengths above which `read_bytes` checks the range's ends before it
+/// allocates.
+const PROBE_ABOVE: usize = 64 * 1024;
 
 /// A zeroed kernel buffer of a size a user chose: ENOMEM, not a panic, when
 /// the heap cannot hold it.

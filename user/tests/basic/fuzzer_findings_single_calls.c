@@ -1,0 +1,35 @@
+/* Single calls the fuzzer (cargo xtask fuzz) found bringing weft down,
+ * each answered as Linux answers it:
+ *  - recvfrom with a 2 GiB length on an empty non-blocking socket is
+ *    EAGAIN (it once allocated the whole length and panicked);
+ *  - a thread that exits with its robust-list head at the very end of the
+ *    address space just exits (reading head + 8 once overflowed);
+ *  - sendto with a 2 GiB length from an unmapped address is EFAULT. */
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "t.h"
+
+int main(void)
+{
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    static char buf[16];
+    CHECK_ERR(recvfrom(sv[0], buf, 1UL << 31, MSG_DONTWAIT, NULL, NULL), EAGAIN);
+    CHECK_ERR(syscall(SYS_sendto, sv[0], 0x100000000000UL, 1UL << 31, MSG_DONTWAIT, 0, 0), EFAULT);
+
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        if (syscall(SYS_set_robust_list, 0xfffffffffffffff8UL, 24) != 0)
+            _exit(2);
+        syscall(SYS_exit, 0);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
+    PASS();
+}
