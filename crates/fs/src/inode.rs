@@ -118,6 +118,12 @@ pub trait Inode: Any + Send + Sync {
         None
     }
 
+    /// Whether mmap may map this regular file. Generated files (/proc,
+    /// /sys) may not: Linux's have no mmap operation (ENODEV).
+    fn mappable(&self) -> bool {
+        true
+    }
+
     /// Finds `name` in this directory (`..` must be handled: the parent, or
     /// the directory itself at the file system's root).
     fn lookup(&self, _name: &[u8]) -> KResult<Arc<dyn Inode>> {

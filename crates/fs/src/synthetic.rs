@@ -59,6 +59,10 @@ impl SynthFile {
 }
 
 impl Inode for SynthFile {
+    fn mappable(&self) -> bool {
+        false
+    }
+
     fn ino(&self) -> u64 {
         self.meta.ino
     }

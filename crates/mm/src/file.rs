@@ -15,7 +15,7 @@ pub struct FileId {
     pub dev: (u32, u32),
     /// Inode number.
     pub ino: u64,
-    /// Path at open time.
+    /// Path (empty when not asked for).
     pub path: String,
 }
 
@@ -37,8 +37,10 @@ pub trait FileBacking: Send + Sync {
     /// which a fault turns into SIGBUS.
     fn read_page(&self, file_offset: u64, page: &mut [u8; PAGE_SIZE]) -> KResult<usize>;
 
-    /// Device, inode and path, for `/proc/<pid>/maps`.
-    fn describe(&self) -> FileId;
+    /// Device, inode and (when `with_path`) path, for `/proc/<pid>/maps`.
+    /// Naming may walk directories, so callers that need no name (the
+    /// code and stack bounds of `/proc/<pid>/stat`) do not ask for it.
+    fn describe(&self, with_path: bool) -> FileId;
 
     /// The file's page cache, whose frames shared mappings map (`None`:
     /// the file has none). Called by mmap with no mm lock held; the same

@@ -280,6 +280,15 @@ impl AddressSpace {
     /// out after the lock is released: naming walks directories, which for
     /// /proc may look at this very address space.
     pub fn maps(&self) -> Vec<MapsEntry> {
+        self.maps_named(true)
+    }
+
+    /// The VMAs without file names (which are costly to work out).
+    pub fn maps_unnamed(&self) -> Vec<MapsEntry> {
+        self.maps_named(false)
+    }
+
+    fn maps_named(&self, with_names: bool) -> Vec<MapsEntry> {
         let g = self.mmu.lock();
         let st = &g.data;
         let mut files: Vec<(usize, Arc<dyn FileBacking>)> = Vec::new();
@@ -316,7 +325,7 @@ impl AddressSpace {
             .collect();
         drop(g);
         for (i, file) in files {
-            let id = file.describe();
+            let id = file.describe(with_names);
             let e = &mut entries[i];
             (e.dev, e.inode, e.name) = (id.dev, id.ino, id.path);
         }

@@ -254,7 +254,8 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
     }
     // No lock is held here: the address space may take its own.
     if let Some(vm) = t.try_vm() {
-        snap.vm = Some(VmSnap { stats: vm.stats(), maps: vm.maps() });
+        // Unnamed: a name may walk /proc itself, which snapshots processes.
+        snap.vm = Some(VmSnap { stats: vm.stats(), maps: vm.maps_unnamed() });
     }
     snap
 }

@@ -4,7 +4,12 @@
  *    EAGAIN (it once allocated the whole length and panicked);
  *  - a thread that exits with its robust-list head at the very end of the
  *    address space just exits (reading head + 8 once overflowed);
- *  - sendto with a 2 GiB length from an unmapped address is EFAULT. */
+ *  - sendto with a 2 GiB length from an unmapped address is EFAULT;
+ *  - mmap of a /proc file is ENODEV (weft once mapped it, and naming the
+ *    mapping in /proc/<pid>/maps walked /proc, which listed the maps...);
+ *    /proc/self/maps and stat still read. */
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +24,17 @@ int main(void)
     static char buf[16];
     CHECK_ERR(recvfrom(sv[0], buf, 1UL << 31, MSG_DONTWAIT, NULL, NULL), EAGAIN);
     CHECK_ERR(syscall(SYS_sendto, sv[0], 0x100000000000UL, 1UL << 31, MSG_DONTWAIT, 0, 0), EFAULT);
+
+    int status = open("/proc/self/status", O_RDONLY);
+    CHECK_OK(status);
+    CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, status, 0) == MAP_FAILED && errno == ENODEV);
+    char text[4096];
+    int maps = open("/proc/self/maps", O_RDONLY);
+    CHECK_OK(maps);
+    CHECK(read(maps, text, sizeof text) > 0);
+    int stat = open("/proc/self/stat", O_RDONLY);
+    CHECK_OK(stat);
+    CHECK(read(stat, text, sizeof text) > 0);
 
     pid_t pid = fork();
     CHECK_OK(pid);

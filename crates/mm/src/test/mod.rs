@@ -66,7 +66,7 @@ impl FileBacking for MemFile {
         Ok(n)
     }
 
-    fn describe(&self) -> FileId {
+    fn describe(&self, _with_path: bool) -> FileId {
         FileId { dev: (8, 1), ino: self.ino, path: String::from("/bin/test") }
     }
 }

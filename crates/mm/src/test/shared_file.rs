@@ -18,7 +18,7 @@ impl FileBacking for CacheFile {
     fn read_page(&self, file_offset: u64, page: &mut [u8; PAGE_SIZE]) -> abi::KResult<usize> {
         Ok(self.pages.read_at(file_offset, page))
     }
-    fn describe(&self) -> FileId {
+    fn describe(&self, _with_path: bool) -> FileId {
         FileId { dev: (0, 5), ino: 7, path: String::from("/tmp/f") }
     }
     fn page_cache(&self) -> Option<Arc<FilePages>> {

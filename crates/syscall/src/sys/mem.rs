@@ -15,7 +15,7 @@ pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: 
     let file = if flags & MAP_ANONYMOUS == 0 {
         let open = cx.thread.files().get(fd as i32)?;
         // Only regular files can be mapped (Linux: no mmap op -> ENODEV).
-        if open.inode().file_type() != fs::FileType::Regular {
+        if open.inode().file_type() != fs::FileType::Regular || !open.inode().mappable() {
             return Err(Errno::ENODEV);
         }
         let flags = open.flags();

@@ -65,12 +65,12 @@ impl FileBacking for OpenFileBacking {
         Ok(done)
     }
 
-    fn describe(&self) -> FileId {
+    fn describe(&self, with_path: bool) -> FileId {
         let meta = self.file.metadata();
         FileId {
             dev: (meta.dev.major, meta.dev.minor),
             ino: meta.ino,
-            path: alloc::string::String::from_utf8_lossy(&self.file.path(&self.root)).into_owned(),
+            path: if with_path { alloc::string::String::from_utf8_lossy(&self.file.path(&self.root)).into_owned() } else { alloc::string::String::new() },
         }
     }
 
