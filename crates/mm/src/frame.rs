@@ -84,8 +84,29 @@ impl<B: BitAlloc> FrameAllocator<B> {
         added
     }
 
+    /// Frames kept for the kernel's own structures: user memory (and
+    /// buffers of a user's size) cannot take the last of them, so when a
+    /// program exhausts memory its page fault fails and the OOM killer
+    /// runs, while the kernel heap can still grow to finish what it does
+    /// (an exit, a reply) instead of panicking.
+    pub fn reserve(&self) -> usize {
+        (self.total / 64).clamp(256, 8192)
+    }
+
+    /// Whether `count` frames may go to user memory now.
+    pub fn user_may_take(&self, count: usize) -> bool {
+        self.free >= count + self.reserve()
+    }
+
+    fn is_user(kind: FrameKind) -> bool {
+        matches!(kind, FrameKind::UserAnon | FrameKind::PageCache)
+    }
+
     /// One free frame.
     pub fn alloc(&mut self, kind: FrameKind) -> Option<usize> {
+        if Self::is_user(kind) && !self.user_may_take(1) {
+            return None;
+        }
         let frame = self.bits.alloc()?;
         self.free -= 1;
         self.by_kind[kind as usize] += 1;
@@ -95,6 +116,9 @@ impl<B: BitAlloc> FrameAllocator<B> {
     /// `count` contiguous frames whose first number is a multiple of
     /// `2^align_log2`.
     pub fn alloc_contiguous(&mut self, count: usize, align_log2: usize, kind: FrameKind) -> Option<usize> {
+        if Self::is_user(kind) && !self.user_may_take(count) {
+            return None;
+        }
         let first = self.bits.alloc_contiguous(None, count, align_log2)?;
         self.free -= count;
         self.by_kind[kind as usize] += count;

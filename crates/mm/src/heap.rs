@@ -4,8 +4,13 @@
 //! claims a contiguous run of frames (at least `GROW_MIN`) through the
 //! direct map. Claimed frames stay with the heap (talc cannot give back the
 //! middle of its arena); the frame statistics count them as kernel heap.
+//!
+//! Large allocations (`LARGE` and up: a user's big read or send buffer)
+//! bypass talc: they take their own run of frames and give it back when
+//! freed, so MemFree recovers after a burst instead of the arena keeping
+//! its high-water mark for good.
 
-use core::alloc::Layout;
+use core::alloc::{GlobalAlloc, Layout};
 
 use talc::{OomHandler, Span, Talc, Talck};
 
@@ -34,8 +39,72 @@ impl OomHandler for GrowFromFrames {
     }
 }
 
-#[global_allocator]
 static HEAP: Talck<arch::irq::RawIrqSpinLock, GrowFromFrames> = Talc::new(GrowFromFrames).lock();
+
+/// Allocations of this size and up get frames of their own.
+const LARGE: usize = 128 * 1024;
+
+fn is_large(layout: Layout) -> bool {
+    layout.size() >= LARGE && layout.align() <= PAGE_SIZE
+}
+
+/// talc for small allocations, whole frames for large ones.
+struct KernelHeap;
+
+#[global_allocator]
+static KERNEL_HEAP: KernelHeap = KernelHeap;
+
+// SAFETY: small layouts go to talc, a correct allocator; a large one gets
+// `frames_for` frames nobody else owns, page aligned (which satisfies any
+// alignment up to a page, the only ones sent there), and the same layout
+// on dealloc gives back exactly those frames.
+unsafe impl GlobalAlloc for KernelHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if !is_large(layout) {
+            // SAFETY: forwarded with the caller's guarantees.
+            return unsafe { HEAP.alloc(layout) };
+        }
+        let frames = layout.size().div_ceil(PAGE_SIZE);
+        let mut all = FRAMES.lock();
+        // A large block is a user's buffer: it leaves the reserve alone.
+        if !all.user_may_take(frames) {
+            return core::ptr::null_mut();
+        }
+        match all.alloc_contiguous(frames, 0, FrameKind::KernelHeap) {
+            Some(first) => arch::phys_to_virt((first * PAGE_SIZE) as u64) as *mut u8,
+            None => core::ptr::null_mut(),
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if !is_large(layout) {
+            // SAFETY: forwarded with the caller's guarantees.
+            return unsafe { HEAP.dealloc(ptr, layout) };
+        }
+        let first = arch::virt_to_phys(ptr as usize) as usize / PAGE_SIZE;
+        FRAMES.lock().dealloc_contiguous(first, layout.size().div_ceil(PAGE_SIZE), FrameKind::KernelHeap);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees `new_size` with `layout.align()` is
+        // a valid layout.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        if !is_large(layout) && !is_large(new_layout) {
+            // SAFETY: forwarded with the caller's guarantees.
+            return unsafe { HEAP.realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: as GlobalAlloc's own default: a new block, the common
+        // prefix copied, the old block freed.
+        unsafe {
+            let new = self.alloc(new_layout);
+            if !new.is_null() {
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            new
+        }
+    }
+}
 
 /// Bytes currently allocated on the heap, and bytes claimed for it.
 pub fn usage() -> (usize, usize) {

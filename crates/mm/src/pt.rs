@@ -329,7 +329,7 @@ impl PageTable {
                 // SAFETY: the entry held a raw reference; the swap removed it.
                 frames.push(unsafe { UserFrame::from_raw(pte.phys) });
             }
-        }, tables);
+        }, &mut |t| tables.push(t));
         self.mapped -= unmapped;
         self.tables -= tables.len() - tables_before;
     }
@@ -377,7 +377,7 @@ impl PageTable {
 
     /// Like `visit`, clearing leaves through `f` and unlinking tables whose
     /// whole span lies inside `start..end`.
-    fn clear(table: u64, level: usize, base: usize, start: usize, end: usize, f: &mut dyn FnMut(&AtomicU64), tables: &mut Vec<u64>) {
+    fn clear(table: u64, level: usize, base: usize, start: usize, end: usize, f: &mut dyn FnMut(&AtomicU64), unlinked: &mut dyn FnMut(u64)) {
         let span = entry_span(level);
         let first = start.max(base);
         let mut va = first - (first - base) % span;
@@ -396,11 +396,11 @@ impl PageTable {
                 let e = slot.load(Ordering::Relaxed);
                 if e & PRESENT != 0 {
                     let child = e & ADDR_MASK;
-                    Self::clear(child, level - 1, va, start, end, f, tables);
+                    Self::clear(child, level - 1, va, start, end, f, unlinked);
                     if start <= va && va + span <= end {
                         // Every entry of `child` was just cleared.
                         slot.store(0, Ordering::Release);
-                        tables.push(child);
+                        unlinked(child);
                     }
                 }
             }
@@ -421,11 +421,21 @@ impl Drop for PageTable {
     /// Frees every leaf reference and every table. The owner must have made
     /// sure no CPU still runs on this tree (`tlb::leave_everywhere`).
     fn drop(&mut self) {
-        let mut frames = Vec::new();
-        let mut tables = Vec::new();
-        self.unmap_range(0, KERNEL_HALF * entry_span(4), &mut frames, &mut tables);
-        drop(frames);
-        free_tables(tables);
+        // No TLB holds this tree: frames and tables go back at once, with
+        // nothing allocated (an exit must work when the heap is exhausted).
+        let root = self.root;
+        let mut freed_tables = 0;
+        Self::clear(root, 4, 0, 0, KERNEL_HALF * entry_span(4), &mut |slot: &AtomicU64| {
+            if let Some(pte) = decode(slot.swap(0, Ordering::AcqRel)) {
+                // SAFETY: the entry held a raw reference; the swap removed it.
+                drop(unsafe { UserFrame::from_raw(pte.phys) });
+            }
+        }, &mut |t| {
+            free_frame(t, FrameKind::PageTable);
+            freed_tables += 1;
+        });
+        self.mapped = 0;
+        self.tables -= freed_tables;
         debug_assert_eq!(self.tables, 1);
         free_frame(self.root, FrameKind::PageTable);
     }

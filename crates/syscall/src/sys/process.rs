@@ -414,6 +414,9 @@ pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64,
         None
     };
     let current = process.limits.lock().get(resource as u32)?;
+    if !Arc::ptr_eq(&process, cx.thread.process()) && !may_change_limits_of(cx.thread.process(), &process) {
+        return Err(Errno::EPERM);
+    }
     if let Some(l) = new_limit {
         let privileged = cx.thread.process().cred.lock().is_privileged();
         process.limits.lock().set(resource as u32, l, privileged, NR_OPEN)?;
@@ -422,6 +425,18 @@ pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64,
         cx.write(old, &rlimit_bytes(current))?;
     }
     Ok(0)
+}
+
+/// Linux's `check_prlimit_permission`: another process's limits are the
+/// caller's to read or set only when all its user and group ids are the
+/// caller's real ones, or for a privileged caller.
+fn may_change_limits_of(caller: &task::process::Process, target: &task::process::Process) -> bool {
+    let c = caller.cred.lock().clone();
+    if c.is_privileged() {
+        return true;
+    }
+    let t = target.cred.lock().clone();
+    [t.uid, t.euid, t.suid].iter().all(|&id| id == c.uid) && [t.gid, t.egid, t.sgid].iter().all(|&id| id == c.gid)
 }
 
 /// RLIMIT_NOFILE of the caller, as the fd table's bound.

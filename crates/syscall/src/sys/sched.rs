@@ -42,7 +42,16 @@ pub fn sched_setaffinity(cx: &mut SyscallContext<'_>, tid: u64, len: u64, mask: 
     if bits == 0 {
         return Err(Errno::EINVAL);
     }
-    target_task(cx, tid)?.set_affinity(bits).map_err(|_| Errno::EINVAL)?;
+    let task = target_task(cx, tid)?;
+    if tid != 0 && tid as i32 != cx.thread.tid() {
+        // Linux's check_same_owner, or CAP_SYS_NICE.
+        let thread = find_thread(tid as i32).ok_or(Errno::ESRCH)?;
+        let (mine, theirs) = (cx.thread.process().cred.lock().clone(), thread.process().cred.lock().clone());
+        if !mine.is_privileged() && mine.euid != theirs.euid && mine.euid != theirs.uid {
+            return Err(Errno::EPERM);
+        }
+    }
+    task.set_affinity(bits).map_err(|_| Errno::EINVAL)?;
     Ok(0)
 }
 
