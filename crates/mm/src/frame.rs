@@ -227,6 +227,14 @@ pub fn free_frame(phys: u64, kind: FrameKind) {
     FRAMES.lock().dealloc(phys as usize / PAGE_SIZE, kind);
 }
 
+/// Whether a buffer of `bytes` that a user asked for may be allocated now
+/// without eating into the kernel's reserve (`FrameAllocator::reserve`).
+/// Callers turn `false` into ENOMEM.
+pub fn user_may_take_bytes(bytes: usize) -> bool {
+    let frames = FRAMES.lock();
+    frames.total() == 0 || frames.user_may_take(bytes.div_ceil(PAGE_SIZE))
+}
+
 /// Free frames right now.
 pub fn free_frames() -> usize {
     FRAMES.lock().free()

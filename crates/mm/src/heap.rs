@@ -65,12 +65,9 @@ unsafe impl GlobalAlloc for KernelHeap {
             return unsafe { HEAP.alloc(layout) };
         }
         let frames = layout.size().div_ceil(PAGE_SIZE);
-        let mut all = FRAMES.lock();
-        // A large block is a user's buffer: it leaves the reserve alone.
-        if !all.user_may_take(frames) {
-            return core::ptr::null_mut();
-        }
-        match all.alloc_contiguous(frames, 0, FrameKind::KernelHeap) {
+        // The kernel's own large blocks may use the reserve; buffers of a
+        // user's size ask `frame::user_may_take_bytes` first.
+        match FRAMES.lock().alloc_contiguous(frames, 0, FrameKind::KernelHeap) {
             Some(first) => arch::phys_to_virt((first * PAGE_SIZE) as u64) as *mut u8,
             None => core::ptr::null_mut(),
         }

@@ -127,6 +127,10 @@ const PROBE_ABOVE: usize = 64 * 1024;
 /// A zeroed kernel buffer of a size a user chose: ENOMEM, not a panic, when
 /// the heap cannot hold it.
 pub fn zeroed_buffer(len: usize) -> KResult<Vec<u8>> {
+    // Small buffers are not worth the frame allocator's lock.
+    if len > PROBE_ABOVE && !mm::frame::user_may_take_bytes(len) {
+        return Err(Errno::ENOMEM);
+    }
     let mut buf = Vec::new();
     buf.try_reserve_exact(len).map_err(|_| Errno::ENOMEM)?;
     buf.resize(len, 0);
