@@ -8,12 +8,23 @@ use arch::trap::{self, pf};
 use arch::user::UserContext;
 use mm::{Access, Fault};
 use task::process::Thread;
+use task::process::oom::OomVerdict;
 use task::process::signal_send::send_to_thread;
 use task::signal::info::code;
 use task::signal::{SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SigInfo};
 
+/// What the user loop does after an exception.
+#[derive(PartialEq, Eq)]
+pub enum AfterException {
+    /// Return to user mode (a resolved fault, or a signal to deliver).
+    Resume,
+    /// Memory ran out and another process was killed for it: wait a
+    /// moment for its memory before faulting again.
+    WaitForMemory,
+}
+
 /// Handles exception `vector` taken by `thread` in user mode.
-pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, error_code: u64, fault_addr: usize) {
+pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, error_code: u64, fault_addr: usize) -> AfterException {
     let info = match vector {
         trap::VEC_PAGE_FAULT => {
             let access = if error_code & pf::INSTRUCTION != 0 {
@@ -24,13 +35,16 @@ pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, e
                 Access::Read
             };
             match thread.vm().handle_fault(fault_addr, access, true) {
-                Ok(()) => return,
+                Ok(()) => return AfterException::Resume,
                 Err(Fault::OutOfMemory) => {
-                    // Linux's OOM killer would pick a victim; weft kills the
-                    // faulting process.
-                    log::warn!("out of memory: killing pid {}", thread.pid());
-                    task::process::exit::exit_group(thread, task::wait_status::WaitStatus::Signaled { signal: task::signal::SIGKILL, core: false });
-                    return;
+                    return match task::process::oom::out_of_memory(thread.process()) {
+                        OomVerdict::Wait => AfterException::WaitForMemory,
+                        OomVerdict::KillSelf => {
+                            let killed = task::wait_status::WaitStatus::Signaled { signal: task::signal::SIGKILL, core: false };
+                            task::process::exit::exit_group(thread, killed);
+                            AfterException::Resume
+                        }
+                    };
                 }
                 Err(fault) => {
                     let signo = if fault == Fault::Bus { SIGBUS } else { SIGSEGV };
@@ -48,6 +62,7 @@ pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, e
         _ => SigInfo { signo: SIGSEGV, code: code::SI_KERNEL, ..SigInfo::default() },
     };
     force_signal(thread, info);
+    AfterException::Resume
 }
 
 /// Linux's `force_sig_info`: a synchronous fault cannot be blocked or

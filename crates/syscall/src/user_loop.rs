@@ -125,6 +125,10 @@ impl Future for UserThread {
     }
 }
 
+/// How long a thread whose page fault found no memory waits for the OOM
+/// killer's victim before it faults again.
+const OOM_RETRY_NS: u64 = 1_000_000;
+
 async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>, fpu_live: Arc<AtomicUsize>) {
     let mut state = LoopState::default();
     // The address space changes only when this thread execs: keep it at
@@ -156,7 +160,9 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                 complete_syscall(&mut regs, &mut state, nr, result);
             }
             ReturnReason::Exception { vector, error_code, fault_addr } => {
-                fault::handle_exception(&thread, &regs, vector, error_code, fault_addr);
+                if fault::handle_exception(&thread, &regs, vector, error_code, fault_addr) == fault::AfterException::WaitForMemory {
+                    runtime::sleep_until(arch::time::now_ns() + OOM_RETRY_NS).await;
+                }
             }
             ReturnReason::Interrupt { vector } => {
                 if vector == trap::VEC_TIMER {
