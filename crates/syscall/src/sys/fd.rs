@@ -118,7 +118,7 @@ async fn do_read(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, addr: u64, len: 
         };
         cx.write_bytes(addr + done as u64, &kbuf[..n])?;
         done += n;
-        if n < want || !full {
+        if n < want || !full || between_chunks(cx).await {
             break;
         }
     }
@@ -156,8 +156,22 @@ async fn do_write(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, addr: u64, len:
             }
         }
         done += written;
+        if done < len && between_chunks(cx).await {
+            break;
+        }
     }
     Ok(done)
+}
+
+/// Between two chunks of a long transfer (a read of a big file, a write to
+/// /dev/null, sendfile): lets other tasks have the CPU, and says whether a
+/// signal ends the call early, with the count so far, as Linux's
+/// `fatal_signal_pending`/`signal_pending` checks between pages do.
+async fn between_chunks(cx: &SyscallContext<'_>) -> bool {
+    if runtime::should_yield() {
+        runtime::yield_now().await;
+    }
+    task::process::signal_send::has_interrupt(cx.thread)
 }
 
 pub async fn read(cx: &mut SyscallContext<'_>, fd: u64, buf: u64, count: u64) -> KResult<usize> {
@@ -440,6 +454,9 @@ pub async fn sendfile(cx: &mut SyscallContext<'_>, out_fd: u64, in_fd: u64, offs
         done += n;
         if let Some(off) = offset.as_mut() {
             *off += n as i64;
+        }
+        if between_chunks(cx).await {
+            break;
         }
     }
     if let Some(off) = offset {
