@@ -304,7 +304,8 @@ def backing_name(vma):
         return ""
     f = b["File"]["file"]
     # Arc<dyn FileBacking>: a (data, vtable) pair. The vtable's symbol names
-    # the concrete type; exec's and mmap's is OpenFileBacking {file, path}.
+    # the concrete type; exec's and mmap's is OpenFileBacking {file, path,
+    # root}; mmap leaves `path` empty (named when /proc/<pid>/maps is read).
     inner = f["ptr"]["pointer"]
     vtable = int(inner["vtable"])
     try:
@@ -312,7 +313,8 @@ def backing_name(vma):
         data = gdb.Value(int(inner["pointer"]) + 16).cast(t.pointer()).dereference()
         path = data["path"]
         items = rust.vec_items(path, gdb.lookup_type("u8"))
-        return bytes(int(c) for c in items).decode("utf-8", "replace")
+        name = bytes(int(c) for c in items).decode("utf-8", "replace")
+        return name or "[file, mmap'd]"
     except gdb.error:
         sym = gdb.execute("info symbol %#x" % vtable, to_string=True).strip()
         return "[file, %s]" % sym

@@ -7,7 +7,9 @@
  *  - sendto with a 2 GiB length from an unmapped address is EFAULT;
  *  - mmap of a /proc file is ENODEV (weft once mapped it, and naming the
  *    mapping in /proc/<pid>/maps walked /proc, which listed the maps...);
- *    /proc/self/maps and stat still read. */
+ *    /proc/self/maps and stat still read;
+ *  - mincore over a 32 TiB PROT_NONE reservation into a one-page vector
+ *    fills the page and then is EFAULT (it once allocated 8 GiB). */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -35,6 +37,15 @@ int main(void)
     int stat = open("/proc/self/stat", O_RDONLY);
     CHECK_OK(stat);
     CHECK(read(stat, text, sizeof text) > 0);
+
+    size_t huge = 32UL << 40;
+    char *reservation = mmap(NULL, huge, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CHECK(reservation != MAP_FAILED);
+    unsigned char *vec = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(vec != MAP_FAILED);
+    CHECK_OK(mprotect(vec + 4096, 4096, PROT_NONE));
+    CHECK_ERR(mincore(reservation, huge, vec), EFAULT);
+    CHECK_OK(munmap(reservation, huge));
 
     pid_t pid = fork();
     CHECK_OK(pid);

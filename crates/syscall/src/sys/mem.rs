@@ -46,9 +46,38 @@ pub fn madvise(cx: &mut SyscallContext<'_>, addr: u64, len: u64, advice: u64) ->
     cx.vm().madvise(addr as usize, len as usize, advice as u32).map(|_| 0)
 }
 
-pub fn mincore(cx: &mut SyscallContext<'_>, addr: u64, len: u64, vec: u64) -> KResult<usize> {
-    let residency = cx.vm().mincore(addr as usize, len as usize)?;
-    cx.write_bytes(vec, &residency)?;
+/// Pages mincore asks the address space about at a time.
+const MINCORE_CHUNK_PAGES: usize = 4096;
+
+/// mincore(2), a chunk at a time as Linux does: a range may be terabytes
+/// of PROT_NONE reservation, whose answer is written out as it is found
+/// (no kernel buffer of a user's size), with the CPU shared and a signal
+/// heeded between chunks.
+pub async fn mincore(cx: &mut SyscallContext<'_>, addr: u64, len: u64, vec: u64) -> KResult<usize> {
+    const PAGE: usize = mm::PAGE_SIZE;
+    let (addr, len) = (addr as usize, len as usize);
+    if addr % PAGE != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let end = mm::layout::page_align_up(len)
+        .and_then(|len| addr.checked_add(len))
+        .filter(|&end| end <= mm::layout::TASK_SIZE)
+        .ok_or(Errno::ENOMEM)?;
+    let mut at = addr;
+    while at < end {
+        let n = (end - at).min(MINCORE_CHUNK_PAGES * PAGE);
+        let residency = cx.vm().mincore(at, n)?;
+        cx.write_bytes(vec + ((at - addr) / PAGE) as u64, &residency)?;
+        at += n;
+        if at < end {
+            if runtime::should_yield() {
+                runtime::yield_now().await;
+            }
+            if task::process::signal_send::has_interrupt(cx.thread) {
+                return Err(Errno::EINTR);
+            }
+        }
+    }
     Ok(0)
 }
 

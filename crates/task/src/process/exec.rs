@@ -41,14 +41,25 @@ pub static MINSIGSTKSZ: AtomicU64 = AtomicU64::new(2048);
 /// through `read_page`; shared mappings map the inode's page cache.
 pub struct OpenFileBacking {
     file: Arc<OpenFile>,
-    /// The mapper's root, for the name /proc/<pid>/maps shows: worked out
-    /// when read (a walk up the directories), not at every mmap.
+    /// The name /proc/<pid>/maps shows, when known at mapping time (exec
+    /// names its images once); empty for mmap, whose name is worked out
+    /// from `root` when maps is read (a walk up the directories), not at
+    /// every mmap. The debugger's `weft vm` shows it.
+    path: Vec<u8>,
+    /// The mapper's root.
     root: fs::Location,
 }
 
 impl OpenFileBacking {
+    /// A backing named when /proc/<pid>/maps is read.
     pub fn new(file: Arc<OpenFile>, root: fs::Location) -> Arc<Self> {
-        Arc::new(Self { file, root })
+        Arc::new(Self { file, path: Vec::new(), root })
+    }
+
+    /// A backing named now (exec's images).
+    pub fn named(file: Arc<OpenFile>, root: fs::Location) -> Arc<Self> {
+        let path = file.path(&root);
+        Arc::new(Self { file, path, root })
     }
 }
 
@@ -70,7 +81,11 @@ impl FileBacking for OpenFileBacking {
         FileId {
             dev: (meta.dev.major, meta.dev.minor),
             ino: meta.ino,
-            path: if with_path { alloc::string::String::from_utf8_lossy(&self.file.path(&self.root)).into_owned() } else { alloc::string::String::new() },
+            path: match (with_path, self.path.is_empty()) {
+                (false, _) => alloc::string::String::new(),
+                (true, false) => alloc::string::String::from_utf8_lossy(&self.path).into_owned(),
+                (true, true) => alloc::string::String::from_utf8_lossy(&self.file.path(&self.root)).into_owned(),
+            },
         }
     }
 
@@ -235,7 +250,7 @@ fn load_elf(
     // Mappings are named by the file's real path (Linux's d_path), not the
     // one given to execve (which may be a link such as /proc/self/exe).
     let root = thread.fs().root();
-    let backing = OpenFileBacking::new(file.clone(), root.clone());
+    let backing = OpenFileBacking::named(file.clone(), root.clone());
     let bias = choose_bias(&vm, &info, false)?;
     let end = map_segments(&vm, &backing, &info, bias)?;
     vm.set_brk_start(((end + 4095) & !4095) as usize);
@@ -257,7 +272,7 @@ fn load_elf(
         if iinfo.interp().is_some() {
             return Err(Errno::ELIBBAD);
         }
-        let ibacking = OpenFileBacking::new(ifile.clone(), root.clone());
+        let ibacking = OpenFileBacking::named(ifile.clone(), root.clone());
         let ibias = choose_bias(&vm, &iinfo, true)?;
         map_segments(&vm, &ibacking, &iinfo, ibias)?;
         interp_base = ibias + iinfo.span().0;
