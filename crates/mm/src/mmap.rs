@@ -131,6 +131,11 @@ impl AddressSpace {
         }
         let anon = flags & l::MAP_ANONYMOUS != 0;
         let file = if anon { None } else { Some(req.file.clone().ok_or(Errno::EBADF)?) };
+        // Linux's file_mmap_ok: the mapped part of a file ends within the
+        // largest file size (MAX_LFS_FILESIZE).
+        if file.is_some() && req.offset.checked_add(len as u64).is_none_or(|end| end > i64::MAX as u64) {
+            return Err(Errno::EOVERFLOW);
+        }
         let prot = prot_from_bits(req.prot);
         // A shared mapping of a file with a page cache maps the cache's
         // frames. Asking the file is a call into the file system, so it

@@ -118,7 +118,9 @@ impl Vma {
         match &self.backing {
             Backing::Anon => 0,
             Backing::File { offset, .. } | Backing::Shared { offset, .. } | Backing::SharedFile { offset, .. } => {
-                offset + delta
+                // mmap keeps a file's offsets below i64::MAX; a mapping
+                // grown past that by mremap reads as past the end (SIGBUS).
+                offset.saturating_add(delta)
             }
         }
     }

@@ -9,7 +9,9 @@
  *    mapping in /proc/<pid>/maps walked /proc, which listed the maps...);
  *    /proc/self/maps and stat still read;
  *  - mincore over a 32 TiB PROT_NONE reservation into a one-page vector
- *    fills the page and then is EFAULT (it once allocated 8 GiB). */
+ *    fills the page and then is EFAULT (it once allocated 8 GiB);
+ *  - a file mapping whose offset + length passes the largest file size is
+ *    EOVERFLOW (its offsets once overflowed at the first fault). */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -46,6 +48,11 @@ int main(void)
     CHECK_OK(mprotect(vec + 4096, 4096, PROT_NONE));
     CHECK_ERR(mincore(reservation, huge, vec), EFAULT);
     CHECK_OK(munmap(reservation, huge));
+
+    int file = open("/proc/self/exe", O_RDONLY);
+    CHECK_OK(file);
+    CHECK(mmap(NULL, 0x48000, PROT_READ, MAP_PRIVATE, file, 0xfffffffffffff000UL) == MAP_FAILED && errno == EOVERFLOW);
+    CHECK(mmap(NULL, 0x48000, PROT_READ, MAP_PRIVATE, file, 0x7ffffffffffff000UL) == MAP_FAILED && errno == EOVERFLOW);
 
     pid_t pid = fork();
     CHECK_OK(pid);
