@@ -164,10 +164,10 @@ async fn do_write(cx: &SyscallContext<'_>, file: &Arc<OpenFile>, addr: u64, len:
 }
 
 /// Between two chunks of a long transfer (a read of a big file, a write to
-/// /dev/null, sendfile): lets other tasks have the CPU, and says whether a
+/// /dev/null, sendfile, mincore's answer): lets other tasks have the CPU, and says whether a
 /// signal ends the call early, with the count so far, as Linux's
 /// `fatal_signal_pending`/`signal_pending` checks between pages do.
-async fn between_chunks(cx: &SyscallContext<'_>) -> bool {
+pub(crate) async fn between_chunks(cx: &SyscallContext<'_>) -> bool {
     if runtime::should_yield() {
         runtime::yield_now().await;
     }

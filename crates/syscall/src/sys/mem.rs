@@ -67,15 +67,11 @@ pub async fn mincore(cx: &mut SyscallContext<'_>, addr: u64, len: u64, vec: u64)
     while at < end {
         let n = (end - at).min(MINCORE_CHUNK_PAGES * PAGE);
         let residency = cx.vm().mincore(at, n)?;
-        cx.write_bytes(vec + ((at - addr) / PAGE) as u64, &residency)?;
+        let out = vec.checked_add(((at - addr) / PAGE) as u64).ok_or(Errno::EFAULT)?;
+        cx.write_bytes(out, &residency)?;
         at += n;
-        if at < end {
-            if runtime::should_yield() {
-                runtime::yield_now().await;
-            }
-            if task::process::signal_send::has_interrupt(cx.thread) {
-                return Err(Errno::EINTR);
-            }
+        if at < end && crate::sys::fd::between_chunks(cx).await {
+            return Err(Errno::EINTR);
         }
     }
     Ok(0)
