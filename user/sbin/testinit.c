@@ -19,7 +19,10 @@
 
 int main(int argc, char **argv) {
     mount("proc", "/proc", "proc", 0, NULL);
+    /* Both tmpfs mounts take Linux's default bound: half of RAM. */
     mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+    mkdir("/dev/shm", 01777);
+    mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
     setenv("PATH", "/bin:/sbin:/tests", 1);
     /* Tests run in a writable directory that is not "/". */
     if (chdir("/tmp") != 0)

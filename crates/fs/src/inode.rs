@@ -252,6 +252,11 @@ pub trait FileSystem: Send + Sync {
     fn dev(&self) -> DevId;
     /// `statfs` data.
     fn statfs(&self) -> StatFs;
+    /// Applies a remount's option string (`mount -o remount,size=...`).
+    /// File systems without options of their own accept and ignore it.
+    fn reconfigure(&self, _options: &[u8]) -> KResult<()> {
+        Ok(())
+    }
 }
 
 /// An inode that is only its metadata: what `fstat` reports for files that

@@ -12,6 +12,16 @@ use crate::inode::{Inode, NewNode};
 use crate::types::FileType;
 
 impl RamInode {
+    /// Drops one link of a non-directory. A link that is not the last gives
+    /// back the inode slot `ns_link` took; the last slot goes with the inode
+    /// (Linux's `shmem_unlink`). Caller holds `ns`.
+    fn remove_link(&self) {
+        if self.attr.lock().nlink > 1 {
+            self.fs.release_inode();
+        }
+        self.add_links(-1);
+    }
+
     pub(super) fn ns_create(
         &self,
         name: &[u8],
@@ -28,7 +38,7 @@ impl RamInode {
         if dir.entries.get(name).is_some() {
             return Err(Errno::EEXIST);
         }
-        let child = self.new_child(node, perm, uid, gid);
+        let child = self.new_child(node, perm, uid, gid)?;
         dir.entries.insert(name, child.clone());
         drop(dir);
         if child.ty == FileType::Directory {
@@ -51,6 +61,9 @@ impl RamInode {
         if dir.entries.get(name).is_some() {
             return Err(Errno::EEXIST);
         }
+        // Each extra link takes an inode slot, as on Linux's tmpfs, so
+        // links cannot grow the name space without a bound.
+        self.fs.reserve_inode()?;
         dir.entries.insert(name, target.clone());
         drop(dir);
         target.add_links(1);
@@ -67,7 +80,7 @@ impl RamInode {
         }
         dir.entries.remove(name);
         drop(dir);
-        child.add_links(-1);
+        child.remove_link();
         self.touch_modified();
         Ok(())
     }
@@ -141,7 +154,7 @@ impl RamInode {
                 victim.attr.lock().nlink = 0;
                 new_dir.add_links(-1);
             } else {
-                victim.add_links(-1);
+                victim.remove_link();
             }
         }
         if src_is_dir && !Arc::ptr_eq(&new_dir, &self.me.upgrade().ok_or(Errno::ENOENT)?) {

@@ -105,13 +105,14 @@ impl RamInode {
         perm: u32,
         uid: u32,
         gid: u32,
-    ) -> Arc<RamInode> {
+    ) -> KResult<Arc<RamInode>> {
+        self.fs.reserve_inode()?;
         let parent = self.me.clone();
         let ino = self.fs.alloc_ino();
         let fs = self.fs.clone();
-        Arc::new_cyclic(|me| {
+        Ok(Arc::new_cyclic(|me| {
             let body = match node {
-                NewNode::Regular => Body::File(FilePages::new()),
+                NewNode::Regular => Body::File(FilePages::with_quota(fs.pages.clone())),
                 NewNode::Directory => Body::Dir(SpinLock::new(DirBody {
                     entries: DirEntries::default(),
                     parent,
@@ -128,7 +129,7 @@ impl RamInode {
                 perm
             };
             RamInode::build(me.clone(), fs, ino, node.file_type(), perm, uid, gid, body)
-        })
+        }))
     }
 
     pub(super) fn dir(&self) -> KResult<&SpinLock<DirBody>> {
@@ -189,6 +190,12 @@ impl RamInode {
             }
             cur = parent;
         }
+    }
+}
+
+impl Drop for RamInode {
+    fn drop(&mut self) {
+        self.fs.release_inode();
     }
 }
 

@@ -98,13 +98,13 @@ fn deleting_a_file_frees_its_frames() {
 
 #[test]
 fn anonymous_files_have_no_name() {
-    let f = new_anon_file(0o777, 5, 6);
+    let f = new_anon_file(0o777, 5, 6).unwrap();
     let m = f.metadata();
     assert_eq!((m.mode, m.nlink, m.uid, m.gid), (0o100777, 0, 5, 6));
     f.truncate(100).unwrap();
     f.write_at(10, b"x").unwrap();
     assert_eq!(f.metadata().size, 100);
-    let g = new_anon_file(0o777, 0, 0);
+    let g = new_anon_file(0o777, 0, 0).unwrap();
     assert_ne!(f.ino(), g.ino());
     assert_eq!(f.metadata().dev, g.metadata().dev);
 }
@@ -248,4 +248,90 @@ fn append_and_metadata() {
     assert_eq!(c.metadata().rdev, crate::types::DevId::new(1, 3));
     assert_eq!(f.read_link().err(), Some(Errno::EINVAL));
     assert_eq!(r.read_at(0, &mut [0u8; 1]).err(), Some(Errno::EISDIR));
+}
+
+#[test]
+fn tmpfs_options_parse_as_linux() {
+    let ram = 262_144; // 1 GiB of pages
+    let p = |s: &[u8]| TmpfsOptions::parse(s, ram);
+    assert_eq!(p(b"").unwrap(), TmpfsOptions::default());
+    assert_eq!(p(b"size=1m").unwrap().size_pages, Some(256));
+    assert_eq!(p(b"size=4097").unwrap().size_pages, Some(2));
+    assert_eq!(p(b"size=2G").unwrap().size_pages, Some(524_288));
+    assert_eq!(p(b"size=25%").unwrap().size_pages, Some(65_536));
+    assert_eq!(p(b"nr_inodes=1k,mode=700,uid=5,gid=6,rw").unwrap(), TmpfsOptions {
+        nr_inodes: Some(1024),
+        mode: Some(0o700),
+        uid: Some(5),
+        gid: Some(6),
+        ..TmpfsOptions::default()
+    });
+    for bad in [&b"size="[..], b"size=1x", b"size=-1", b"bogus", b"mode=9", b"uid=4294967296", b"size=99999999999e"] {
+        assert_eq!(p(bad), Err(Errno::EINVAL), "{}", core::str::from_utf8(bad).unwrap());
+    }
+    assert_eq!(TmpfsOptions::default().limits(ram), (Some(131_072), Some(131_072)));
+    assert_eq!(p(b"size=0,nr_inodes=0").unwrap().limits(ram), (None, None));
+}
+
+#[test]
+fn tmpfs_size_bounds_file_pages_and_statfs() {
+    let fs = RamFs::new_tmpfs_with(b"size=8k,nr_inodes=3").unwrap();
+    let root = fs.root();
+    let f = root.create(b"f", NewNode::Regular, 0o644, 0, 0).unwrap();
+    // Two pages fit; a write that gets some in is short, the next ENOSPC.
+    assert_eq!(f.write_at(4096, &[1u8; 12288]), Ok(8192));
+    assert_eq!(f.write_at(5000, &[1u8; 100]), Ok(100));
+    assert_eq!(f.write_at(0, &[1u8; 1]), Err(Errno::ENOSPC));
+    let s = fs.statfs();
+    assert_eq!((s.blocks, s.blocks_free), (2, 0));
+    // Root, f, and one more inode.
+    assert_eq!((s.files, s.files_free), (3, 1));
+    root.create(b"d", NewNode::Directory, 0o755, 0, 0).unwrap();
+    assert_eq!(root.create(b"g", NewNode::Regular, 0o644, 0, 0).err(), Some(Errno::ENOSPC));
+    // Truncating gives pages back; removing an inode frees its slot.
+    f.truncate(8192).unwrap();
+    assert_eq!(fs.statfs().blocks_free, 1);
+    root.rmdir(b"d").unwrap();
+    root.create(b"g", NewNode::Regular, 0o644, 0, 0).unwrap();
+    // The last reference to a removed file returns all of its pages.
+    root.unlink(b"f").unwrap();
+    drop(f);
+    assert_eq!(fs.statfs().blocks_free, 2);
+    // A remount may not shrink below what is in use.
+    let g = root.lookup(b"g").unwrap();
+    g.write_at(0, &[1u8; 8192]).unwrap();
+    assert_eq!(fs.reconfigure(b"size=4k"), Err(Errno::EINVAL));
+    fs.reconfigure(b"size=16k").unwrap();
+    assert_eq!(fs.statfs().blocks, 4);
+}
+
+#[test]
+fn ramfs_and_unbounded_tmpfs_report_no_totals() {
+    for fs in [RamFs::new("ramfs", 0o755), RamFs::new_tmpfs_with(b"size=0,nr_inodes=0").unwrap()] {
+        let s = fs.statfs();
+        assert_eq!((s.blocks, s.files), (0, 0));
+        let f = fs.root().create(b"f", NewNode::Regular, 0o644, 0, 0).unwrap();
+        assert_eq!(f.write_at(0, &[1u8; 3 * 4096]), Ok(3 * 4096));
+    }
+}
+
+#[test]
+fn tmpfs_hard_links_take_inode_slots() {
+    let fs = RamFs::new_tmpfs_with(b"nr_inodes=3").unwrap();
+    let root = fs.root();
+    let f = root.create(b"f", NewNode::Regular, 0o644, 0, 0).unwrap();
+    root.link(b"g", &f).unwrap();
+    assert_eq!(root.link(b"h", &f), Err(Errno::ENOSPC));
+    root.unlink(b"f").unwrap();
+    root.link(b"h", &f).unwrap();
+    // Renaming a link onto another link of the same file does nothing.
+    root.rename(b"h", &root, b"g", false).unwrap();
+    assert_eq!(fs.statfs().files_free, 0);
+    let other = root.create(b"o", NewNode::Regular, 0o644, 0, 0);
+    assert_eq!(other.err(), Some(Errno::ENOSPC));
+    root.unlink(b"h").unwrap();
+    assert_eq!(fs.statfs().files_free, 1);
+    root.unlink(b"g").unwrap();
+    drop(f);
+    assert_eq!(fs.statfs().files_free, 2);
 }

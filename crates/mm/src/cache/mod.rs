@@ -19,6 +19,9 @@
 //! (`rmap`), so the next touch faults and, past the end of the file, gets
 //! SIGBUS. Private file mappings hold private copies and keep them.
 //!
+//! A file may belong to a [`PageQuota`] (tmpfs `size=`): each frame the
+//! file holds is charged to it, and given back when the file drops it.
+//!
 //! # Locks
 //! `state` (pages and size) is a leaf below the address-space lock: a fault
 //! looks a page up and maps it under the address-space lock, which is what
@@ -26,7 +29,10 @@
 //! `state` or `mappers` is held. Copies under `state` touch only kernel
 //! buffers, never user memory.
 
+mod quota;
 mod rmap;
+
+pub use quota::PageQuota;
 
 use alloc::collections::BTreeMap;
 use alloc::sync::{Arc, Weak};
@@ -56,6 +62,8 @@ pub struct FilePages {
     /// Address spaces that may map pages of this file (see `rmap`). Lock
     /// order: leaf, never held with `state`.
     mappers: SpinLock<Vec<Weak<AddressSpace>>>,
+    /// Charged for every frame in `state.pages`; `None`: unlimited.
+    quota: Option<Arc<PageQuota>>,
 }
 
 /// Splits a file position into (page index, offset in the page).
@@ -67,6 +75,34 @@ impl FilePages {
     /// An empty file.
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
+    }
+
+    /// An empty file whose frames count against `quota`.
+    pub fn with_quota(quota: Option<Arc<PageQuota>>) -> Arc<Self> {
+        Arc::new(Self {
+            state: SpinLock::default(),
+            mappers: SpinLock::default(),
+            quota,
+        })
+    }
+
+    /// A zeroed frame for a new page, if the quota and memory allow.
+    fn new_frame(&self) -> Result<UserFrame, Fault> {
+        if let Some(q) = &self.quota
+            && !q.try_charge()
+        {
+            return Err(Fault::Bus);
+        }
+        UserFrame::alloc_zeroed(FrameKind::PageCache).ok_or_else(|| {
+            self.uncharge(1);
+            Fault::OutOfMemory
+        })
+    }
+
+    fn uncharge(&self, frames: usize) {
+        if let Some(q) = &self.quota {
+            q.uncharge(frames);
+        }
     }
 
     /// Size in bytes.
@@ -109,10 +145,11 @@ impl FilePages {
     }
 
     /// Writes `buf` at `offset`, growing the file. Returns the count, which
-    /// is short only when frames ran out after some bytes were written
-    /// (ENOSPC when none were, as tmpfs when full).
+    /// is short only when the quota or memory ran out after some bytes were
+    /// written (when none were: ENOSPC for the quota, as a full tmpfs, and
+    /// ENOMEM for memory).
     pub fn write_at(&self, offset: u64, buf: &[u8]) -> KResult<usize> {
-        Self::write_locked(&mut self.state.lock(), offset, buf)
+        self.write_locked(&mut self.state.lock(), offset, buf)
     }
 
     /// Appends `buf` atomically at the end; returns the offset written at
@@ -120,27 +157,34 @@ impl FilePages {
     pub fn append(&self, buf: &[u8]) -> KResult<(u64, usize)> {
         let mut st = self.state.lock();
         let at = st.size;
-        Self::write_locked(&mut st, at, buf).map(|n| (at, n))
+        self.write_locked(&mut st, at, buf).map(|n| (at, n))
     }
 
-    fn write_locked(st: &mut State, offset: u64, buf: &[u8]) -> KResult<usize> {
+    fn write_locked(&self, st: &mut State, offset: u64, buf: &[u8]) -> KResult<usize> {
         offset.checked_add(buf.len() as u64).ok_or(Errno::EFBIG)?;
         let mut done = 0;
+        let mut stopped = None;
         while done < buf.len() {
             let (index, in_page) = split(offset + done as u64);
             let len = (PAGE_SIZE - in_page).min(buf.len() - done);
             let frame = match st.pages.get(&index) {
                 Some(frame) => frame,
-                None => match UserFrame::alloc_zeroed(FrameKind::PageCache) {
-                    Some(frame) => st.pages.entry(index).or_insert(frame),
-                    None => break,
+                None => match self.new_frame() {
+                    Ok(frame) => st.pages.entry(index).or_insert(frame),
+                    Err(why) => {
+                        stopped = Some(why);
+                        break;
+                    }
                 },
             };
             frame.write(in_page, &buf[done..done + len]);
             done += len;
         }
-        if done == 0 && !buf.is_empty() {
-            return Err(Errno::ENOSPC);
+        if done == 0
+            && let Some(why) = stopped
+        {
+            // The quota spent is a full file system; no frame is no memory.
+            return Err(if why == Fault::Bus { Errno::ENOSPC } else { Errno::ENOMEM });
         }
         st.size = st.size.max(offset + done as u64);
         Ok(done)
@@ -162,6 +206,7 @@ impl FilePages {
             // Dropped after the lock: a frame whose last reference goes
             // takes the frame allocator's lock.
             let gone = st.pages.split_off(&first_gone);
+            self.uncharge(gone.len());
             let (index, in_page) = split(size);
             if in_page != 0
                 && let Some(frame) = st.pages.get(&index)
@@ -186,7 +231,7 @@ impl FilePages {
         if let Some(frame) = st.pages.get(&index) {
             return Ok(frame.clone());
         }
-        let frame = UserFrame::alloc_zeroed(FrameKind::PageCache).ok_or(Fault::OutOfMemory)?;
+        let frame = self.new_frame()?;
         st.pages.insert(index, frame.clone());
         Ok(frame)
     }
@@ -195,6 +240,13 @@ impl FilePages {
     /// the debugger).
     pub fn frame(&self, index: u64) -> Option<UserFrame> {
         self.state.lock().pages.get(&index).cloned()
+    }
+}
+
+impl Drop for FilePages {
+    fn drop(&mut self) {
+        let held = self.state.lock().pages.len();
+        self.uncharge(held);
     }
 }
 

@@ -31,7 +31,7 @@ pub fn memfd_create(cx: &mut SyscallContext<'_>, uname: u64, flags: u64) -> KRes
     let name = cx.vm().read_cstring(uname as usize, MFD_NAME_MAX_LEN + 1)?.ok_or(Errno::EINVAL)?;
     let cred = cx.thread.process().cred.lock().clone();
     // shmem_file_setup: S_IFREG | 0777, owned by the caller's fs ids.
-    let inode = fs::ramfs::new_anon_file(0o777, cred.fsuid, cred.fsgid);
+    let inode = fs::ramfs::new_anon_file(0o777, cred.fsuid, cred.fsgid)?;
     let mut shown = b"/memfd:".to_vec();
     shown.extend_from_slice(&name);
     shown.extend_from_slice(b" (deleted)");

@@ -337,15 +337,25 @@ pub fn set_fs_factory(factory: FsFactory) {
     EXTRA_FS.call_once(|| factory);
 }
 
-fn new_fs(kind: &[u8]) -> KResult<Arc<dyn fs::FileSystem>> {
+fn new_fs(kind: &[u8], options: &[u8]) -> KResult<Arc<dyn fs::FileSystem>> {
     match kind {
-        b"tmpfs" | b"ramfs" => Ok(fs::ramfs::RamFs::new_tmpfs()),
+        b"tmpfs" => Ok(fs::ramfs::RamFs::new_tmpfs_with(options)?),
+        // ramfs has no bounds and no options of its own, as on Linux.
+        b"ramfs" => Ok(fs::ramfs::RamFs::new("ramfs", 0o755)),
         b"devtmpfs" => Ok(fs::dev::new_devfs()?),
         other => EXTRA_FS.get().and_then(|f| f(other)).ok_or(Errno::ENODEV),
     }
 }
 
-pub fn mount(cx: &mut SyscallContext<'_>, source: u64, target: u64, fstype: u64, flags: u64, _data: u64) -> KResult<usize> {
+/// The option string of mount(2)'s `data`: at most a page, as Linux copies.
+fn read_mount_options(cx: &mut SyscallContext<'_>, data: u64) -> KResult<Vec<u8>> {
+    if data == 0 {
+        return Ok(Vec::new());
+    }
+    cx.read_cstring(data, 4096)
+}
+
+pub fn mount(cx: &mut SyscallContext<'_>, source: u64, target: u64, fstype: u64, flags: u64, data: u64) -> KResult<usize> {
     const MS_REMOUNT: u64 = 32;
     const MS_BIND: u64 = 4096;
     if !cx.thread.process().cred.lock().is_privileged() {
@@ -353,15 +363,21 @@ pub fn mount(cx: &mut SyscallContext<'_>, source: u64, target: u64, fstype: u64,
     }
     let target = cx.read_path(target)?;
     if flags & MS_REMOUNT != 0 {
-        with_resolver(cx, |r| r.lookup(None, &target, true))?;
-        return Ok(0);
+        let options = read_mount_options(cx, data)?;
+        let loc = with_resolver(cx, |r| r.lookup(None, &target, true))?;
+        // Linux: remounting something that is not a mount's root is EINVAL.
+        if !loc.is_mount_root() {
+            return Err(Errno::EINVAL);
+        }
+        return loc.mount().fs().reconfigure(&options).map(|()| 0);
     }
     if flags & MS_BIND != 0 {
         return Err(Errno::EINVAL);
     }
     let source = if source != 0 { cx.read_cstring(source, 4096)? } else { Vec::new() };
     let kind = cx.read_cstring(fstype, 256)?;
-    let fs = new_fs(&kind)?;
+    let options = read_mount_options(cx, data)?;
+    let fs = new_fs(&kind, &options)?;
     with_resolver(cx, |r| r.mount(None, &target, fs, &source)).map(|_| 0)
 }
 
