@@ -16,6 +16,7 @@ mod logger;
 mod panic;
 mod platform;
 mod random;
+mod reclaim;
 mod watchdog;
 
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -70,6 +71,7 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     platform::init(online);
     install_hooks();
     install_procfs(boot.cmdline);
+    reclaim::start();
     RUNTIME_READY.store(true, Ordering::Release);
 
     #[cfg(feature = "ktest")]

@@ -2,8 +2,13 @@
 //!
 //! The heap starts empty; when an allocation does not fit, the OOM handler
 //! claims a contiguous run of frames (at least `GROW_MIN`) through the
-//! direct map. Claimed frames stay with the heap (talc cannot give back the
-//! middle of its arena); the frame statistics count them as kernel heap.
+//! direct map; the frame statistics count them as kernel heap.
+//!
+//! [`reclaim`] gives frames back after a burst: every claimed heap whose
+//! memory is all free goes back whole, and the others give back the free
+//! pages above their highest allocation (talc's `truncate`). talc cannot
+//! give back the middle of a heap. The kernel calls it periodically and
+//! before an out-of-memory kill.
 //!
 //! Large allocations (`LARGE` and up: a user's big read or send buffer)
 //! bypass talc: they take their own run of frames and give it back when
@@ -20,8 +25,17 @@ use crate::PAGE_SIZE;
 /// Smallest growth step: 2 MiB.
 const GROW_MIN: usize = 2 << 20;
 
-/// Grows the heap from the frame allocator.
-pub struct GrowFromFrames;
+/// Most heaps tracked for [`reclaim`]; claims past it stay for good.
+const MAX_CLAIMS: usize = 512;
+
+/// Grows the heap from the frame allocator, and remembers each heap it
+/// claimed so that [`reclaim`] can give frames back.
+pub struct GrowFromFrames {
+    /// Live heaps as talc returned them. Each owns the frames from its
+    /// base's page to its acme rounded up to a page.
+    claims: [Span; MAX_CLAIMS],
+    count: usize,
+}
 
 impl OomHandler for GrowFromFrames {
     fn handle_oom(talc: &mut Talc<Self>, layout: Layout) -> Result<(), ()> {
@@ -34,15 +48,25 @@ impl OomHandler for GrowFromFrames {
         let base = arch::phys_to_virt((first * PAGE_SIZE) as u64) as *mut u8;
         // SAFETY: the frames were just taken from the frame allocator, so
         // nothing else uses them; the direct map maps them read-write; the
-        // span is handed to talc for good.
-        unsafe { talc.claim(Span::from_base_size(base, bytes)) }.map(|_| ())
+        // span is handed to talc until `reclaim` takes it back.
+        let heap = unsafe { talc.claim(Span::from_base_size(base, bytes)) }?;
+        let claims = &mut talc.oom_handler;
+        if claims.count < MAX_CLAIMS {
+            claims.claims[claims.count] = heap;
+            claims.count += 1;
+        }
+        Ok(())
     }
 }
 
-static HEAP: Talck<arch::irq::RawIrqSpinLock, GrowFromFrames> = Talc::new(GrowFromFrames).lock();
+static HEAP: Talck<arch::irq::RawIrqSpinLock, GrowFromFrames> = Talc::new(GrowFromFrames {
+    claims: [Span::empty(); MAX_CLAIMS],
+    count: 0,
+})
+.lock();
 
 /// Allocations of this size and up get frames of their own.
-const LARGE: usize = 128 * 1024;
+const LARGE: usize = 16 * 1024;
 
 fn is_large(layout: Layout) -> bool {
     layout.size() >= LARGE && layout.align() <= PAGE_SIZE
@@ -108,4 +132,60 @@ pub fn usage() -> (usize, usize) {
     let talc = HEAP.lock();
     let counters = talc.get_counters();
     (counters.allocated_bytes, counters.claimed_bytes)
+}
+
+/// Pages from `addr` rounded up to a page, as a frame number.
+fn frame_above(addr: *mut u8) -> usize {
+    (arch::virt_to_phys(addr as usize) as usize).div_ceil(PAGE_SIZE)
+}
+
+/// Gives free heap memory back to the frame allocator: whole heaps with
+/// nothing allocated, and the free pages at the top of the others. Returns
+/// the frames given back.
+pub fn reclaim() -> usize {
+    let mut talc = HEAP.lock();
+    let mut returned = 0;
+    let mut i = 0;
+    while i < talc.oom_handler.count {
+        let heap = talc.oom_handler.claims[i];
+        let Some((base, acme)) = heap.get_base_acme() else {
+            i += 1;
+            continue;
+        };
+        // SAFETY: `heap` is what talc's claim or truncate returned for it.
+        let used = unsafe { talc.get_allocated_span(heap) };
+        let (first_freed, kept) = match used.get_base_acme() {
+            // Nothing allocated: the whole heap goes.
+            None => {
+                // SAFETY: as above, and nothing in it is allocated.
+                unsafe { talc.truncate(heap, Span::empty()) };
+                (arch::virt_to_phys(base as usize) as usize / PAGE_SIZE, Span::empty())
+            }
+            Some((_, used_acme)) => {
+                let keep_to = (used_acme as usize).next_multiple_of(PAGE_SIZE) as *mut u8;
+                if frame_above(acme) <= frame_above(keep_to) {
+                    i += 1;
+                    continue;
+                }
+                // SAFETY: as above; the new extent covers every allocation.
+                let kept = unsafe { talc.truncate(heap, Span::new(base, keep_to)) };
+                let kept_acme = kept.get_base_acme().map_or(base, |(_, a)| a);
+                (frame_above(kept_acme), kept)
+            }
+        };
+        let end = frame_above(acme);
+        if end > first_freed {
+            FRAMES.lock().dealloc_contiguous(first_freed, end - first_freed, FrameKind::KernelHeap);
+            returned += end - first_freed;
+        }
+        let claims = &mut talc.oom_handler;
+        if kept.is_empty() {
+            claims.count -= 1;
+            claims.claims[i] = claims.claims[claims.count];
+        } else {
+            claims.claims[i] = kept;
+            i += 1;
+        }
+    }
+    returned
 }

@@ -66,6 +66,17 @@ pub mod kernel_space;
 pub mod kstack;
 
 pub use fault::{Access, Fault};
+
+/// Gives free kernel-heap memory back to the frame allocator (`heap`'s
+/// `reclaim`); returns the frames given back. Host builds have no kernel
+/// heap of their own.
+pub fn reclaim() -> usize {
+    #[cfg(target_os = "none")]
+    return heap::reclaim();
+    #[cfg(not(target_os = "none"))]
+    0
+}
+
 pub use cache::FilePages;
 pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};

@@ -1,4 +1,5 @@
-//! `/proc/sys/kernel/`: the few knobs programs read (kernel/sysctl.c).
+//! `/proc/sys/kernel/` and `/proc/sys/vm/`: the few knobs programs read
+//! (kernel/sysctl.c).
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -12,7 +13,30 @@ use crate::system;
 /// Inode numbers 0x100.. belong to this directory.
 const BASE: u64 = 0x100;
 
-pub const SYS: &[(&str, Maker)] = &[("kernel", |c, p| node::fixed_dir(c, BASE + 1, Some(p.clone()), KERNEL))];
+pub const SYS: &[(&str, Maker)] = &[
+    ("kernel", |c, p| node::fixed_dir(c, BASE + 1, Some(p.clone()), KERNEL)),
+    ("vm", |c, p| node::fixed_dir(c, BASE + 15, Some(p.clone()), VM)),
+];
+
+/// `/proc/sys/vm/`.
+const VM: &[(&str, Maker)] = &[
+    // Write-only, even for root, as on Linux (a 0200 sysctl).
+    ("drop_caches", |c, _| node::rw_file(c, BASE + 16, 0o200, (0, 0), || Err(Errno::EACCES), drop_caches)),
+];
+
+/// `echo 1|2|3 > drop_caches`: weft has no page cache to drop (a tmpfs
+/// file's pages are its data), so every value gives the kernel heap's free
+/// memory back (`mm::reclaim`), as Linux's drop_slab shrinks its caches.
+fn drop_caches(buf: &[u8]) -> KResult<usize> {
+    let text = core::str::from_utf8(first_line(buf)).map_err(|_| Errno::EINVAL)?;
+    let n: u32 = text.trim().parse().map_err(|_| Errno::EINVAL)?;
+    // Linux: 1 (page cache), 2 (slab), 3 (both), 4 (stop the log line).
+    if !(1..=4).contains(&n) {
+        return Err(Errno::EINVAL);
+    }
+    mm::reclaim();
+    Ok(buf.len())
+}
 
 const KERNEL: &[(&str, Maker)] = &[
     ("hostname", |c, _| node::rw_file(c, BASE + 2, 0o644, (0, 0), || Ok(line(&system::hostname())), set_hostname)),

@@ -88,3 +88,29 @@ fn exec_and_fork() {
     t.close_all();
     assert_eq!(t.count(), 0);
 }
+
+#[test]
+fn every_way_of_closing_makes_the_lowest_fd_free_again() {
+    let t = FdTable::new();
+    for want in 0..8 {
+        assert_eq!(t.insert(file(), want % 2 == 1, 64), Ok(want));
+    }
+    // A start above the lowest free fd leaves the hint alone.
+    t.close(2).unwrap();
+    assert_eq!(t.insert_from(5, file(), false, 64), Ok(8));
+    assert_eq!(t.insert(file(), false, 64), Ok(2));
+    t.close_range(4, 5, false).unwrap();
+    assert_eq!(t.insert(file(), false, 64), Ok(4));
+    t.close_on_exec(); // 1, 3, 5 (re-opened without), 7
+    assert_eq!(t.insert(file(), false, 64), Ok(1));
+    assert_eq!(t.insert(file(), false, 64), Ok(3));
+    assert_eq!(t.insert(file(), false, 64), Ok(5));
+    assert_eq!(t.insert(file(), false, 64), Ok(7));
+    assert_eq!(t.insert(file(), false, 64), Ok(9));
+    let child = t.fork_copy();
+    child.close(0).unwrap();
+    assert_eq!(child.insert(file(), false, 64), Ok(0));
+    assert_eq!(t.insert(file(), false, 64), Ok(10));
+    t.close_all();
+    assert_eq!(t.insert(file(), false, 64), Ok(0));
+}

@@ -54,11 +54,12 @@ pub fn timer_create(cx: &mut SyscallContext<'_>, clock: u64, sevp: u64, timerid:
         }
         (notify, signo as u32, value)
     };
+    let max = cx.thread.process().limits.lock().cur(task::rlimit::RLIMIT_SIGPENDING);
     let timer = cx
         .thread
         .process()
         .timers
-        .create(|id| {
+        .create(max, |id| {
             // With no sigevent, the value is the timer id (Linux).
             let value = if value == u64::MAX { id as u64 } else { value };
             PosixTimer::new(id, clock, notify, signo, value)

@@ -2,7 +2,8 @@
 //! the process with the most resident pages is killed (Linux's
 //! `oom_badness`, without `oom_score_adj`); init never is. While a victim
 //! is still on its way out, no second one is chosen: faulting threads wait
-//! for its memory instead, as Linux's `oom_reaper` makes them.
+//! for its memory instead, as Linux's `oom_reaper` makes them. Before any
+//! kill, the kernel heap gives back what it holds free (`mm::reclaim`).
 
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
@@ -40,6 +41,11 @@ pub fn out_of_memory(faulting: &Arc<Process>) -> OomVerdict {
     }
     // One chooser at a time; the others wait for its victim.
     if CHOOSING.swap(true, Ordering::Acquire) {
+        return OomVerdict::Wait;
+    }
+    // Free heap memory first (Linux reclaims before it kills).
+    if mm::reclaim() > 0 {
+        CHOOSING.store(false, Ordering::Release);
         return OomVerdict::Wait;
     }
     let verdict = choose_and_kill(faulting);

@@ -5,7 +5,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 use ksync::SpinLock;
 
@@ -89,19 +89,28 @@ impl PosixTimer {
 #[derive(Default)]
 pub struct PosixTimers {
     timers: SpinLock<BTreeMap<i32, Arc<PosixTimer>>>,
+    /// Where the search for the next id starts (Linux's
+    /// `next_posix_timer_id`): ids are handed out cyclically, so creating
+    /// one costs O(log n) however many exist, and a deleted id is not
+    /// reused at once.
+    next_id: AtomicI32,
 }
 
-/// Linux's per-process limit is RLIMIT_SIGPENDING; weft caps the table.
-const MAX_TIMERS: usize = 4096;
-
 impl PosixTimers {
-    /// Registers a timer with the lowest free id; None when full.
-    pub fn create(&self, make: impl FnOnce(i32) -> Arc<PosixTimer>) -> Option<Arc<PosixTimer>> {
+    /// Registers a timer under the next free id. None when the process
+    /// has `max` timers already: Linux counts each timer's preallocated
+    /// signal against RLIMIT_SIGPENDING, which the caller passes.
+    pub fn create(&self, max: u64, make: impl FnOnce(i32) -> Arc<PosixTimer>) -> Option<Arc<PosixTimer>> {
         let mut timers = self.timers.lock();
-        if timers.len() >= MAX_TIMERS {
+        if timers.len() as u64 >= max {
             return None;
         }
-        let id = (0..).find(|id| !timers.contains_key(id))?;
+        // Fewer than i32::MAX timers exist, so a free id is found.
+        let mut id = self.next_id.load(Ordering::Relaxed);
+        while timers.contains_key(&id) {
+            id = id.wrapping_add(1) & i32::MAX;
+        }
+        self.next_id.store(id.wrapping_add(1) & i32::MAX, Ordering::Relaxed);
         let timer = make(id);
         timers.insert(id, timer.clone());
         Some(timer)

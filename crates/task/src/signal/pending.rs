@@ -8,7 +8,7 @@
 
 use alloc::collections::VecDeque;
 
-use super::info::SigInfo;
+use super::info::{SigInfo, code};
 use super::set::SigSet;
 use super::*;
 
@@ -30,13 +30,15 @@ pub struct SigPending {
 
 impl SigPending {
     /// Queues `info`. Returns false when it was dropped (a standard signal
-    /// already pending, or the real-time queue full).
+    /// already pending, or the real-time queue full). A POSIX timer's
+    /// signal is never dropped for a full queue: on Linux it is allocated
+    /// with the timer, whose creation was counted against the limit.
     pub fn enqueue(&mut self, info: SigInfo) -> bool {
         let sig = info.signo;
         if !is_realtime(sig) && self.set.contains(sig) {
             return false;
         }
-        if is_realtime(sig) && self.queue.len() >= MAX_QUEUED {
+        if is_realtime(sig) && self.queue.len() >= MAX_QUEUED && info.code != code::SI_TIMER {
             return false;
         }
         self.set.add(sig);
@@ -117,5 +119,24 @@ mod test {
         p.discard(SigSet::of(SIGTSTP));
         assert!(!p.set().contains(SIGTSTP));
         assert_eq!(p.dequeue(SigSet::EMPTY).unwrap().signo, SIGTERM);
+    }
+
+    fn rt(code: i32, value: u64) -> SigInfo {
+        SigInfo { signo: SIGRTMIN, code, value, ..SigInfo::default() }
+    }
+
+    #[test]
+    fn a_full_queue_drops_sigqueue_but_never_a_timer_signal() {
+        let mut p = SigPending::default();
+        for i in 0..MAX_QUEUED as u64 {
+            assert!(p.enqueue(rt(code::SI_QUEUE, i)));
+        }
+        assert!(!p.enqueue(rt(code::SI_QUEUE, 9999)));
+        assert!(p.enqueue(rt(code::SI_TIMER, 7)));
+        for i in 0..MAX_QUEUED as u64 {
+            assert_eq!(p.dequeue(SigSet::EMPTY).map(|s| s.value), Some(i));
+        }
+        assert_eq!(p.dequeue(SigSet::EMPTY).map(|s| (s.code, s.value)), Some((code::SI_TIMER, 7)));
+        assert!(p.is_empty());
     }
 }
