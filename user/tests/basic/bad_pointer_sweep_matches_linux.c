@@ -25,7 +25,7 @@
  *   bad_pointer_sweep_matches_linux            compares with Linux's table
  *
  * The expected table, bad_pointer_sweep_linux.h, was recorded on Debian's
- * Linux 6.1 in QEMU by record_bad_pointer_sweep.sh.
+ * Linux 6.1 in QEMU by tools/record_bad_pointer_sweep.sh.
  *
  * Not swept, because success with a bad pointer would be destructive or
  * non-deterministic: reboot; mount (a NULL source is valid and would mount
