@@ -31,13 +31,14 @@
  * non-deterministic: reboot; mount (a NULL source is valid and would mount
  * over the test's tree); settimeofday, clock_settime (change the clock);
  * capset, setuid-family (credentials); arch_prctl ARCH_SET_FS/GS (an
- * address, not a pointer the kernel reads; it breaks the child's TLS);
- * execve with a NULL argv/envp is swept but exec'ing is caught by a marker.
+ * address, not a pointer the kernel reads; it breaks the child's TLS).
+ * execve with a NULL argv or envp succeeds on Linux: the new image sees
+ * WEFT_SWEEP_EXEC_CHILD or --exec-child and exits 0 at once ("ok").
  * Not swept because the answer depends on the console: tty ioctls; nor
  * syslog, whose answer depends on whether the kernel log is empty.
  * Not swept because weft does not implement them (ENOSYS): utime, utimes,
- * futimesat, sched_setparam, sched_rr_get_interval, getdents (old),
- * rt_sigreturn, io_uring, etc.
+ * futimesat, sched_setparam, sched_rr_get_interval, mlock2, getdents (old),
+ * io_uring, etc. rt_sigreturn reads a frame, not an argument: not swept.
  */
 #include "t.h"
 
@@ -54,10 +55,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FUTEX_WAIT 0
