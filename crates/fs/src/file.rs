@@ -59,6 +59,13 @@ pub trait FileOps: Send + Sync {
         false
     }
 
+    /// Whether reads and writes never touch the caller's buffer (Linux's
+    /// `/dev/null`: a read is end of file and a write takes every byte, so
+    /// an unmapped buffer is no EFAULT).
+    fn ignores_buffer(&self) -> bool {
+        false
+    }
+
     /// `pread`: reads at `offset` without moving the position (ESPIPE on streams).
     fn read_at(&self, _file: &OpenFile, _offset: u64, _buf: &mut [u8]) -> KResult<usize> {
         Err(Errno::ESPIPE)
@@ -227,6 +234,11 @@ impl OpenFile {
     /// See [`FileOps::writes_records`].
     pub fn writes_records(&self) -> bool {
         self.ops.writes_records()
+    }
+
+    /// See [`FileOps::ignores_buffer`].
+    pub fn ignores_buffer(&self) -> bool {
+        self.ops.ignores_buffer()
     }
 
     /// `read(2)` as a future.

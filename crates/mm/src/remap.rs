@@ -39,13 +39,15 @@ impl AddressSpace {
         if new_len == 0 {
             return Err(Errno::EINVAL);
         }
+        let mut guard = self.mmu.lock();
+        // No mapping at the old address (the kernel half included): EFAULT,
+        // Linux's first check after the arguments'.
+        let Some(vma) = guard.data.vmas.find(old_addr).cloned() else { return Err(Errno::EFAULT) };
         // An old range past the end of user space (its end would not even
         // fit in an address): Linux's munmap of the tail refuses it.
         if old_addr.checked_add(old_len).is_none_or(|end| end > TASK_SIZE) {
             return Err(Errno::EINVAL);
         }
-        let mut guard = self.mmu.lock();
-        let Some(vma) = guard.data.vmas.find(old_addr).cloned() else { return Err(Errno::EFAULT) };
         if old_len == 0 {
             // Duplicating a shared mapping (old_len 0) is not supported.
             return Err(Errno::EINVAL);

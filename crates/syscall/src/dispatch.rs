@@ -128,7 +128,9 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::MREMAP => mem::mremap(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::MADVISE => mem::madvise(cx, a[0], a[1], a[2]),
         nr::MINCORE => mem::mincore(cx, a[0], a[1], a[2]).await,
-        nr::MLOCK | nr::MUNLOCK | nr::MLOCKALL | nr::MUNLOCKALL => Ok(0),
+        nr::MLOCK => mem::mlock(cx, a[0], a[1], true),
+        nr::MUNLOCK => mem::mlock(cx, a[0], a[1], false),
+        nr::MLOCKALL | nr::MUNLOCKALL => Ok(0),
         nr::MSYNC => mem::msync(cx, a[0], a[1], a[2]),
 
         // File descriptors and I/O.

@@ -66,6 +66,10 @@ impl FileOps for MemDevice {
         self.write(buf)
     }
 
+    fn ignores_buffer(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
     /// Seeking succeeds and the position stays 0, as Linux's null/zero do.
     fn seek(&self, _file: &OpenFile, _offset: i64, _whence: u32) -> KResult<u64> {
         Ok(0)

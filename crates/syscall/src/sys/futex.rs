@@ -36,6 +36,10 @@ pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, t
         if addr % 4 != 0 {
             return Err(Errno::EINVAL);
         }
+        // Linux's access_ok, even for a private futex whose word is not read.
+        if addr + 4 > mm::layout::TASK_SIZE as u64 {
+            return Err(Errno::EFAULT);
+        }
         futex_key(cx.thread, addr, private)
     };
     match cmd {

@@ -42,6 +42,11 @@ pub fn mremap(cx: &mut SyscallContext<'_>, old: u64, old_len: u64, new_len: u64,
     cx.vm().mremap(old as usize, old_len as usize, new_len as usize, flags as u32, new_addr as usize)
 }
 
+/// mlock(2)/munlock(2): ENOMEM unless the whole range is mapped.
+pub fn mlock(cx: &mut SyscallContext<'_>, addr: u64, len: u64, lock: bool) -> KResult<usize> {
+    cx.vm().mlock(addr as usize, len as usize, lock).map(|_| 0)
+}
+
 pub fn madvise(cx: &mut SyscallContext<'_>, addr: u64, len: u64, advice: u64) -> KResult<usize> {
     cx.vm().madvise(addr as usize, len as usize, advice as u32).map(|_| 0)
 }

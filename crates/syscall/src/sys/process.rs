@@ -88,10 +88,9 @@ async fn do_clone(cx: &mut SyscallContext<'_>, args: CloneArgs) -> KResult<usize
         }
     }
     if args.flags.contains(CloneFlags::PARENT_SETTID) {
-        if let Err(e) = cx.write(args.parent_tid, &tid) {
-            abort(&child);
-            return Err(e);
-        }
+        // Linux ignores a failure here too (kernel_clone's put_user): the
+        // child exists and its tid is returned.
+        let _ = cx.write(args.parent_tid, &tid);
     }
     if args.flags.contains(CloneFlags::CHILD_SETTID) {
         // Written in the child's memory; Linux ignores a failure here.

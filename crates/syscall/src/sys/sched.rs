@@ -81,12 +81,15 @@ pub fn sched_getparam(cx: &mut SyscallContext<'_>, pid: u64, param: u64) -> KRes
     Ok(0)
 }
 
-pub fn sched_setscheduler(_cx: &mut SyscallContext<'_>, pid: u64, policy: u64, _param: u64) -> KResult<usize> {
-    if (pid as i32) < 0 {
+pub fn sched_setscheduler(cx: &mut SyscallContext<'_>, pid: u64, policy: u64, param: u64) -> KResult<usize> {
+    if (pid as i32) < 0 || param == 0 {
         return Err(Errno::EINVAL);
     }
+    // struct sched_param: the priority, read before the policy is checked.
+    let priority: i32 = cx.read(param)?;
     // Only SCHED_OTHER/BATCH/IDLE need no privilege; weft runs them alike.
     match policy & !0x4000_0000 {
+        0 | 3 | 5 if priority != 0 => Err(Errno::EINVAL),
         0 | 3 | 5 => Ok(0),
         1 | 2 => Err(Errno::EPERM),
         _ => Err(Errno::EINVAL),

@@ -112,20 +112,30 @@ fn read_addr(cx: &SyscallContext<'_>, addr: u64, len: u64) -> KResult<Option<Uni
 
 /// Reports an address the way Linux's `move_addr_to_user` does: copies at
 /// most `*lenp` bytes and stores the full length in `*lenp`.
-fn write_addr(cx: &SyscallContext<'_>, addr: &UnixAddr, out: u64, lenp: u64) -> KResult<()> {
-    if out == 0 {
-        return Ok(());
-    }
+/// Linux's `move_addr_to_user`: copies as much of `bytes` as `*lenp` has
+/// room for to `out`, then stores the full length in `*lenp`.
+fn write_addr_bytes(cx: &SyscallContext<'_>, bytes: &[u8], out: u64, lenp: u64) -> KResult<()> {
     let room = cx.read::<i32>(lenp)?;
     if room < 0 {
         return Err(Errno::EINVAL);
     }
-    let bytes = addr.encode();
     let n = bytes.len().min(room as usize);
     if n > 0 {
         cx.write_bytes(out, &bytes[..n])?;
     }
     cx.write(lenp, &(bytes.len() as i32))
+}
+
+/// A socket's own or peer address (getsockname, getpeername, accept): an
+/// unnamed one is just the family. A NULL `out` is written like any other.
+fn write_addr(cx: &SyscallContext<'_>, addr: &UnixAddr, out: u64, lenp: u64) -> KResult<()> {
+    write_addr_bytes(cx, &addr.encode(), out, lenp)
+}
+
+/// A sender's address as recvfrom and recvmsg report it: nothing at all
+/// for an unnamed sender (Linux's `unix_copy_addr` leaves the length 0).
+fn sender_bytes(from: &UnixAddr) -> Vec<u8> {
+    if *from == UnixAddr::Unnamed { Vec::new() } else { from.encode() }
 }
 
 pub fn bind(cx: &mut SyscallContext<'_>, fd: u64, addr: u64, len: u64) -> KResult<usize> {
@@ -160,7 +170,10 @@ pub async fn accept4(cx: &mut SyscallContext<'_>, fd: u64, addr: u64, lenp: u64,
     let conn = interruptible(cx.thread, runtime::poll_fn(|wcx| sock(&f).poll_accept(status, nonblocking, wcx))).await?;
     let peer = sock(&conn).peer_addr().unwrap_or_default();
     let newfd = cx.thread.files().insert(conn, flags & SOCK_CLOEXEC != 0, nofile_limit(cx))?;
-    if let Err(e) = write_addr(cx, &peer, addr, lenp) {
+    // No address wanted: the length pointer is not even read.
+    if addr != 0
+        && let Err(e) = write_addr(cx, &peer, addr, lenp)
+    {
         let _ = cx.thread.files().close(newfd);
         return Err(e);
     }
@@ -308,7 +321,9 @@ pub async fn recvfrom(cx: &mut SyscallContext<'_>, fd: u64, buf: u64, len: u64, 
     let len = len.min(i32::MAX as u64) as usize;
     let (data, got) = recv_bytes(cx, &f, len, flags).await?;
     cx.write_bytes(buf, &data)?;
-    write_addr(cx, &got.from, addr, lenp)?;
+    if addr != 0 {
+        write_addr_bytes(cx, &sender_bytes(&got.from), addr, lenp)?;
+    }
     Ok(if flags & MSG_TRUNC != 0 { got.full_len } else { got.len })
 }
 
@@ -350,7 +365,8 @@ fn cmsg_align(n: usize) -> usize {
 
 /// The files and credentials of a sendmsg's control buffer.
 fn read_control(cx: &SyscallContext<'_>, control: u64, len: u64, cred: &mut Ucred) -> KResult<Vec<Arc<OpenFile>>> {
-    if control == 0 || len == 0 {
+    // A NULL buffer with a length is read like any other (EFAULT).
+    if len == 0 {
         return Ok(Vec::new());
     }
     if len > 64 * 1024 {
@@ -489,9 +505,11 @@ async fn recvmsg_one(cx: &SyscallContext<'_>, fd: u64, msg: u64, flags: u64) -> 
     }
     let (len, full_len, from) = (got.len, got.full_len, got.from.clone());
     if hdr.name != 0 {
-        let bytes = from.encode();
+        let bytes = sender_bytes(&from);
         let n = bytes.len().min(hdr.namelen as usize);
-        cx.write_bytes(hdr.name, &bytes[..n])?;
+        if n > 0 {
+            cx.write_bytes(hdr.name, &bytes[..n])?;
+        }
         cx.write(msg + 8, &(bytes.len() as u32))?;
     }
     let (controllen, mut msg_flags) = write_control(cx, &hdr, got, sock(&f).pass_cred(), flags)?;

@@ -102,6 +102,10 @@ pub(crate) fn write_itimerspec(cx: &SyscallContext<'_>, addr: u64, (value, inter
 }
 
 pub fn timer_settime(cx: &mut SyscallContext<'_>, id: u64, flags: u64, new: u64, old: u64) -> KResult<usize> {
+    // A NULL new value is EINVAL (Linux's first check), a bad one EFAULT.
+    if new == 0 {
+        return Err(Errno::EINVAL);
+    }
     let t = timer(cx, id)?;
     let (value, interval) = read_itimerspec(cx, new)?;
     if flags & !TIMER_ABSTIME != 0 {

@@ -49,6 +49,7 @@ use crate::hooks;
 use crate::inode::MetaInode;
 use crate::location::Location;
 use crate::types::{DevId, FileType, Metadata};
+use crate::user::UserMemory;
 use crate::vfs::Resolver;
 use crate::wait::WakerList;
 
@@ -629,6 +630,18 @@ impl FileOps for UnixSocket {
 
     fn can_poll(&self) -> bool {
         true
+    }
+
+    /// FIONREAD (SIOCINQ): the bytes queued; EINVAL on a listening socket.
+    fn ioctl(&self, _file: &OpenFile, cmd: u32, arg: usize, user: &dyn UserMemory) -> KResult<usize> {
+        match cmd {
+            abi::ioctl::FIONREAD if self.is_listening() => Err(Errno::EINVAL),
+            abi::ioctl::FIONREAD => {
+                user.write_i32(arg, self.queued().min(i32::MAX as usize) as i32)?;
+                Ok(0)
+            }
+            _ => Err(Errno::ENOTTY),
+        }
     }
 
     fn as_any(&self) -> Option<&dyn core::any::Any> {
