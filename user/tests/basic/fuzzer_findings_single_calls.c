@@ -11,7 +11,11 @@
  *  - mincore over a 32 TiB PROT_NONE reservation into a one-page vector
  *    fills the page and then is EFAULT (it once allocated 8 GiB);
  *  - a file mapping whose offset + length passes the largest file size is
- *    EOVERFLOW (its offsets once overflowed at the first fault). */
+ *    EOVERFLOW (its offsets once overflowed at the first fault);
+ *  - a private futex word in the last 4 bytes of the address space is
+ *    EFAULT (its range check once overflowed);
+ *  - mlock of 64 GiB without privilege is ENOMEM at RLIMIT_MEMLOCK,
+ *    before anything is faulted in. */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -62,6 +66,23 @@ int main(void)
         syscall(SYS_exit, 0);
     }
     int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
+
+    CHECK_ERR(syscall(SYS_futex, 0xfffffffffffffffcUL, 1 | 128, 1, NULL, NULL, 0), EFAULT);
+
+    pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        size_t len = 64UL << 30;
+        char *big = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (big == MAP_FAILED)
+            _exit(3);
+        if (getuid() == 0 && setuid(65534) != 0)
+            _exit(4);
+        _exit(mlock(big, len) == -1 && errno == ENOMEM ? 0 : 5);
+    }
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFEXITED(st));
     CHECK_EQ(WEXITSTATUS(st), 0);

@@ -37,7 +37,7 @@ pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, t
             return Err(Errno::EINVAL);
         }
         // Linux's access_ok, even for a private futex whose word is not read.
-        if addr + 4 > mm::layout::TASK_SIZE as u64 {
+        if addr > mm::layout::TASK_SIZE as u64 - 4 {
             return Err(Errno::EFAULT);
         }
         futex_key(cx.thread, addr, private)

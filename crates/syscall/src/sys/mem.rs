@@ -42,8 +42,21 @@ pub fn mremap(cx: &mut SyscallContext<'_>, old: u64, old_len: u64, new_len: u64,
     cx.vm().mremap(old as usize, old_len as usize, new_len as usize, flags as u32, new_addr as usize)
 }
 
-/// mlock(2)/munlock(2): ENOMEM unless the whole range is mapped.
+/// mlock(2)/munlock(2): ENOMEM unless the whole range is mapped. Without
+/// privilege a lock is bounded by RLIMIT_MEMLOCK, as on Linux (EPERM when
+/// it is 0, ENOMEM past it; weft keeps no count of what is already locked,
+/// so each call is measured alone).
 pub fn mlock(cx: &mut SyscallContext<'_>, addr: u64, len: u64, lock: bool) -> KResult<usize> {
+    if lock && !cx.thread.process().cred.lock().is_privileged() {
+        let limit = cx.thread.process().limits.lock().cur(task::rlimit::RLIMIT_MEMLOCK);
+        if limit == 0 {
+            return Err(Errno::EPERM);
+        }
+        let pages = len.div_ceil(mm::PAGE_SIZE as u64) + u64::from(addr % mm::PAGE_SIZE as u64 != 0);
+        if pages > limit / mm::PAGE_SIZE as u64 {
+            return Err(Errno::ENOMEM);
+        }
+    }
     cx.vm().mlock(addr as usize, len as usize, lock).map(|_| 0)
 }
 
