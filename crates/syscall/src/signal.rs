@@ -56,6 +56,7 @@ pub async fn prepare_return(
             Delivery::Exit => return Some(group_death_status()),
             Delivery::Stopped => {
                 let process = thread.process().clone();
+                task::process::signal_send::participate_in_stop(thread);
                 process
                     .continued
                     .wait_until(|| (!process.stop.lock().stopped || thread.must_exit() || process.is_exiting()).then_some(()))

@@ -63,7 +63,7 @@ pub fn group_exit(process: &Arc<Process>, status: WaitStatus) {
             t.request_exit();
         }
         // A stopped group must run to die.
-        process.stop.lock().stopped = false;
+        process.stop.lock().cont();
         process.continued.wake_all();
     }
 }
@@ -177,6 +177,8 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
         death
     };
     thread.mark_dead();
+    // A thread that leaves during a group stop has done its part.
+    super::signal_send::participate_in_stop(thread);
     process.thread_exited.wake_all();
     if let Some(death) = death {
         process.timers.clear();

@@ -95,6 +95,7 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         thread.clear_child_tid.store(args.child_tid, core::sync::atomic::Ordering::Relaxed);
     }
     process.add_thread(thread.clone());
+    process.stop.lock().thread_added(&thread.stop_seen);
     table.insert_thread(thread.clone());
     Ok(thread)
 }
@@ -111,7 +112,10 @@ pub fn abort(child: &Arc<Thread>) {
         table.topo.reap(process.pid());
         table.remove_process(process.pid());
     }
+    drop(table);
     child.mark_dead();
+    // A thread counted into a group stop in progress will never park.
+    super::signal_send::participate_in_stop(child);
 }
 
 /// Creates process 1 with one thread and the given resources (the kernel

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod exit;
 pub mod expiry;
 pub mod fork;
+pub mod group_stop;
 pub mod oom;
 pub mod posix_timer;
 #[allow(clippy::module_inception)]

@@ -3,6 +3,7 @@
 //! credentials, accounting, job-control state, and the queue its parent's
 //! wait4 sleeps on.
 
+pub use super::group_stop::StopState;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
@@ -25,15 +26,6 @@ pub struct GroupTimes {
     /// Children reaped by this process (their whole totals).
     pub children_user_ns: AtomicU64,
     pub children_system_ns: AtomicU64,
-}
-
-/// Job-control stop state of a group.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StopState {
-    /// The group is stopped (SIGSTOP & co.) until SIGCONT.
-    pub stopped: bool,
-    /// The signal that stopped it.
-    pub signal: u32,
 }
 
 /// One thread group.

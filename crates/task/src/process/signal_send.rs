@@ -39,13 +39,11 @@ fn prepare(process: &Arc<Process>, sig: u32) -> bool {
         for t in process.threads() {
             t.signals.pending.lock().discard(STOP_SIGNALS);
         }
-        let was_stopped = {
-            let mut stop = process.stop.lock();
-            core::mem::replace(&mut stop.stopped, false)
-        };
-        if was_stopped {
+        let was_stopped = process.stop.lock().cont();
+        if let Some(reported) = was_stopped {
             process.continued.wake_all();
-            if sig == SIGCONT {
+            // The parent hears of a continue only after it heard of the stop.
+            if sig == SIGCONT && reported {
                 let parent = TABLE.lock().topo.set_stopped(process.pid(), None);
                 if let Some(parent) = parent {
                     notify_parent_stop(process.pid(), parent, WaitStatus::Continued);
@@ -248,23 +246,33 @@ pub fn get_signal(thread: &Arc<Thread>) -> Delivery {
     }
 }
 
-/// Stops the whole group: mark it stopped, tell the parent, make every
-/// thread look (they park when they see the stop).
+/// Stops the whole group: mark it stopping and make every thread look
+/// (each parks when it sees the stop). The parent is told when the last
+/// one has parked (`group_stop`).
 fn do_group_stop(process: &Arc<Process>, sig: u32) {
     {
-        let mut stop = process.stop.lock();
-        if stop.stopped {
+        // TABLE keeps the thread count still: a clone adds under it.
+        let _table = TABLE.lock();
+        if !process.stop.lock().begin(sig, process.thread_count()) {
             return;
         }
-        stop.stopped = true;
-        stop.signal = sig;
-    }
-    let parent = TABLE.lock().topo.set_stopped(process.pid(), Some(sig));
-    if let Some(parent) = parent {
-        notify_parent_stop(process.pid(), parent, WaitStatus::Stopped(sig));
     }
     for t in process.threads() {
         t.kick();
+    }
+}
+
+/// `thread` parks for its group's stop, or leaves while one is in
+/// progress: it takes part, and the last one tells the parent.
+pub fn participate_in_stop(thread: &Thread) {
+    let process = thread.process();
+    let complete = process.stop.lock().participate(&thread.stop_seen);
+    if complete && !process.is_exiting() {
+        let sig = process.stop.lock().signal;
+        let parent = TABLE.lock().topo.set_stopped(process.pid(), Some(sig));
+        if let Some(parent) = parent {
+            notify_parent_stop(process.pid(), parent, WaitStatus::Stopped(sig));
+        }
     }
 }
 

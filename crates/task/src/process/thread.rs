@@ -204,6 +204,8 @@ pub struct Thread {
     dead: AtomicBool,
     /// CLONE_VFORK: the parent waits on this until we exec or exit.
     pub vfork_done: SpinLock<Option<Arc<Event>>>,
+    /// The last group stop this thread took part in (`group_stop`).
+    pub stop_seen: AtomicU64,
     /// Nanoseconds since boot when the thread started.
     pub start_ns: u64,
 }
@@ -235,6 +237,7 @@ impl Thread {
             must_exit: AtomicBool::new(false),
             dead: AtomicBool::new(false),
             vfork_done: SpinLock::new(None),
+            stop_seen: AtomicU64::new(0),
             start_ns,
         })
     }
