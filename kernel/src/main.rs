@@ -120,6 +120,9 @@ fn install_hooks() {
         (total, free)
     });
     task::process::TABLE.lock().set_threads_max_for_memory(mm::frame::total_frames());
+    // Linux's files_maxfiles_init: a tenth of free memory in KiB, at least
+    // NR_FILE (8,192).
+    fs::file::set_file_max((mm::frame::free_frames() * (mm::PAGE_SIZE / 1024) / 10).max(8192));
     let edx = core::arch::x86_64::__cpuid(1).edx;
     task::process::exec::HWCAP.store(edx as u64, Ordering::Relaxed);
     let xsave = arch::cpu::features().xsave_size as u64;

@@ -20,7 +20,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::future::poll_fn;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use core::task::{Context, Poll};
 
 use abi::linux as l;
@@ -163,6 +163,35 @@ enum FileName {
     Anon(Vec<u8>),
 }
 
+/// Open file descriptions in the whole system (`fs.file-nr`).
+static OPEN_FILES: AtomicUsize = AtomicUsize::new(0);
+/// `fs.file-max`: unprivileged callers get ENFILE at this many (Linux's
+/// `files_stat.max_files`; the kernel sets it from memory at boot).
+static FILE_MAX: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Open file descriptions now.
+pub fn open_files() -> usize {
+    OPEN_FILES.load(Ordering::Relaxed)
+}
+
+pub fn file_max() -> usize {
+    FILE_MAX.load(Ordering::Relaxed)
+}
+
+pub fn set_file_max(max: usize) {
+    FILE_MAX.store(max, Ordering::Relaxed);
+}
+
+/// Whether a new open file description may be made: ENFILE at
+/// `fs.file-max`, unless the caller is privileged (Linux's
+/// `alloc_empty_file` exempts CAP_SYS_ADMIN).
+pub fn may_open_another(privileged: bool) -> KResult<()> {
+    if !privileged && open_files() >= file_max() {
+        return Err(Errno::ENFILE);
+    }
+    Ok(())
+}
+
 impl OpenFile {
     /// A description of a file opened by path.
     pub fn new(ops: Arc<dyn FileOps>, location: Location, flags: OpenFlags) -> Arc<OpenFile> {
@@ -204,6 +233,7 @@ impl OpenFile {
         flags: OpenFlags,
     ) -> Arc<OpenFile> {
         let kept = flags - OpenFlags::OPEN_ONLY;
+        OPEN_FILES.fetch_add(1, Ordering::Relaxed);
         Arc::new(OpenFile {
             ops,
             inode,
@@ -422,6 +452,7 @@ impl OpenFile {
 
 impl Drop for OpenFile {
     fn drop(&mut self) {
+        OPEN_FILES.fetch_sub(1, Ordering::Relaxed);
         // Out of every epoll interest list first (Linux's
         // eventpoll_release), then the file's own release.
         self.watchers.file_closed();

@@ -16,7 +16,29 @@ const BASE: u64 = 0x100;
 pub const SYS: &[(&str, Maker)] = &[
     ("kernel", |c, p| node::fixed_dir(c, BASE + 1, Some(p.clone()), KERNEL)),
     ("vm", |c, p| node::fixed_dir(c, BASE + 15, Some(p.clone()), VM)),
+    ("fs", |c, p| node::fixed_dir(c, BASE + 17, Some(p.clone()), FS)),
 ];
+
+/// `/proc/sys/fs/`.
+const FS: &[(&str, Maker)] = &[
+    ("file-max", |c, _| node::rw_file(c, BASE + 18, 0o644, (0, 0), file_max, set_file_max)),
+    // Open files, free ones (always 0 since Linux 2.6), the maximum.
+    ("file-nr", |c, _| {
+        ro(c, 19, || alloc::format!("{}\t0\t{}\n", fs::file::open_files(), fs::file::file_max()).into_bytes())
+    }),
+];
+
+fn file_max() -> KResult<Vec<u8>> {
+    Ok(line(alloc::format!("{}", fs::file::file_max()).as_bytes()))
+}
+
+fn set_file_max(buf: &[u8]) -> KResult<usize> {
+    let text = core::str::from_utf8(first_line(buf)).map_err(|_| Errno::EINVAL)?;
+    let n: u64 = text.trim().parse().map_err(|_| Errno::EINVAL)?;
+    // Linux: 0 ..= LONG_MAX.
+    fs::file::set_file_max(usize::try_from(n.min(i64::MAX as u64)).unwrap_or(usize::MAX));
+    Ok(buf.len())
+}
 
 /// `/proc/sys/vm/`.
 const VM: &[(&str, Maker)] = &[

@@ -26,8 +26,10 @@ const EVENT_SIZE: usize = 12;
 const MAX_EVENTS: u64 = (i32::MAX as u64) / EVENT_SIZE as u64;
 const EFD_SEMAPHORE: u64 = 1;
 
-fn install(cx: &SyscallContext<'_>, file: Arc<OpenFile>, cloexec: bool) -> KResult<usize> {
-    let fd = cx.thread.files().insert(file, cloexec, nofile_limit(cx))?;
+/// Makes a new file (ENFILE at fs.file-max first) and gives it an fd.
+fn install(cx: &SyscallContext<'_>, make: impl FnOnce() -> Arc<OpenFile>, cloexec: bool) -> KResult<usize> {
+    crate::sys::process::may_open_file(cx)?;
+    let fd = cx.thread.files().insert(make(), cloexec, nofile_limit(cx))?;
     Ok(fd as usize)
 }
 
@@ -35,14 +37,14 @@ pub fn epoll_create(cx: &mut SyscallContext<'_>, size: u64) -> KResult<usize> {
     if size as i32 <= 0 {
         return Err(Errno::EINVAL);
     }
-    install(cx, Epoll::new_file(), false)
+    install(cx, Epoll::new_file, false)
 }
 
 pub fn epoll_create1(cx: &mut SyscallContext<'_>, flags: u64) -> KResult<usize> {
     if flags & !(OpenFlags::CLOEXEC.bits() as u64) != 0 {
         return Err(Errno::EINVAL);
     }
-    install(cx, Epoll::new_file(), flags != 0)
+    install(cx, Epoll::new_file, flags != 0)
 }
 
 fn epoll_of(file: &OpenFile) -> KResult<&Epoll> {
@@ -143,8 +145,8 @@ pub fn eventfd2(cx: &mut SyscallContext<'_>, initval: u64, flags: u64) -> KResul
         return Err(Errno::EINVAL);
     }
     let status = OpenFlags::from_bits_truncate(flags as u32) & OpenFlags::NONBLOCK;
-    let file = EventFd::new_file(initval as u32, flags & EFD_SEMAPHORE != 0, status);
-    install(cx, file, flags & OpenFlags::CLOEXEC.bits() as u64 != 0)
+    let make = || EventFd::new_file(initval as u32, flags & EFD_SEMAPHORE != 0, status);
+    install(cx, make, flags & OpenFlags::CLOEXEC.bits() as u64 != 0)
 }
 
 pub fn eventfd(cx: &mut SyscallContext<'_>, initval: u64) -> KResult<usize> {
@@ -169,7 +171,7 @@ pub fn timerfd_create(cx: &mut SyscallContext<'_>, clock: u64, flags: u64) -> KR
         _ => return Err(Errno::EINVAL),
     };
     let status = if flags & TFD_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
-    install(cx, TimerFd::new_file(clock, status), flags & TFD_CLOEXEC != 0)
+    install(cx, || TimerFd::new_file(clock, status), flags & TFD_CLOEXEC != 0)
 }
 
 fn timerfd_of(file: &OpenFile) -> KResult<&TimerFd> {
@@ -206,7 +208,7 @@ pub fn signalfd4(cx: &mut SyscallContext<'_>, fd: u64, mask: u64, size: u64, fla
     let mask = SigSet(cx.read::<u64>(mask)?);
     if fd as i32 == -1 {
         let status = if flags & SFD_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
-        return install(cx, SignalFd::new_file(mask, status), flags & SFD_CLOEXEC != 0);
+        return install(cx, || SignalFd::new_file(mask, status), flags & SFD_CLOEXEC != 0);
     }
     let f = file(cx, fd)?;
     f.ops().as_any().and_then(|a| a.downcast_ref::<SignalFd>()).ok_or(Errno::EINVAL)?.set_mask(mask);

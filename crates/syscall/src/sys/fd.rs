@@ -413,6 +413,7 @@ pub fn ioctl(cx: &mut SyscallContext<'_>, fd: u64, cmd: u64, arg: u64) -> KResul
 pub fn pipe2(cx: &mut SyscallContext<'_>, fds: u64, flags: u64) -> KResult<usize> {
     let allowed = OpenFlags::CLOEXEC | OpenFlags::NONBLOCK | OpenFlags::DIRECT;
     let flags = OpenFlags::from_bits(flags as u32).filter(|f| allowed.contains(*f)).ok_or(Errno::EINVAL)?;
+    crate::sys::process::may_open_file(cx)?;
     let cred = cx.thread.process().cred.lock().clone();
     let (r, w) = fs::pipe::new_pipe(flags & !OpenFlags::CLOEXEC, cred.euid, cred.egid);
     let files = cx.thread.files();

@@ -29,6 +29,7 @@ pub fn memfd_create(cx: &mut SyscallContext<'_>, uname: u64, flags: u64) -> KRes
     // Linux's strnlen_user(uname, MFD_NAME_MAX_LEN + 1): EFAULT when the
     // name cannot be read, EINVAL when it has no NUL in that many bytes.
     let name = cx.vm().read_cstring(uname as usize, MFD_NAME_MAX_LEN + 1)?.ok_or(Errno::EINVAL)?;
+    crate::sys::process::may_open_file(cx)?;
     let cred = cx.thread.process().cred.lock().clone();
     // shmem_file_setup: S_IFREG | 0777, owned by the caller's fs ids.
     let inode = fs::ramfs::new_anon_file(0o777, cred.fsuid, cred.fsgid)?;

@@ -56,6 +56,7 @@ pub fn openat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, flags: u64, mo
     let path = cx.read_path(path)?;
     let flags = OpenFlags::from_bits_truncate(flags as u32);
     let dir = dir_of(cx, dirfd, &path)?;
+    crate::sys::process::may_open_file(cx)?;
     let file = with_resolver(cx, |r| r.open(dir.as_ref(), &path, flags, mode as u32))?;
     let limit = nofile_limit(cx);
     cx.thread.files().insert(file, flags.contains(OpenFlags::CLOEXEC), limit).map(|fd| fd as usize)

@@ -21,6 +21,7 @@ const PIDFD_NONBLOCK: u64 = 0o4000;
 /// A new pidfd for `process` in the caller's table (always close-on-exec,
 /// as Linux's).
 pub fn install(cx: &SyscallContext<'_>, process: Arc<Process>, flags: OpenFlags) -> KResult<i32> {
+    crate::sys::process::may_open_file(cx)?;
     cx.thread.files().insert(PidFd::new_file(process, flags), true, nofile_limit(cx))
 }
 

@@ -438,6 +438,12 @@ fn may_change_limits_of(caller: &task::process::Process, target: &task::process:
     [t.uid, t.euid, t.suid].iter().all(|&id| id == c.uid) && [t.gid, t.egid, t.sgid].iter().all(|&id| id == c.gid)
 }
 
+/// ENFILE when the system holds `fs.file-max` open files and the caller
+/// is not privileged; called before a system call makes a new open file.
+pub fn may_open_file(cx: &SyscallContext<'_>) -> KResult<()> {
+    fs::file::may_open_another(cx.thread.process().cred.lock().is_privileged())
+}
+
 /// RLIMIT_NOFILE of the caller, as the fd table's bound.
 pub fn nofile_limit(cx: &SyscallContext<'_>) -> usize {
     cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(NR_OPEN) as usize

@@ -77,12 +77,14 @@ pub fn socket(cx: &mut SyscallContext<'_>, domain: u64, kind: u64, protocol: u64
         return Err(Errno::EAFNOSUPPORT);
     }
     let (kind, status, cloexec) = parse_type(domain, kind, protocol)?;
+    crate::sys::process::may_open_file(cx)?;
     let f = UnixSocket::new_file(kind, status, caller_cred(cx));
     Ok(cx.thread.files().insert(f, cloexec, nofile_limit(cx))? as usize)
 }
 
 pub fn socketpair(cx: &mut SyscallContext<'_>, domain: u64, kind: u64, protocol: u64, sv: u64) -> KResult<usize> {
     let (kind, status, cloexec) = parse_type(domain, kind, protocol)?;
+    crate::sys::process::may_open_file(cx)?;
     let (a, b) = UnixSocket::pair(kind, status, caller_cred(cx));
     let files = cx.thread.files();
     let limit = nofile_limit(cx);
@@ -165,6 +167,8 @@ pub async fn accept4(cx: &mut SyscallContext<'_>, fd: u64, addr: u64, lenp: u64,
         return Err(Errno::EINVAL);
     }
     let f = socket_file(cx, fd)?;
+    // Linux makes the new file before it waits for a connection.
+    crate::sys::process::may_open_file(cx)?;
     let status = if flags & SOCK_NONBLOCK != 0 { OpenFlags::NONBLOCK } else { OpenFlags::empty() };
     let nonblocking = f.is_nonblocking();
     let conn = interruptible(cx.thread, runtime::poll_fn(|wcx| sock(&f).poll_accept(status, nonblocking, wcx))).await?;
