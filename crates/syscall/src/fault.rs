@@ -48,6 +48,17 @@ pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, e
                 }
                 Err(fault) => {
                     let signo = if fault == Fault::Bus { SIGBUS } else { SIGSEGV };
+                    // Linux's show_unhandled_signals line, at info level.
+                    let comm = thread.comm();
+                    let len = comm.iter().position(|&b| b == 0).unwrap_or(comm.len());
+                    log::info!(
+                        "{}[{}]: {} at {fault_addr:#x} ip {:#x} sp {:#x} error {error_code:#x}",
+                        core::str::from_utf8(&comm[..len]).unwrap_or("?"),
+                        thread.tid(),
+                        if signo == SIGBUS { "bus error" } else { "segfault" },
+                        regs.regs.rip,
+                        regs.regs.rsp
+                    );
                     SigInfo::fault(signo, fault.si_code(), fault_addr as u64)
                 }
             }
