@@ -96,7 +96,7 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
     for seed in FUZZ_SEEDS {
         let name = format!("fuzz/seed{seed}_no_panic_hang_or_leak");
         if selected(opts, &name) {
-            let verdict = crate::fuzz::fuzz_once(&opts.build, seed, FUZZ_SECONDS, 2, 4)?;
+            let verdict = crate::fuzz::fuzz_once(&opts.build, crate::fuzz::Fuzzer::Own { workers: 4 }, seed, FUZZ_SECONDS, 2, "")?;
             if verdict.problems.is_empty() {
                 report.pass(&name);
             } else {
