@@ -392,7 +392,8 @@ static void set_limit(int resource, rlim_t value)
 /* The worker's sandbox: its own process group and directory /tmp/fuzz-<i>
  * (the current one), the limits, uid/gid 65534. Exits 2 when setup fails,
  * 3 when the privileges cannot be dropped. With `keep_output` (exec mode) the
- * program's stdout and stderr stay on the console. */
+ * program's stdout and stderr stay on the console, and RLIMIT_NOFILE is 1024
+ * (trinity opens some hundreds of files). */
 static void enter_jail(int i, int keep_output)
 {
     setpgid(0, 0);
