@@ -1,6 +1,7 @@
 /* fuzz: random system-call fuzzer for weft.
  *
  *     fuzz [-s SEED] [-t SECONDS] [-w WORKERS]      (defaults 1, 60, 4)
+ *     fuzz [-s SEED] [-t SECONDS] PROGRAM ARGS...   (exec mode)
  *
  * The supervisor (root) prints "FUZZ start ..." and "FUZZ baseline procs=P
  * memfree_kb=M" (P: numeric entries of /proc; -1 when unknown), then runs W
@@ -12,6 +13,16 @@
  * process of uid 65534 are killed, /tmp/fuzz-<i> is emptied (tmpfs files
  * would look like leaked memory) and, 2 s later, "FUZZ end calls=N
  * restarts=R procs=P memfree_kb=M" and "FUZZ DONE" are printed.
+ *
+ * Exec mode (`cargo xtask fuzz --trinity`) runs PROGRAM, another fuzzer,
+ * instead of the workers: in worker 0's sandbox (below: /tmp/fuzz-0, the
+ * limits, uid 65534), with stdout and stderr on the console, restarted when
+ * it ends, and killed with everything of uid 65534 after SECONDS, so the
+ * same baseline, end and DONE lines judge it. A program that ends within
+ * 5 s of its start is an error ("FUZZ error: ... ended after"). At the
+ * end the program gets SIGINT and 5 s to finish (trinity prints its counts)
+ * before everything is killed. The program counts its own calls: "calls="
+ * stays 0.
  *
  * Safety rules, and why:
  * - Workers drop to uid/gid 65534 without groups before any random call, so
@@ -103,6 +114,8 @@ static struct {
 enum { FD_PIPE_R, FD_PIPE_W, FD_SOCK_A, FD_SOCK_B, FD_EVENT, FD_EPOLL, FD_NULL,
        FD_STATUS, FD_FILE, FD_TIMER, FD_SIGNAL, NFDS };
 static int me, descendant, fds[NFDS];
+static char **program;           /* exec mode: the program and its arguments */
+static long started_ms[MAX_WORKERS];
 static long calls_left;          /* for a descendant */
 static uint64_t rng;
 static unsigned char *scratch;
@@ -376,12 +389,13 @@ static void set_limit(int resource, rlim_t value)
     setrlimit(resource, &rl);
 }
 
-/* Everything before the first random call. Exits 2 when setup fails, 3 when
- * the privileges cannot be dropped. */
-static void worker_setup(int i, unsigned gen)
+/* The worker's sandbox: its own process group and directory /tmp/fuzz-<i>
+ * (the current one), the limits, uid/gid 65534. Exits 2 when setup fails,
+ * 3 when the privileges cannot be dropped. With `keep_output` (exec mode) the
+ * program's stdout and stderr stay on the console, and RLIMIT_NOFILE is 1024
+ * (trinity opens some hundreds of files). */
+static void enter_jail(int i, int keep_output)
 {
-    me = i;
-    rng = mix64(mix64(mix64(seed) ^ i) ^ gen);
     setpgid(0, 0);
     signal(SIGPIPE, SIG_DFL);
     char dir[32];
@@ -393,12 +407,12 @@ static void worker_setup(int i, unsigned gen)
     if (dfd < 0 || null < 0 || fstat(dfd, &st) != 0 || st.st_uid != 0 || fchmod(dfd, 0777) != 0 ||
         fchdir(dfd) != 0)
         _exit(2);
-    for (int fd = 0; fd < 3; fd++)
+    for (int fd = 0; fd < (keep_output ? 1 : 3); fd++)
         dup2(null, fd);          /* random writes to fds must not reach the console */
     for (int fd = 3; fd < 1024; fd++)
         close(fd);
     set_limit(RLIMIT_NPROC, 64);
-    set_limit(RLIMIT_NOFILE, 256);
+    set_limit(RLIMIT_NOFILE, keep_output ? 1024 : 256);
     set_limit(RLIMIT_CORE, 0);
     set_limit(RLIMIT_FSIZE, 64 << 20);
     if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0 ||
@@ -408,6 +422,14 @@ static void worker_setup(int i, unsigned gen)
     if (getppid() != super_pid)
         _exit(0);
     signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Everything before the first random call. */
+static void worker_setup(int i, unsigned gen)
+{
+    me = i;
+    rng = mix64(mix64(mix64(seed) ^ i) ^ gen);
+    enter_jail(i, 0);
 
     void *p = mmap((void *)PLAY_HINT, PLAY_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     unsigned char *s = mmap(NULL, SCRATCH_SIZE + 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -421,6 +443,15 @@ static void worker_setup(int i, unsigned gen)
         fds[k] = -1;
     reopen_fds();
     refresh_scratch();
+}
+
+/* Exec mode: the program runs in worker 0's sandbox. */
+static void exec_worker(int i)
+{
+    enter_jail(i, 1);
+    execv(program[0], program);
+    say("FUZZ error: exec %s: %s\n", program[0], strerror(errno));
+    _exit(2);
 }
 
 static void worker(int i, unsigned gen)
@@ -587,6 +618,8 @@ static void kill_worker(pid_t pid)
 static void start_worker(int i)
 {
     pid_t pid = fork();
+    if (pid == 0 && program)
+        exec_worker(i);
     if (pid == 0)
         worker(i, slot[i].gen);
     if (pid < 0)
@@ -596,6 +629,7 @@ static void start_worker(int i)
     slot[i].seen = __atomic_load_n(&sh->progress[i], __ATOMIC_RELAXED);
     slot[i].seen_ms = now_ms();
     slot[i].killed = 0;
+    started_ms[i] = slot[i].seen_ms;
 }
 
 /* Reaps dead children; a dead worker's process group is killed and the
@@ -616,7 +650,14 @@ static void reap(void)
             slot[i].gen++;
             restarts++;
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-            if ((code == 2 || code == 3) && !fatal && __atomic_load_n(&sh->progress[i], __ATOMIC_RELAXED) == 0) {
+            long ran = now_ms() - started_ms[i];
+            if (program && !fatal && ran < 5000) {
+                /* A program that ends at once is not fuzzing: its output says why. */
+                say("FUZZ error: %s ended after %ld ms (%s %d)\n", program[0], ran,
+                    WIFEXITED(status) ? "exit" : "signal", WIFEXITED(status) ? code : WTERMSIG(status));
+                fatal = 1;
+            }
+            if (!program && (code == 2 || code == 3) && !fatal && __atomic_load_n(&sh->progress[i], __ATOMIC_RELAXED) == 0) {
                 say("FUZZ error: worker %d failed its setup (exit %d)\n", i, code);
                 fatal = 1;
             }
@@ -627,6 +668,8 @@ static void reap(void)
 /* Kills a worker whose progress counter has not moved for 2 s. */
 static void check_stalls(long now)
 {
+    if (program)
+        return;                  /* the program has its own watchdog */
     for (int i = 0; i < nworkers; i++) {
         if (slot[i].pid <= 0 || slot[i].killed)
             continue;
@@ -644,6 +687,12 @@ static void check_stalls(long now)
 /* Kills everything, waits until it is gone (at most 20 s), then reports. */
 static void finish(void)
 {
+    if (program && slot[0].pid > 0) {
+        /* First SIGINT, for the program's summary (trinity's syscall count). */
+        kill(slot[0].pid, SIGINT);
+        for (long t0 = now_ms(); now_ms() - t0 < 5000 && waitpid(slot[0].pid, NULL, WNOHANG) == 0;)
+            usleep(50000);
+    }
     for (int i = 0; i < nworkers; i++)
         kill_worker(slot[i].pid);
     for (long t0 = now_ms(); now_ms() - t0 < 20000; usleep(50000)) {
@@ -667,20 +716,25 @@ static void finish(void)
 int main(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "s:t:w:")) != -1) {
+    while ((opt = getopt(argc, argv, "+s:t:w:")) != -1) {
         switch (opt) {
         case 's': seed = strtoull(optarg, NULL, 0); break;
         case 't': seconds = atoi(optarg); break;
         case 'w': nworkers = atoi(optarg); break;
         default:
-            fprintf(stderr, "usage: fuzz [-s SEED] [-t SECONDS] [-w WORKERS]\n");
+            fprintf(stderr, "usage: fuzz [-s SEED] [-t SECONDS] [-w WORKERS] [PROGRAM ARGS...]\n");
             return 2;
         }
+    }
+    if (optind < argc) {
+        program = argv + optind;
+        nworkers = 1;
     }
     nworkers = nworkers < 1 ? 1 : nworkers > MAX_WORKERS ? MAX_WORKERS : nworkers;
     signal(SIGPIPE, SIG_IGN);
     super_pid = getpid();
-    say("FUZZ start seed=%llu seconds=%d workers=%d\n", seed, seconds, nworkers);
+    say("FUZZ start seed=%llu seconds=%d workers=%d%s%s\n", seed, seconds, nworkers,
+        program ? " program=" : "", program ? program[0] : "");
     clean_dirs();
     note_baseline();
     say("FUZZ baseline procs=%ld memfree_kb=%ld\n", scan_procs(-1), memfree_kb());

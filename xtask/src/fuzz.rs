@@ -1,11 +1,14 @@
 //! `cargo xtask fuzz`: boots weft with /sbin/fuzz (user/sbin/fuzz.c), a
 //! random-syscall fuzzer whose workers run as `nobody`, and judges the run.
+//! With `--trinity`, /sbin/fuzz runs Debian's trinity as `nobody` instead
+//! (xtask/src/trinity.rs fetches it) and the same verdict applies.
 //!
 //! A run fails on a kernel panic or watchdog report (the report names the
 //! last system calls of each CPU, so a finding becomes a regression test),
 //! on a hang (the fuzzer never prints `FUZZ DONE`), and on a leak: after
 //! the fuzzer has killed its workers, the process count must be back to its
-//! baseline and MemFree within `MEMFREE_SLACK_KB` of it.
+//! baseline and MemFree within `MEMFREE_SLACK_KB` of it. A `FUZZ error`
+//! line (a fuzzer that could not start or run) fails it too.
 
 use std::time::Duration;
 
@@ -28,30 +31,97 @@ pub struct Verdict {
     pub output: String,
 }
 
+/// Which fuzzer runs on weft.
+#[derive(Clone, Copy)]
+pub enum Fuzzer<'a> {
+    /// user/sbin/fuzz.c with this many workers.
+    Own { workers: u32 },
+    /// Debian's trinity with this many children and extra arguments, run by
+    /// /sbin/fuzz in exec mode (as uid 65534 in /tmp/fuzz-0, killed after
+    /// the time).
+    Trinity { children: u32, extra: &'a str },
+}
+
+impl Fuzzer<'_> {
+    fn name(self) -> &'static str {
+        match self {
+            Fuzzer::Own { .. } => "fuzz",
+            Fuzzer::Trinity { .. } => "trinity",
+        }
+    }
+
+    /// The serial log, under target/fuzz/.
+    fn log(self, seed: u64) -> String {
+        match self {
+            Fuzzer::Own { .. } => format!("seed{seed}.log"),
+            Fuzzer::Trinity { .. } => format!("trinity-seed{seed}.log"),
+        }
+    }
+}
+
+/// Trinity's options besides the seed and the children (docs/reliability.md
+/// "Trinity"):
+/// - `-q -l off`: quiet, no log files (the console is the log);
+/// - `-a64`: 64-bit calls only. weft has no 32-bit (`int 0x80`) system
+///   calls, and when trinity disables its 32-bit calls after failures, its
+///   children crash on the holes this leaves in its table;
+/// - `--disable-fds=sockets`: no socket cache. Building it, trinity's main
+///   process calls `do_random_sso`, which indexes its 45-entry protocol
+///   table with `rnd() % PF_MAX` (46 in bookworm's glibc): a segfault that
+///   ends the run (trinity's bug, on Linux too; its pull request 30 is the
+///   same bug one protocol earlier). The children's `socket` calls still
+///   make sockets.
+const TRINITY_OPTIONS: &str = "-q -l off -a64 --disable-fds=sockets";
+
+/// System calls trinity is told not to make (`-x`), and why.
+const TRINITY_EXCLUDED: &[&str] = &[];
+
 pub fn run(opts: &FuzzOpts) -> Result<()> {
-    let verdict = fuzz_once(&opts.build, opts.seed, opts.seconds, opts.smp, opts.workers)?;
-    println!("serial log: target/fuzz/seed{}.log", opts.seed);
+    let fuzzer = if opts.trinity {
+        Fuzzer::Trinity { children: opts.workers, extra: &opts.trinity_args }
+    } else {
+        Fuzzer::Own { workers: opts.workers }
+    };
+    let verdict = fuzz_once(&opts.build, fuzzer, opts.seed, opts.seconds, opts.smp, &opts.append)?;
+    let name = fuzzer.name();
+    println!("serial log: target/fuzz/{}", fuzzer.log(opts.seed));
     if verdict.problems.is_empty() {
-        println!("fuzz seed {}: clean: {}", opts.seed, verdict.summary);
+        println!("{name} seed {}: clean: {}", opts.seed, verdict.summary);
         return Ok(());
     }
     println!("{}", excerpt(&verdict.output));
-    println!("fuzz seed {}: {}", opts.seed, verdict.problems.join("; "));
+    println!("{name} seed {}: {}", opts.seed, verdict.problems.join("; "));
     std::process::exit(1);
 }
 
-/// Boots weft and fuzzes it for `seconds` with `seed`.
-pub fn fuzz_once(build: &BuildOpts, seed: u64, seconds: u64, smp: u32, workers: u32) -> Result<Verdict> {
+/// Boots weft and fuzzes it for `seconds` with `seed`; `append`: extra
+/// kernel command-line words.
+pub fn fuzz_once(build: &BuildOpts, fuzzer: Fuzzer<'_>, seed: u64, seconds: u64, smp: u32, append: &str) -> Result<Verdict> {
     let elf = kernel::build(build, Flavor::Normal)?;
-    let initrd = crate::initramfs::build(build)?;
-    let append = format!("log=warn init=/sbin/testinit -- --exec /sbin/fuzz -s {seed} -t {seconds} -w {workers}");
+    let (initrd, program) = match fuzzer {
+        Fuzzer::Own { workers } => (crate::initramfs::build(build)?, format!("-w {workers}")),
+        Fuzzer::Trinity { children, extra } => {
+            let bin = crate::trinity::binary()?;
+            let initrd = crate::initramfs::build_with(build, &[("usr/bin/trinity".into(), bin)], "initramfs-trinity.cpio.gz")?;
+            let mut args = format!("/usr/bin/trinity {TRINITY_OPTIONS} -s {seed} -C {children}");
+            for call in TRINITY_EXCLUDED {
+                args += &format!(" -x {call}");
+            }
+            if !extra.is_empty() {
+                args += &format!(" {extra}");
+            }
+            (initrd, args)
+        }
+    };
+    let append = format!("log=warn {append} init=/sbin/testinit -- --exec /sbin/fuzz -s {seed} -t {seconds} {program}");
     let machine = Machine { elf: &elf, initrd: Some(&initrd), append, smp, mem: "1G".into() };
-    let progress = crate::progress::spinner(&format!("fuzzing weft for {seconds} s (seed {seed}, {smp} CPUs)"));
+    let name = fuzzer.name();
+    let progress = crate::progress::spinner(&format!("{name}: fuzzing weft for {seconds} s (seed {seed}, {smp} CPUs)"));
     let run = qemu::run_captured(&machine, b"", Duration::from_secs(seconds + 150))?;
     progress.finish_and_clear();
     let log = crate::root().join("target/fuzz");
     std::fs::create_dir_all(&log)?;
-    std::fs::write(log.join(format!("seed{seed}.log")), &run.output)?;
+    std::fs::write(log.join(fuzzer.log(seed)), &run.output)?;
     Ok(judge(run))
 }
 
@@ -63,6 +133,9 @@ fn judge(run: Captured) -> Verdict {
     }
     if let Some(line) = out.lines().find(|l| l.starts_with("LOCKUP on")) {
         problems.push(format!("watchdog: {}", line.trim()));
+    }
+    if let Some(line) = out.lines().find(|l| l.starts_with("FUZZ error")) {
+        problems.push(line.trim().to_string());
     }
     let done = out.lines().any(|l| l.trim() == "FUZZ DONE");
     if !done && problems.is_empty() {

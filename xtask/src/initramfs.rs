@@ -25,7 +25,15 @@ pub enum Entry {
 /// Builds `target/weft/initramfs.cpio.gz` with busybox, the user programs,
 /// and `/init`.
 pub fn build(opts: &BuildOpts) -> Result<PathBuf> {
-    let programs = userprogs::build(opts)?;
+    build_with(opts, &[], "initramfs.cpio.gz")
+}
+
+/// The same archive plus `extra` files (path in the archive, host file),
+/// written to `target/weft/<name>`: `cargo xtask fuzz --trinity` adds
+/// `/usr/bin/trinity` so.
+pub fn build_with(opts: &BuildOpts, extra: &[(String, PathBuf)], name: &str) -> Result<PathBuf> {
+    let mut programs = userprogs::build(opts)?;
+    programs.extend(extra.iter().cloned());
     let mut entries = vec![];
     for dir in [
         "bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "root", "usr", "usr/bin", "usr/lib", "usr/lib/x86_64-linux-gnu", "usr/lib64",
@@ -72,7 +80,7 @@ pub fn build(opts: &BuildOpts) -> Result<PathBuf> {
         let data = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         entries.push(Entry::File { path: dest, mode: 0o755, data });
     }
-    let out = out_dir().join("initramfs.cpio.gz");
+    let out = out_dir().join(name);
     write_gz(&out, &entries)?;
     Ok(out)
 }

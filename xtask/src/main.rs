@@ -13,6 +13,7 @@ mod kernel;
 mod progress;
 mod qemu;
 mod test;
+mod trinity;
 mod userprogs;
 
 use std::path::PathBuf;
@@ -40,8 +41,8 @@ enum Command {
     /// Run the benchmarks on weft and on Debian's Linux in the same QEMU;
     /// print the ratios, write target/bench/results.{csv,txt,png}.
     Bench(BenchOpts),
-    /// Fuzz weft with random system calls (user/sbin/fuzz.c); fails on a
-    /// panic, a hang or a leak.
+    /// Fuzz weft with random system calls (user/sbin/fuzz.c, or Debian's
+    /// trinity with --trinity); fails on a panic, a hang or a leak.
     Fuzz(FuzzOpts),
 }
 
@@ -104,9 +105,19 @@ pub struct FuzzOpts {
     /// Number of CPUs.
     #[arg(long, default_value_t = 2)]
     pub smp: u32,
-    /// Fuzzing processes running at once.
+    /// Fuzzing processes running at once (trinity's children with --trinity).
     #[arg(long, default_value_t = 4)]
     pub workers: u32,
+    /// Run Debian's trinity (fetched into target/trinity/) instead of
+    /// user/sbin/fuzz.c.
+    #[arg(long)]
+    pub trinity: bool,
+    /// Extra trinity arguments (e.g. "-c mmap" to fuzz one call).
+    #[arg(long, value_name = "ARGS", default_value = "", allow_hyphen_values = true)]
+    pub trinity_args: String,
+    /// Extra kernel command-line words (e.g. `log=info`).
+    #[arg(long, default_value = "")]
+    pub append: String,
 }
 
 #[derive(Args, Clone)]

@@ -96,12 +96,23 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
     for seed in FUZZ_SEEDS {
         let name = format!("fuzz/seed{seed}_no_panic_hang_or_leak");
         if selected(opts, &name) {
-            let verdict = crate::fuzz::fuzz_once(&opts.build, seed, FUZZ_SECONDS, 2, 4)?;
+            let verdict = crate::fuzz::fuzz_once(&opts.build, crate::fuzz::Fuzzer::Own { workers: 4 }, seed, FUZZ_SECONDS, 2, "")?;
             if verdict.problems.is_empty() {
                 report.pass(&name);
             } else {
                 report.fail(&name, &format!("{}\n{}", verdict.problems.join("; "), crate::fuzz::excerpt(&verdict.output)));
             }
+        }
+    }
+    // Issue 17: five minutes of Debian's trinity (docs/reliability.md).
+    let name = "fuzz/trinity_no_panic_hang_or_leak";
+    if selected(opts, name) {
+        let trinity = crate::fuzz::Fuzzer::Trinity { children: 4, extra: "" };
+        let verdict = crate::fuzz::fuzz_once(&opts.build, trinity, 1, TRINITY_SECONDS, 2, "")?;
+        if verdict.problems.is_empty() {
+            report.pass(name);
+        } else {
+            report.fail(name, &format!("{}\n{}", verdict.problems.join("; "), crate::fuzz::excerpt(&verdict.output)));
         }
     }
     if selected(opts, "gdb/") {
@@ -163,6 +174,7 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
 
 const FUZZ_SEEDS: [u64; 4] = [1, 2, 3, 4];
 const FUZZ_SECONDS: u64 = 75;
+const TRINITY_SECONDS: u64 = 300;
 
 /// A user-space suite: groups run together in one boot.
 struct UserSuite {

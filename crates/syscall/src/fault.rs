@@ -48,6 +48,7 @@ pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, e
                 }
                 Err(fault) => {
                     let signo = if fault == Fault::Bus { SIGBUS } else { SIGSEGV };
+                    log_unhandled(thread, regs, signo, fault_addr, error_code);
                     SigInfo::fault(signo, fault.si_code(), fault_addr as u64)
                 }
             }
@@ -63,6 +64,28 @@ pub fn handle_exception(thread: &Arc<Thread>, regs: &UserContext, vector: u64, e
     };
     force_signal(thread, info);
     AfterException::Resume
+}
+
+/// Linux's show_unhandled_signals line, at info level: a page fault that
+/// no handler catches ("prog[tid]: segfault at ADDR ip IP sp SP error E").
+fn log_unhandled(thread: &Arc<Thread>, regs: &UserContext, signo: u32, fault_addr: usize, error_code: u64) {
+    if !log::log_enabled!(log::Level::Info) {
+        return;
+    }
+    let action = thread.sighand().lock().get(signo);
+    if !thread.signals.blocked().contains(signo) && !action.is_default() && !action.is_ignore() {
+        return;
+    }
+    let comm = thread.comm();
+    let len = comm.iter().position(|&b| b == 0).unwrap_or(comm.len());
+    let what = if signo == SIGBUS { "bus error" } else { "segfault" };
+    log::info!(
+        "{}[{}]: {what} at {fault_addr:#x} ip {:#x} sp {:#x} error {error_code:#x}",
+        core::str::from_utf8(&comm[..len]).unwrap_or("?"),
+        thread.tid(),
+        regs.regs.rip,
+        regs.regs.rsp
+    );
 }
 
 /// Linux's `force_sig_info`: a synchronous fault cannot be blocked or

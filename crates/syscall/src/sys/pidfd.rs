@@ -87,7 +87,10 @@ pub fn pidfd_getfd(cx: &mut SyscallContext<'_>, pidfd: u64, targetfd: u64, flags
     let Some(owner) = process.threads().first().cloned() else { return Err(Errno::ESRCH) };
     // ptrace's PTRACE_MODE_ATTACH_REALCREDS, as far as weft has it: root,
     // or the same real uid.
-    let (mine, theirs) = (cx.thread.process().cred.lock().clone(), process.cred.lock().clone());
+    // One lock at a time: a tuple would hold the first guard while taking
+    // the second, a deadlock when the pidfd names the caller's own process.
+    let mine = cx.thread.process().cred.lock().clone();
+    let theirs = process.cred.lock().clone();
     if mine.euid != 0 && mine.uid != theirs.uid {
         return Err(Errno::EPERM);
     }

@@ -1,0 +1,85 @@
+//! Trinity, the Linux system-call fuzzer (Dave Jones), as Debian bookworm
+//! packages it: `apt-get download trinity`, unpacked with `dpkg-deb` and
+//! cached in `target/trinity/`. The binary needs only `libc.so.6` (checked
+//! with `readelf -d` when it is fetched), which the initramfs already
+//! carries for the `glibc` test group (`userprogs::GLIBC_RUNTIME`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const PACKAGE: &str = "trinity";
+
+/// The shared libraries `usr/bin/trinity` may need: what the initramfs has.
+const PROVIDED: &[&str] = &["libc.so.6"];
+
+/// The cached `usr/bin/trinity`, fetched on first use.
+pub fn binary() -> Result<PathBuf> {
+    let dir = crate::root().join("target").join("trinity");
+    let bin = dir.join("usr/bin/trinity");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    eprintln!("xtask: fetching Debian's {PACKAGE} into {}", dir.display());
+    let download = dir.join("download");
+    std::fs::create_dir_all(&download)?;
+    let fetched = Command::new("apt-get")
+        .current_dir(&download)
+        .args(["download", "-q", PACKAGE])
+        .status();
+    if !fetched.as_ref().is_ok_and(|s| s.success()) {
+        bail!("`apt-get download {PACKAGE}` failed (as root, `apt-get update` may help)");
+    }
+    let deb = std::fs::read_dir(&download)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{PACKAGE}_")))
+        })
+        .with_context(|| {
+            format!(
+                "apt-get download left no {PACKAGE}_*.deb in {}",
+                download.display()
+            )
+        })?;
+    let status = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(&deb)
+        .arg(&dir)
+        .status()
+        .context("running dpkg-deb")?;
+    if !status.success() {
+        bail!("unpacking {} with dpkg-deb failed", deb.display());
+    }
+    std::fs::remove_file(&deb).ok();
+    if !bin.exists() {
+        bail!("{} holds no usr/bin/trinity", deb.display());
+    }
+    check_needed(&bin)?;
+    Ok(bin)
+}
+
+/// Fails when the binary needs a shared library the initramfs lacks.
+fn check_needed(bin: &Path) -> Result<()> {
+    let out = Command::new("readelf")
+        .arg("-d")
+        .arg(bin)
+        .output()
+        .context("running readelf (binutils)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    for lib in text
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .filter_map(|l| l.split('[').nth(1)?.split(']').next())
+    {
+        if !PROVIDED.contains(&lib) {
+            std::fs::remove_file(bin).ok();
+            bail!(
+                "{} needs {lib}, which the initramfs does not carry (xtask/src/trinity.rs PROVIDED)",
+                bin.display()
+            );
+        }
+    }
+    Ok(())
+}
