@@ -71,6 +71,7 @@ fn weft_kernel_main(boot: &'static BootInfo) -> ! {
     platform::init(online);
     install_hooks();
     install_procfs(boot.cmdline);
+    #[cfg(not(feature = "ktest"))]
     reclaim::start();
     RUNTIME_READY.store(true, Ordering::Release);
 

@@ -36,7 +36,7 @@ static long memfree_kb(void)
 }
 
 /* MemFree comes back within `slack_kb` of `before`: the kernel gives freed
- * heap memory back a few times a second, so it is given 3 s. */
+ * heap memory back once a second, so it is given 3 s. */
 static long memfree_back(long before, long slack_kb)
 {
     long now = memfree_kb();
