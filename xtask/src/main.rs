@@ -5,6 +5,7 @@
 //! toolchain. Missing Debian packages are installed when running as root.
 
 mod bench;
+mod debian;
 mod deps;
 mod fuzz;
 mod gdbtest;

@@ -22,27 +22,7 @@ pub fn binary() -> Result<PathBuf> {
         return Ok(bin);
     }
     eprintln!("xtask: fetching Debian's {PACKAGE} into {}", dir.display());
-    let download = dir.join("download");
-    std::fs::create_dir_all(&download)?;
-    let fetched = Command::new("apt-get")
-        .current_dir(&download)
-        .args(["download", "-q", PACKAGE])
-        .status();
-    if !fetched.as_ref().is_ok_and(|s| s.success()) {
-        bail!("`apt-get download {PACKAGE}` failed (as root, `apt-get update` may help)");
-    }
-    let deb = std::fs::read_dir(&download)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{PACKAGE}_")))
-        })
-        .with_context(|| {
-            format!(
-                "apt-get download left no {PACKAGE}_*.deb in {}",
-                download.display()
-            )
-        })?;
+    let deb = crate::debian::download(PACKAGE, &dir.join("download"))?;
     let status = Command::new("dpkg-deb")
         .arg("-x")
         .arg(&deb)

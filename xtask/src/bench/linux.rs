@@ -20,27 +20,7 @@ pub fn kernel(dir: &Path) -> Result<PathBuf> {
         "xtask: fetching {package} (Debian's {METAPACKAGE}) into {}",
         dir.display()
     );
-    let download = dir.parent().unwrap().join("download");
-    std::fs::create_dir_all(&download)?;
-    let fetched = Command::new("apt-get")
-        .current_dir(&download)
-        .args(["download", "-q", &package])
-        .status();
-    if !fetched.as_ref().is_ok_and(|s| s.success()) {
-        bail!("`apt-get download {package}` failed");
-    }
-    let deb = std::fs::read_dir(&download)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{package}_")))
-        })
-        .with_context(|| {
-            format!(
-                "apt-get download left no {package}_*.deb in {}",
-                download.display()
-            )
-        })?;
+    let deb = crate::debian::download(&package, &dir.parent().unwrap().join("download"))?;
     // Only /boot is needed (the image is self-contained for this machine:
     // serial console, initramfs and gzip are built in); the modules would
     // add some 400 MB.
