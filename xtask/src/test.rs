@@ -108,11 +108,13 @@ fn run_once(opts: &TestOpts, report: &mut Report) -> Result<()> {
     let name = "fuzz/trinity_no_panic_hang_or_leak";
     if selected(opts, name) {
         let trinity = crate::fuzz::Fuzzer::Trinity { children: 4, extra: "" };
-        let verdict = crate::fuzz::fuzz_once(&opts.build, trinity, 1, TRINITY_SECONDS, 2, "")?;
-        if verdict.problems.is_empty() {
-            report.pass(name);
-        } else {
-            report.fail(name, &format!("{}\n{}", verdict.problems.join("; "), crate::fuzz::excerpt(&verdict.output)));
+        // A trinity that cannot be fetched fails this test, not the run.
+        match crate::fuzz::fuzz_once(&opts.build, trinity, 1, TRINITY_SECONDS, 2, "") {
+            Ok(verdict) if verdict.problems.is_empty() => report.pass(name),
+            Ok(verdict) => {
+                report.fail(name, &format!("{}\n{}", verdict.problems.join("; "), crate::fuzz::excerpt(&verdict.output)))
+            }
+            Err(e) => report.fail(name, &format!("{e:#}")),
         }
     }
     if selected(opts, "gdb/") {
