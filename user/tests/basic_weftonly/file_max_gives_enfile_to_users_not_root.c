@@ -17,31 +17,14 @@
 #include <unistd.h>
 
 #include "t.h"
-
-static long read_first(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    long v = -1;
-    CHECK_EQ(fscanf(f, "%ld", &v), 1);
-    fclose(f);
-    return v;
-}
-
-static void write_long(const char *path, long v)
-{
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    CHECK(fprintf(f, "%ld\n", v) > 0);
-    CHECK_EQ(fclose(f), 0);
-}
+#include "sysstate.h"
 
 int main(void)
 {
     const char *max_path = "/proc/sys/fs/file-max";
-    long old_max = read_first(max_path);
+    long old_max = read_proc_long(max_path);
     CHECK(old_max >= 8192);
-    CHECK(read_first("/proc/sys/fs/file-nr") >= 0);
+    CHECK(read_proc_long("/proc/sys/fs/file-nr") >= 0);
 
     int report[2];
     CHECK_OK(pipe(report));
@@ -51,7 +34,7 @@ int main(void)
         close(report[0]);
         struct rlimit rl = {4096, 4096};
         CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
-        write_long(max_path, read_first("/proc/sys/fs/file-nr") + 100);
+        write_proc_long(max_path, read_proc_long("/proc/sys/fs/file-nr") + 100);
         CHECK_OK(setuid(65534));
         int opened = 0, fd;
         while ((fd = open("/dev/null", O_RDONLY)) >= 0)
@@ -83,7 +66,7 @@ int main(void)
     CHECK_EQ(got[6], 0);
 
     /* Root passes the limit. */
-    write_long(max_path, read_first("/proc/sys/fs/file-nr"));
+    write_proc_long(max_path, read_proc_long("/proc/sys/fs/file-nr"));
     int fds[20];
     for (int i = 0; i < 20; i++) {
         fds[i] = open("/dev/null", O_RDONLY);
@@ -91,7 +74,7 @@ int main(void)
     }
     for (int i = 0; i < 20; i++)
         close(fds[i]);
-    write_long(max_path, old_max);
-    CHECK_EQ(read_first(max_path), old_max);
+    write_proc_long(max_path, old_max);
+    CHECK_EQ(read_proc_long(max_path), old_max);
     PASS();
 }

@@ -18,63 +18,7 @@
 #include <unistd.h>
 
 #include "t.h"
-
-static long read_long(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    long v = -1;
-    CHECK_EQ(fscanf(f, "%ld", &v), 1);
-    fclose(f);
-    return v;
-}
-
-static void write_long(const char *path, long v)
-{
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    CHECK(fprintf(f, "%ld\n", v) > 0);
-    CHECK_EQ(fclose(f), 0);
-}
-
-/* MemFree after the kernel has dropped its caches (Linux: reclaimable
- * slab, dentries and inodes; weft: free kernel-heap memory). */
-static long memfree_kb(void)
-{
-    int drop = open("/proc/sys/vm/drop_caches", O_WRONLY);
-    if (drop >= 0) {
-        (void)!write(drop, "3\n", 2);
-        close(drop);
-    }
-    FILE *f = fopen("/proc/meminfo", "r");
-    CHECK(f != NULL);
-    char line[128];
-    long kb = -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-            break;
-    fclose(f);
-    return kb;
-}
-
-/* MemFree comes back within `slack_kb` of `before`: the kernel gives freed
- * heap memory back once a second, so it is given 3 s. */
-static long memfree_back(long before, long slack_kb)
-{
-    long now = memfree_kb();
-    for (int i = 0; i < 30 && now < before - slack_kb; i++) {
-        usleep(100000);
-        now = memfree_kb();
-    }
-    return now;
-}
-
-static int procs_now(void)
-{
-    struct sysinfo si;
-    CHECK_OK(sysinfo(&si));
-    return si.procs;
-}
+#include "sysstate.h"
 
 /* One bomb: forks until fork fails, then the group is killed and every
  * process reaped. Returns the number reaped. */
@@ -138,10 +82,10 @@ static long bomb_round(int procs_before)
 int main(void)
 {
     const char *max_path = "/proc/sys/kernel/threads-max";
-    long old_max = read_long(max_path);
+    long old_max = read_proc_long(max_path);
     int procs_before = procs_now();
     long mem_before = memfree_kb();
-    write_long(max_path, procs_before + 3000);
+    write_proc_long(max_path, procs_before + 3000);
     CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
 
     /* Linux keeps up to about 25 MiB of kernel objects and free pages in
@@ -155,6 +99,6 @@ int main(void)
         if (now < mem_before - 48 * 1024)
             FAIL("MemFree %ld kB before, %ld kB after %ld processes were reaped", mem_before, now, reaped);
     }
-    write_long(max_path, old_max);
+    write_proc_long(max_path, old_max);
     PASS();
 }

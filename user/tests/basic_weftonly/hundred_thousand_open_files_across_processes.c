@@ -13,41 +13,10 @@
 #include <unistd.h>
 
 #include "t.h"
+#include "sysstate.h"
 
 #define PROCS 5
 #define PER_PROC 20010
-
-/* MemFree after the kernel has dropped its caches (Linux: reclaimable
- * slab, dentries and inodes; weft: free kernel-heap memory). */
-static long memfree_kb(void)
-{
-    int drop = open("/proc/sys/vm/drop_caches", O_WRONLY);
-    if (drop >= 0) {
-        (void)!write(drop, "3\n", 2);
-        close(drop);
-    }
-    FILE *f = fopen("/proc/meminfo", "r");
-    CHECK(f != NULL);
-    char line[128];
-    long kb = -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-            break;
-    fclose(f);
-    return kb;
-}
-
-/* MemFree comes back within `slack_kb` of `before`: the kernel gives freed
- * heap memory back once a second, so it is given 3 s. */
-static long memfree_back(long before, long slack_kb)
-{
-    long now = memfree_kb();
-    for (int i = 0; i < 30 && now < before - slack_kb; i++) {
-        usleep(100000);
-        now = memfree_kb();
-    }
-    return now;
-}
 
 /* One round: PROCS processes fill their tables, report, and exit. */
 static long files_round(void)
