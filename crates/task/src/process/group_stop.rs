@@ -48,18 +48,19 @@ impl StopState {
         true
     }
 
-    /// A thread whose `seen` generation is given parks or exits. True when
-    /// that completes the stop: the caller tells the parent, once.
-    pub fn participate(&mut self, seen: &AtomicU64) -> bool {
+    /// A thread whose `seen` generation is given parks or exits. The stop
+    /// signal when that completes the stop: the caller tells the parent,
+    /// once.
+    pub fn participate(&mut self, seen: &AtomicU64) -> Option<u32> {
         if !self.stopped || seen.swap(self.generation, Ordering::Relaxed) == self.generation {
-            return false;
+            return None;
         }
         self.unparked = self.unparked.saturating_sub(1);
         if self.unparked == 0 && !self.reported {
             self.reported = true;
-            return true;
+            return Some(self.signal);
         }
-        false
+        None
     }
 
     /// A new thread joined the group: it too must park before the stop is
@@ -97,17 +98,17 @@ mod test {
         let threads = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
         assert!(s.begin(19, 3));
         assert!(!s.begin(20, 3), "already stopping");
-        assert!(!s.participate(&threads[0]));
-        assert!(!s.participate(&threads[0]), "a second park counts once");
-        assert!(!s.participate(&threads[1]));
-        assert!(s.participate(&threads[2]), "the last one completes it");
-        assert!(!s.participate(&threads[2]));
+        assert_eq!(s.participate(&threads[0]), None);
+        assert_eq!(s.participate(&threads[0]), None, "a second park counts once");
+        assert_eq!(s.participate(&threads[1]), None);
+        assert_eq!(s.participate(&threads[2]), Some(19), "the last one completes it");
+        assert_eq!(s.participate(&threads[2]), None);
         assert_eq!(s.cont(), Some(true));
         assert_eq!(s.cont(), None);
         // The next stop counts everyone again.
         assert!(s.begin(19, 2));
-        assert!(!s.participate(&threads[0]));
-        assert!(s.participate(&threads[1]));
+        assert_eq!(s.participate(&threads[0]), None);
+        assert_eq!(s.participate(&threads[1]), Some(19));
     }
 
     #[test]
@@ -116,18 +117,18 @@ mod test {
         let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
         assert!(s.begin(19, 1));
         s.thread_added(&b);
-        assert!(!s.participate(&a));
-        assert!(s.participate(&b));
+        assert_eq!(s.participate(&a), None);
+        assert_eq!(s.participate(&b), Some(19));
         s.cont();
         assert!(s.begin(19, 2));
-        assert!(!s.participate(&a));
+        assert_eq!(s.participate(&a), None);
         assert_eq!(s.cont(), Some(false), "SIGCONT before the stop completed");
-        assert!(!s.participate(&b), "no stop in progress");
+        assert_eq!(s.participate(&b), None, "no stop in progress");
         // A thread made after the stop completed parks without counting.
         assert!(s.begin(19, 1));
-        assert!(s.participate(&a));
+        assert_eq!(s.participate(&a), Some(19));
         let c = AtomicU64::new(0);
         s.thread_added(&c);
-        assert!(!s.participate(&c));
+        assert_eq!(s.participate(&c), None);
     }
 }

@@ -267,8 +267,9 @@ fn do_group_stop(process: &Arc<Process>, sig: u32) {
 pub fn participate_in_stop(thread: &Thread) {
     let process = thread.process();
     let complete = process.stop.lock().participate(&thread.stop_seen);
-    if complete && !process.is_exiting() {
-        let sig = process.stop.lock().signal;
+    if let Some(sig) = complete
+        && !process.is_exiting()
+    {
         let parent = TABLE.lock().topo.set_stopped(process.pid(), Some(sig));
         if let Some(parent) = parent {
             notify_parent_stop(process.pid(), parent, WaitStatus::Stopped(sig));
