@@ -53,6 +53,7 @@ mod fault;
 mod mmap;
 mod remap;
 mod space;
+mod sysv_attach;
 mod uaccess;
 
 #[cfg(target_os = "none")]
@@ -80,6 +81,7 @@ pub fn reclaim() -> usize {
 pub use cache::FilePages;
 pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};
+pub use sysv_attach::AttachAt;
 pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
 pub use uaccess::{FutexKey, UserPtr};
 pub use tlb::leave_user_space;

@@ -19,12 +19,24 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Lock order: address-space lock -> `pages` -> frames.
 pub struct SharedMem {
     id: u64,
+    /// A System V shared memory segment (only those can be shmdt'ed).
+    sysv: bool,
     pages: SpinLock<BTreeMap<u64, UserFrame>>,
 }
 
 impl SharedMem {
     pub fn new() -> Arc<Self> {
-        Arc::new(Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), pages: SpinLock::new(BTreeMap::new()) })
+        Arc::new(Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), sysv: false, pages: SpinLock::new(BTreeMap::new()) })
+    }
+
+    /// The memory of a System V shared memory segment (shmget).
+    pub fn new_sysv() -> Arc<Self> {
+        Arc::new(Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), sysv: true, pages: SpinLock::new(BTreeMap::new()) })
+    }
+
+    /// Whether this is a System V segment's memory.
+    pub fn is_sysv(&self) -> bool {
+        self.sysv
     }
 
     /// A number naming this object (shown as the inode in maps).
