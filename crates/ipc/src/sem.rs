@@ -289,7 +289,7 @@ fn register_undo(set: &Arc<SemSet>, tgid: i32) -> KResult<()> {
 
 /// At the exit of process `tgid`: its SEM_UNDO adjustments are applied,
 /// each result clamped to 0..=SEMVMX (Linux's `exit_sem`).
-pub fn exit_undo(tgid: i32, now: i64) {
+pub fn exit_undo(tgid: i32) {
     let Some(sets) = UNDO_OWNERS.lock().remove(&tgid) else { return };
     for set in sets.iter().filter_map(Weak::upgrade) {
         {
@@ -305,7 +305,6 @@ pub fn exit_undo(tgid: i32, now: i64) {
                     sem.pid = tgid;
                 }
             }
-            inner.otime = now;
         }
         set.waiters.wake_all();
     }

@@ -41,6 +41,7 @@ pub mod status;
 mod sysctl;
 mod sysfs;
 mod system;
+mod sysvipc;
 
 #[cfg(test)]
 mod test;

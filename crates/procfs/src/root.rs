@@ -13,7 +13,7 @@ use task::topology::Pid;
 use crate::node::{self, Ctx, Entries, Ino, Maker};
 use crate::pid::{View, pid_dir};
 use crate::snapshot::{self, current_thread};
-use crate::{cpuinfo, global, net, sysctl, system};
+use crate::{cpuinfo, global, net, sysctl, system, sysvipc};
 
 const FIXED: &[(&str, Maker)] = &[
     ("self", |c, _| node::link(c, 0x10, 0o777, (0, 0), || Ok(alloc::format!("{}", me()?.0).into_bytes()))),
@@ -34,6 +34,7 @@ const FIXED: &[(&str, Maker)] = &[
     ("version", |c, _| node::file(c, 0x1a, 0o444, || Ok(global::version_text()))),
     ("sys", |c, p| node::fixed_dir(c, 0x1b, Some(p.clone()), sysctl::SYS)),
     ("net", |c, p| node::fixed_dir(c, net::NET_INO, Some(p.clone()), net::NET)),
+    ("sysvipc", |c, p| node::fixed_dir(c, sysvipc::SYSVIPC_INO, Some(p.clone()), sysvipc::SYSVIPC)),
 ];
 
 /// (pid, tid) of the caller: ENOENT outside a user thread, as Linux's

@@ -7,6 +7,8 @@ use alloc::vec::Vec;
 use abi::{Errno, KResult};
 use fs::Inode;
 
+use ipc::limits::Sysctl;
+
 use crate::node::{self, Ctx, Maker};
 use crate::system;
 
@@ -71,6 +73,13 @@ const KERNEL: &[(&str, Maker)] = &[
     // console_loglevel, default_message_loglevel, minimum, default console.
     ("printk", |c, _| ro(c, 9, || b"4\t4\t1\t7\n".to_vec())),
     ("random", |c, p| node::fixed_dir(c, BASE + 10, Some(p.clone()), RANDOM)),
+    ("shmmax", |c, _| crate::sysvipc::limit_file(c, Sysctl::ShmMax)),
+    ("shmall", |c, _| crate::sysvipc::limit_file(c, Sysctl::ShmAll)),
+    ("shmmni", |c, _| crate::sysvipc::limit_file(c, Sysctl::ShmMni)),
+    ("sem", |c, _| crate::sysvipc::limit_file(c, Sysctl::Sem)),
+    ("msgmax", |c, _| crate::sysvipc::limit_file(c, Sysctl::MsgMax)),
+    ("msgmnb", |c, _| crate::sysvipc::limit_file(c, Sysctl::MsgMnb)),
+    ("msgmni", |c, _| crate::sysvipc::limit_file(c, Sysctl::MsgMni)),
 ];
 
 /// `/proc/sys/kernel/random/`: a UUID fixed for the boot, and a new one at

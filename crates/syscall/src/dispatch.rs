@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{event, fd, futex, mem, misc, path, pidfd, poll, process, sched, signal, socket, time, timer};
+use crate::sys::{event, fd, futex, ipc, mem, misc, path, pidfd, poll, process, sched, signal, socket, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -252,6 +252,20 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::PIDFD_GETFD => pidfd::pidfd_getfd(cx, a[0], a[1], a[2]),
         nr::SELECT => poll::select(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::PSELECT6 => poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+
+        // System V IPC.
+        nr::SHMGET => ipc::shmget(cx, a[0], a[1], a[2]),
+        nr::SHMAT => ipc::shmat(cx, a[0], a[1], a[2]),
+        nr::SHMDT => ipc::shmdt(cx, a[0]),
+        nr::SHMCTL => ipc::shmctl(cx, a[0], a[1], a[2]),
+        nr::SEMGET => ipc::semget(cx, a[0], a[1], a[2]),
+        nr::SEMOP => ipc::semop(cx, a[0], a[1], a[2]).await,
+        nr::SEMTIMEDOP => ipc::semtimedop(cx, a[0], a[1], a[2], a[3]).await,
+        nr::SEMCTL => ipc::semctl(cx, a[0], a[1], a[2], a[3]),
+        nr::MSGGET => ipc::msgget(cx, a[0], a[1]),
+        nr::MSGSND => ipc::msgsnd(cx, a[0], a[1], a[2], a[3]).await,
+        nr::MSGRCV => ipc::msgrcv(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::MSGCTL => ipc::msgctl(cx, a[0], a[1], a[2]),
 
         // The system.
         nr::UNAME => misc::uname(cx, a[0]),

@@ -2,6 +2,7 @@
 
 pub mod event;
 pub mod fd;
+pub mod ipc;
 pub mod futex;
 pub mod mem;
 pub mod memfd;

@@ -181,6 +181,9 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     super::signal_send::participate_in_stop(thread);
     process.thread_exited.wake_all();
     if let Some(death) = death {
+        // SEM_UNDO adjustments go back before the parent hears of the
+        // death (Linux's exit_sem comes before exit_notify).
+        ipc::sem::exit_undo(death.tgid);
         process.timers.clear();
         process.real_timer_task.clear();
         let mut pidfd_pollers = process.exit_waiters.lock().take();
