@@ -37,6 +37,10 @@ PARTIAL = {
     'sched_setscheduler': 'SCHED_OTHER/BATCH/IDLE accepted and run alike; real-time classes EPERM',
     'capget': 'root has every capability, other users none',
     'syslog': 'read and size actions; clear/console actions accepted without effect',
+    'shmdt': 'shm_dtime/shm_lpid change on shmdt only, not when munmap, exit or exec drop an attachment (docs/ipc.md)',
+    'shmctl': 'SHM_LOCK/SHM_UNLOCK only set the SHM_LOCKED mode bit (no swap)',
+    'semop': 'SEM_UNDO adjustments are per process: clone(CLONE_SYSVSEM) without CLONE_THREAD does not share them',
+    'semtimedop': 'SEM_UNDO adjustments are per process: clone(CLONE_SYSVSEM) without CLONE_THREAD does not share them',
 }
 
 

@@ -27,11 +27,15 @@ fn caller(cx: &SyscallContext<'_>) -> Caller {
     }
 }
 
-/// The `*id64_ds` IPC_SET reads: its `ipc64_perm` and (for msgctl)
-/// msg_qbytes.
+/// The `*id64_ds` IPC_SET reads whole, as Linux copies it (EFAULT first):
+/// its `ipc64_perm` and, for msgctl, msg_qbytes.
 fn read_set(cx: &SyscallContext<'_>, buf: u64, len: usize) -> KResult<alloc::vec::Vec<u8>> {
     cx.read_bytes(buf, len)
 }
+
+const SHMID_DS_LEN: usize = 112;
+const SEMID_DS_LEN: usize = 104;
+const MSQID_DS_LEN: usize = 120;
 
 // ---- shared memory ----
 
@@ -71,11 +75,6 @@ pub fn shmat(cx: &mut SyscallContext<'_>, id: u64, addr: u64, flags: u64) -> KRe
         prot |= mm::Prot::EXEC;
     }
     let writable = flags & shm::SHM_RDONLY == 0;
-    let at = match at {
-        // Attaching at 0 with SHM_RND rounded down: the kernel chooses.
-        AttachAt::Fixed { addr: 0, .. } => AttachAt::Anywhere,
-        other => other,
-    };
     let addr = cx.vm().attach_sysv(target.memory.clone(), at, target.size, prot, writable)?;
     shm::attached(&me, &target.memory);
     Ok(addr)
@@ -106,7 +105,7 @@ pub fn shmctl(cx: &mut SyscallContext<'_>, id: u64, cmd: u64, buf: u64) -> KResu
             Ok(result)
         }
         IPC_SET => {
-            let b = read_set(cx, buf, 48)?;
+            let b = read_set(cx, buf, SHMID_DS_LEN)?;
             shm::set(&me, id, &PermSet::from_user(&b)).map(|_| 0)
         }
         IPC_RMID => shm::remove(&me, id).map(|_| 0),
@@ -188,7 +187,7 @@ pub fn semctl(cx: &mut SyscallContext<'_>, id: u64, num: u64, cmd: u64, arg: u64
             sem::set_all(&me, id, &values).map(|_| 0)
         }
         IPC_SET => {
-            let b = read_set(cx, arg, 48)?;
+            let b = read_set(cx, arg, SEMID_DS_LEN)?;
             sem::set(&me, id, &PermSet::from_user(&b)).map(|_| 0)
         }
         IPC_RMID => sem::remove(&me, id).map(|_| 0),
@@ -262,7 +261,7 @@ pub fn msgctl(cx: &mut SyscallContext<'_>, id: u64, cmd: u64, buf: u64) -> KResu
             Ok(result)
         }
         IPC_SET => {
-            let b = read_set(cx, buf, 96)?;
+            let b = read_set(cx, buf, MSQID_DS_LEN)?;
             msg::set(&me, id, &PermSet::from_user(&b), ipc::perm::get_u64(&b, 88)).map(|_| 0)
         }
         IPC_RMID => msg::remove(&me, id).map(|_| 0),
