@@ -11,7 +11,7 @@
  * stopped) is killed and restarted. Every 10 s: "FUZZ progress t=S calls=N
  * restarts=R". After SECONDS, the workers, their process groups and every
  * process of uid 65534 are killed, /tmp/fuzz-<i> is emptied (tmpfs files
- * would look like leaked memory) and, 2 s later, "FUZZ end calls=N
+ * would look like leaked memory), System V IPC objects are removed and, 2 s later, "FUZZ end calls=N
  * restarts=R procs=P memfree_kb=M" and "FUZZ DONE" are printed.
  *
  * Exec mode (`cargo xtask fuzz --trinity`) runs PROGRAM, another fuzzer,
@@ -67,8 +67,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -607,6 +609,34 @@ static void clean_dirs(void)
     }
 }
 
+/* Removes the System V IPC objects the workers made: like tmpfs files they
+ * outlive their makers and would look like leaked memory. Found the way
+ * ipcs finds them: every index up to the one *_INFO reports. */
+static void clean_ipc(void)
+{
+    struct shmid_ds shm;
+    struct semid_ds sem;
+    struct msqid_ds msg;
+    int max = shmctl(0, SHM_INFO, &shm);
+    for (int i = 0; i <= max; i++) {
+        int id = shmctl(i, SHM_STAT_ANY, &shm);
+        if (id >= 0)
+            shmctl(id, IPC_RMID, NULL);
+    }
+    max = semctl(0, 0, SEM_INFO, &sem);
+    for (int i = 0; i <= max; i++) {
+        int id = semctl(i, 0, SEM_STAT_ANY, &sem);
+        if (id >= 0)
+            semctl(id, 0, IPC_RMID);
+    }
+    max = msgctl(0, MSG_INFO, &msg);
+    for (int i = 0; i <= max; i++) {
+        int id = msgctl(i, MSG_STAT_ANY, &msg);
+        if (id >= 0)
+            msgctl(id, IPC_RMID, NULL);
+    }
+}
+
 static void kill_worker(pid_t pid)
 {
     if (pid > 1) {
@@ -704,6 +734,7 @@ static void finish(void)
             break;
     }
     clean_dirs();
+    clean_ipc();
     sleep(2);
     if (scan_procs(-1) > nbaseline)
         list_leftovers();

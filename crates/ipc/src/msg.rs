@@ -147,7 +147,8 @@ enum Search {
 impl Search {
     fn new(msgtyp: i64, flags: u32) -> Self {
         if flags & MSG_COPY != 0 {
-            return Search::Number(msgtyp.max(0) as usize);
+            // A negative number matches no message (ENOMSG).
+            return Search::Number(usize::try_from(msgtyp).unwrap_or(usize::MAX));
         }
         match msgtyp {
             0 => Search::Any,

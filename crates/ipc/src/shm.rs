@@ -90,6 +90,12 @@ fn table() -> ksync::SpinLockGuard<'static, IdTable<Segment>> {
     t
 }
 
+/// Linux's `shm_tot`: pages of all segments (saturating: a few huge
+/// segments can pass 2^64 bytes' worth of pages, which no check allows).
+fn total_pages(t: &IdTable<Segment>) -> u64 {
+    t.iter().fold(0u64, |sum, e| sum.saturating_add(e.obj.pages()))
+}
+
 /// shmget(2).
 pub fn shmget(caller: &Caller, key: i32, size: u64, flags: u32) -> KResult<usize> {
     let mut t = table();
@@ -101,7 +107,7 @@ pub fn shmget(caller: &Caller, key: i32, size: u64, flags: u32) -> KResult<usize
                 return Err(Errno::EINVAL);
             }
             let pages = size.div_ceil(PAGE_SIZE);
-            let total: u64 = t.iter().map(|e| e.obj.pages()).sum();
+            let total = total_pages(&t);
             if total.checked_add(pages).is_none_or(|n| n > limits::shmall()) {
                 return Err(Errno::ENOSPC);
             }
@@ -200,7 +206,7 @@ pub fn info(cmd: i32) -> (usize, [u8; 72]) {
         put_u64(&mut b, 32, limits::shmall());
     } else {
         put_i32(&mut b, 0, t.in_use() as i32);
-        put_u64(&mut b, 8, t.iter().map(|e| e.obj.pages()).sum());
+        put_u64(&mut b, 8, total_pages(&t));
         put_u64(&mut b, 16, t.iter().map(|e| e.obj.resident_pages()).sum());
     }
     (t.info_result(), b)
