@@ -5,8 +5,10 @@
 //! builds and tests on the host.
 //!
 //! Lock order: a family's id table -> an object's own lock -> a wait
-//! queue's lock. The SEM_UNDO registry (`sem::UNDO_OWNERS`) is a leaf,
-//! never held with another of these.
+//! queue's lock. The SEM_UNDO registry (`sem::UNDO_OWNERS`) is never held
+//! with another of these. At a process's death `task` calls
+//! `sem::exit_undo` with its process table locked: table -> registry, then
+//! table -> one array at a time; no IPC path takes the process table.
 #![no_std]
 #![forbid(unsafe_code)]
 

@@ -287,27 +287,40 @@ fn register_undo(set: &Arc<SemSet>, tgid: i32) -> KResult<()> {
     Ok(())
 }
 
+/// The arrays an exit may have changed: their waiters must be woken
+/// (after the caller's locks are dropped).
+#[must_use]
+pub struct UndoDone(Vec<Weak<SemSet>>);
+
+impl UndoDone {
+    pub fn wake(self) {
+        for set in self.0.iter().filter_map(Weak::upgrade) {
+            set.waiters.wake_all();
+        }
+    }
+}
+
 /// At the exit of process `tgid`: its SEM_UNDO adjustments are applied,
-/// each result clamped to 0..=SEMVMX (Linux's `exit_sem`).
-pub fn exit_undo(tgid: i32) {
-    let Some(sets) = UNDO_OWNERS.lock().remove(&tgid) else { return };
+/// each result clamped to 0..=SEMVMX (Linux's `exit_sem`). Takes only the
+/// registry and array locks and wakes nobody, so the caller may hold its
+/// own locks.
+pub fn exit_undo(tgid: i32) -> UndoDone {
+    let Some(sets) = UNDO_OWNERS.lock().remove(&tgid) else { return UndoDone(Vec::new()) };
     for set in sets.iter().filter_map(Weak::upgrade) {
-        {
-            let mut g = set.inner.lock();
-            let inner = &mut *g;
-            if inner.removed {
-                continue;
-            }
-            let Some(adj) = inner.undo.remove(&tgid) else { continue };
-            for (sem, a) in inner.sems.iter_mut().zip(adj) {
-                if a != 0 {
-                    sem.val = (sem.val + a).clamp(0, SEMVMX);
-                    sem.pid = tgid;
-                }
+        let mut g = set.inner.lock();
+        let inner = &mut *g;
+        if inner.removed {
+            continue;
+        }
+        let Some(adj) = inner.undo.remove(&tgid) else { continue };
+        for (sem, a) in inner.sems.iter_mut().zip(adj) {
+            if a != 0 {
+                sem.val = (sem.val + a).clamp(0, SEMVMX);
+                sem.pid = tgid;
             }
         }
-        set.waiters.wake_all();
     }
+    UndoDone(sets)
 }
 
 /// The array `id` after the semctl checks: EINVAL, then EACCES for `access`.

@@ -73,7 +73,9 @@ impl AddressSpace {
     /// `addr`, and the later pieces of the same attachment). Returns the
     /// segment's memory; EINVAL when there is none.
     pub fn detach_sysv(&self, addr: usize) -> KResult<Arc<SharedMem>> {
-        if !addr.is_multiple_of(PAGE_SIZE) {
+        // Past user space nothing is attached (Linux's find_vma finds
+        // nothing there).
+        if !addr.is_multiple_of(PAGE_SIZE) || addr >= TASK_SIZE {
             return Err(Errno::EINVAL);
         }
         let matches = |v: &Vma, want: Option<&Arc<SharedMem>>| match &v.backing {

@@ -125,7 +125,8 @@ pub async fn semop(cx: &mut SyscallContext<'_>, id: u64, sops: u64, nsops: u64) 
 }
 
 pub async fn semtimedop(cx: &mut SyscallContext<'_>, id: u64, sops: u64, nsops: u64, timeout: u64) -> KResult<usize> {
-    let id = id as i32;
+    // nsops is an unsigned int.
+    let (id, nsops) = (id as i32, nsops as u32 as u64);
     if nsops < 1 || id < 0 {
         return Err(Errno::EINVAL);
     }

@@ -164,26 +164,32 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     // sees every frame free.
     thread.release_resources();
 
-    let death = {
+    let (death, undone) = {
         let mut table = TABLE.lock();
         table.remove_thread(thread.tid());
         process.remove_thread(thread);
         let death = table.topo.thread_exited(thread.tid(), status);
+        // SEM_UNDO adjustments go back in the same step that makes the
+        // group a zombie, so a parent that reaps it sees them undone
+        // (Linux's exit_sem comes before exit_notify). Lock order: the
+        // process table, then the semaphore arrays; waiters are woken
+        // after the table lock is dropped.
+        let undone = death.as_ref().map(|d| ipc::sem::exit_undo(d.tgid));
         for &(child, reaper, _) in death.iter().flat_map(|d| d.reparented.iter()) {
             if let Some(child) = table.process(child) {
                 child.set_parent_pid(reaper);
             }
         }
-        death
+        (death, undone)
     };
+    if let Some(undone) = undone {
+        undone.wake();
+    }
     thread.mark_dead();
     // A thread that leaves during a group stop has done its part.
     super::signal_send::participate_in_stop(thread);
     process.thread_exited.wake_all();
     if let Some(death) = death {
-        // SEM_UNDO adjustments go back before the parent hears of the
-        // death (Linux's exit_sem comes before exit_notify).
-        ipc::sem::exit_undo(death.tgid);
         process.timers.clear();
         process.real_timer_task.clear();
         let mut pidfd_pollers = process.exit_waiters.lock().take();
