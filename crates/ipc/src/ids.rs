@@ -98,7 +98,7 @@ impl<T> IdTable<T> {
         if self.in_use >= limit.min(IPCMNI) {
             return Err(Errno::ENOSPC);
         }
-        let cycle = (self.in_use * 3 / 2).max(MIN_CYCLE).min(IPCMNI);
+        let cycle = (self.in_use * 3 / 2).clamp(MIN_CYCLE, IPCMNI);
         let start = (self.last_idx + 1) as usize;
         let free = |i: &usize| self.slots.get(*i).is_none_or(|s| s.is_none());
         let index = (start..cycle).find(free).or_else(|| (0..cycle.min(start)).find(free)).ok_or(Errno::ENOSPC)?;

@@ -49,7 +49,7 @@ impl Inner {
     /// Linux's `msg_fits_inqueue`: bytes and message count both bounded by
     /// msg_qbytes.
     fn fits(&self, size: u64) -> bool {
-        size + self.cbytes <= self.qbytes && 1 + self.messages.len() as u64 <= self.qbytes
+        size + self.cbytes <= self.qbytes && (self.messages.len() as u64) < self.qbytes
     }
 }
 
@@ -266,10 +266,13 @@ pub fn info(cmd: i32) -> (usize, [u8; 32]) {
     let t = QUEUES.lock();
     let mnb = limits::msgmnb();
     let mni = limits::msgmni() as i32;
-    // MSGPOOL (KiB), MSGMAP, MSGTQL as Linux computes them from the
-    // defaults; MSG_INFO puts usage in msgpool, msgmap and msgtql.
+    // MSGPOOL (KiB), MSGMAP, MSGTQL: Linux's compile-time constants, from
+    // the default MSGMNI and MSGMNB; MSG_INFO puts usage in their place.
+    const MSGPOOL: i32 = 32000 * 16384 / 1024;
+    const MSGMAP: i32 = 16384;
+    const MSGTQL: i32 = 16384;
     let (pool, map, tql) = if cmd == IPC_INFO {
-        ((32000 * 16384 / 1024) as i32, 16384, 16384)
+        (MSGPOOL, MSGMAP, MSGTQL)
     } else {
         let (mut msgs, mut bytes) = (0usize, 0u64);
         for e in t.iter() {

@@ -7,7 +7,9 @@
 //! 2. vfork parent released;
 //! 3. CPU time moved to the group's dead-thread totals;
 //! 4. under TABLE: the thread leaves the table and the topology; the last
-//!    one makes the group a zombie and hands its children to a reaper;
+//!    one makes the group a zombie, applies its SEM_UNDO adjustments
+//!    (`ipc::sem::exit_undo`; their waiters are woken after TABLE) and
+//!    hands its children to a reaper;
 //! 3b. the thread drops its address space, files and fs context;
 //! 5. after TABLE: the parent is signalled and its waiters woken (or the
 //!    zombie is reaped at once when the parent ignores SIGCHLD).
