@@ -19,6 +19,7 @@ use crate::limits::{self, SHMMIN};
 use crate::perm::{self, IpcPerm, PermSet, put_i32, put_i64, put_u64};
 use crate::{Caller, IPC_INFO, IPC_STAT};
 
+pub const SHM_HUGETLB: u32 = 0o4000;
 pub const SHM_DEST: u32 = 0o1000;
 pub const SHM_LOCKED: u32 = 0o2000;
 pub const SHM_RDONLY: u32 = 0o10000;
@@ -110,6 +111,12 @@ pub fn shmget(caller: &Caller, key: i32, size: u64, flags: u32) -> KResult<usize
             let total = total_pages(&t);
             if total.checked_add(pages).is_none_or(|n| n > limits::shmall()) {
                 return Err(Errno::ENOSPC);
+            }
+            // Huge pages: only root or the hugetlb_shm_group (gid 0) may
+            // ask (EPERM), and none are reserved (vm.nr_hugepages = 0):
+            // ENOMEM, as Linux's hugetlb_file_setup answers.
+            if flags & SHM_HUGETLB != 0 {
+                return Err(if caller.privileged || caller.in_group(0) { Errno::ENOMEM } else { Errno::EPERM });
             }
             let seg = Segment {
                 size,

@@ -10,7 +10,8 @@
  * - msgsnd of 2^40 bytes: EINVAL; from NULL: EFAULT;
  * - msgrcv into NULL: EFAULT, and the message is gone (Linux copies out
  *   after taking it off the queue);
- * - IPC_STAT, GETALL and IPC_INFO into NULL: EFAULT. */
+ * - IPC_STAT, GETALL and IPC_INFO into NULL: EFAULT;
+ * - a SHM_HUGETLB segment with no huge pages reserved: ENOMEM. */
 #include "t.h"
 #include <sys/ipc.h>
 #include <sys/msg.h>
@@ -34,6 +35,7 @@ int main(void)
     CHECK_ERR(syscall(SYS_shmctl, shm, IPC_STAT, 0), EFAULT);
     CHECK_ERR(syscall(SYS_shmctl, 0, IPC_INFO, 0), EFAULT);
     CHECK_OK(shmctl(shm, IPC_RMID, 0));
+    CHECK_ERR(shmget(IPC_PRIVATE, 2 << 20, SHM_HUGETLB | 0600), ENOMEM);
 
     int sem = semget(IPC_PRIVATE, 2, 0600);
     CHECK(sem >= 0);
