@@ -36,7 +36,7 @@ PARTIAL = {
     'setpriority': 'accepted; nice values do not change scheduling',
     'sched_setscheduler': 'SCHED_OTHER/BATCH/IDLE accepted and run alike; real-time classes EPERM',
     'capget': 'root has every capability, other users none',
-    'mq_notify': 'SIGEV_THREAD fails (no netlink sockets); the registration is not dropped when its owner closes a descriptor (docs/fs.md)',
+    'mq_notify': 'SIGEV_THREAD fails (no netlink sockets); close-on-exec, dup2 and close_range closes do not drop the registration (docs/fs.md)',
     'syslog': 'read and size actions; clear/console actions accepted without effect',
 }
 

@@ -3,7 +3,8 @@
  * with si_code SI_MESGQ, the registered si_value and the sender's pid and
  * uid; the registration is then gone (a second message sends nothing).
  * While one process is registered another gets EBUSY; mq_notify(NULL)
- * unregisters (and is a no-op for a process that is not registered).
+ * unregisters (and is a no-op for a process that is not registered), and
+ * so does the owner's close of any descriptor of the queue or its exit.
  * The queue's read() line shows the registration. Checked on Linux 6.1 in
  * QEMU. */
 #include "t.h"
@@ -92,6 +93,24 @@ int main(void)
     bad.sigev_signo = 65;
     CHECK_ERR(mq_notify(q, &bad), EINVAL);
     CHECK_ERR(mq_notify(1000, &none), EBADF);
+
+    /* A close of any descriptor of the queue by the owner drops its
+     * registration (Linux's mqueue_flush_file), and so does its exit,
+     * before it is reaped. */
+    CHECK_OK(mq_notify(q, &ev));
+    int copy = dup(q);
+    CHECK(copy >= 0);
+    CHECK_OK(close(copy));
+    CHECK_OK(mq_notify(q, &ev));
+    CHECK_OK(mq_notify(q, NULL));
+    child = fork();
+    if (child == 0)
+        _exit(mq_notify(q, &none) == 0 ? 0 : 2);
+    siginfo_t exited;
+    CHECK_OK(waitid(P_PID, child, &exited, WEXITED | WNOWAIT));
+    CHECK_EQ(exited.si_status, 0);
+    CHECK_OK(mq_notify(q, &ev));
+    CHECK_EQ(waitpid(child, &status, 0), child);
     CHECK_ERR(mq_notify(STDIN_FILENO, &none), EBADF);
     PASS();
 }

@@ -49,6 +49,10 @@ pub struct Registration {
     /// The registered process itself (the syscall layer's process object),
     /// so that a recycled pid is not taken for it.
     pub owner: Weak<dyn Any + Send + Sync>,
+    /// Whether the owner still counts: false once it is exiting (Linux
+    /// drops the registration when the owner closes the queue, which an
+    /// exit does).
+    pub owner_alive: fn(&(dyn Any + Send + Sync)) -> bool,
     pub how: NotifyHow,
 }
 
@@ -57,9 +61,9 @@ impl Registration {
         Weak::ptr_eq(&self.owner, owner)
     }
 
-    /// The owner is gone: the registration no longer counts.
+    /// The owner is gone or going: the registration no longer counts.
     fn is_stale(&self) -> bool {
-        self.owner.strong_count() == 0
+        self.owner.upgrade().is_none_or(|owner| !(self.owner_alive)(&*owner))
     }
 }
 
@@ -149,6 +153,10 @@ impl MessageQueue {
         let Some(data) = data.take() else { return Poll::Ready(Err(Errno::EINVAL)) };
         let slot = st.messages.entry(prio).or_default();
         if slot.try_reserve(1).is_err() {
+            // No empty priority may stay behind: receive takes the top one.
+            if slot.is_empty() {
+                st.messages.remove(&prio);
+            }
             return Poll::Ready(Err(Errno::ENOMEM));
         }
         let len = data.len();
@@ -198,24 +206,33 @@ impl MessageQueue {
         Poll::Ready(Ok(Message { data, prio }))
     }
 
-    /// `mq_notify`: `how` None unregisters the caller (silently nothing
-    /// when another process is registered); otherwise EBUSY while another
-    /// live registration exists.
-    pub fn set_notify(&self, owner_pid: i32, owner: Weak<dyn Any + Send + Sync>, how: Option<NotifyHow>) -> KResult<()> {
+    /// `mq_notify`: `unregister` removes the caller's registration
+    /// (silently nothing when another process is registered); otherwise
+    /// `registration` is made, EBUSY while another live one exists.
+    pub fn set_notify(&self, registration: Registration, unregister: bool) -> KResult<()> {
         let mut st = self.state.lock();
         if st.notify.as_ref().is_some_and(Registration::is_stale) {
             st.notify = None;
         }
-        match how {
-            None => {
-                if st.notify.as_ref().is_some_and(|r| r.is_owned_by(&owner)) {
-                    st.notify = None;
-                }
+        if unregister {
+            if st.notify.as_ref().is_some_and(|r| r.is_owned_by(&registration.owner)) {
+                st.notify = None;
             }
-            Some(_) if st.notify.is_some() => return Err(Errno::EBUSY),
-            Some(how) => st.notify = Some(Registration { owner_pid, owner, how }),
+        } else if st.notify.is_some() {
+            return Err(Errno::EBUSY);
+        } else {
+            st.notify = Some(registration);
         }
         Ok(())
+    }
+
+    /// A descriptor of the queue was closed by `owner` (Linux's
+    /// `mqueue_flush_file`): its registration, if any, goes.
+    pub fn closed_by(&self, owner: &Weak<dyn Any + Send + Sync>) {
+        let mut st = self.state.lock();
+        if st.notify.as_ref().is_some_and(|r| r.is_owned_by(owner)) {
+            st.notify = None;
+        }
     }
 
     /// The line `read(2)` of a queue returns.

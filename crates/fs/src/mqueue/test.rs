@@ -2,7 +2,7 @@ use alloc::sync::{Arc, Weak};
 use core::any::Any;
 use core::task::{Context, Poll, Waker};
 
-use super::queue::{NotifyHow, ReceiveWait};
+use super::queue::{NotifyHow, ReceiveWait, Registration};
 use super::*;
 
 const ROOT: Creator = Creator { uid: 0, privileged: true, rlimit_bytes: 819_200 };
@@ -91,15 +91,32 @@ fn notification_fires_once_on_empty_to_non_empty() {
     let owner: Arc<dyn Any + Send + Sync> = Arc::new(7u32);
     let other: Arc<dyn Any + Send + Sync> = Arc::new(8u32);
     let how = NotifyHow::Signal { signo: 10, value: 99 };
-    q.set_notify(7, Arc::downgrade(&owner), Some(how)).unwrap();
-    assert_eq!(q.set_notify(8, Arc::downgrade(&other), Some(how)).err(), Some(Errno::EBUSY));
+    let reg = |pid: i32, o: &Arc<dyn Any + Send + Sync>| Registration {
+        owner_pid: pid,
+        owner: Arc::downgrade(o),
+        owner_alive: |_| true,
+        how,
+    };
+    q.set_notify(reg(7, &owner), false).unwrap();
+    assert_eq!(q.set_notify(reg(8, &other), false).err(), Some(Errno::EBUSY));
     // Unregistering by a non-owner is silently nothing.
-    q.set_notify(8, Arc::downgrade(&other), None).unwrap();
+    q.set_notify(reg(8, &other), true).unwrap();
     assert!(core::str::from_utf8(&q.status_line()).unwrap().contains("NOTIFY_PID:7"));
     let sent = send(q, b"x", 0).unwrap();
     assert_eq!(sent.notify.map(|r| r.how), Some(how));
     assert!(send(q, b"y", 0).unwrap().notify.is_none(), "removed after one");
-    let _: Weak<dyn Any + Send + Sync> = Arc::downgrade(&owner);
+    // A close by the owner drops a registration; one by another does not.
+    q.set_notify(reg(7, &owner), false).unwrap();
+    let other_weak: Weak<dyn Any + Send + Sync> = Arc::downgrade(&other);
+    q.closed_by(&other_weak);
+    assert_eq!(q.set_notify(reg(8, &other), false).err(), Some(Errno::EBUSY));
+    let owner_weak: Weak<dyn Any + Send + Sync> = Arc::downgrade(&owner);
+    q.closed_by(&owner_weak);
+    // A registration whose owner is gone no longer counts.
+    q.set_notify(reg(8, &other), false).unwrap();
+    drop(other);
+    q.set_notify(reg(7, &owner), false).unwrap();
+    q.set_notify(reg(7, &owner), true).unwrap();
     assert_eq!(
         core::str::from_utf8(&q.status_line()).unwrap(),
         "QSIZE:2          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n"

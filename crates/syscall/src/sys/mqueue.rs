@@ -205,10 +205,32 @@ pub fn mq_notify(cx: &mut SyscallContext<'_>, fd: u64, sevp: u64) -> KResult<usi
         }
     };
     let file = open_queue(cx, fd)?;
-    let process = cx.thread.process();
-    let owner: Weak<dyn Any + Send + Sync> = Arc::downgrade(process) as Weak<dyn Any + Send + Sync>;
-    queue(&file).set_notify(cx.pid(), owner, how)?;
+    let registration = Registration {
+        owner_pid: cx.pid(),
+        owner: owner(cx),
+        owner_alive: process_alive,
+        how: how.unwrap_or(NotifyHow::Nothing),
+    };
+    queue(&file).set_notify(registration, how.is_none())?;
     Ok(0)
+}
+
+/// The caller's process as a registration owner.
+fn owner(cx: &SyscallContext<'_>) -> Weak<dyn Any + Send + Sync> {
+    Arc::downgrade(cx.thread.process()) as Weak<dyn Any + Send + Sync>
+}
+
+fn process_alive(owner: &(dyn Any + Send + Sync)) -> bool {
+    owner.downcast_ref::<Process>().is_some_and(|p| !p.is_exiting())
+}
+
+/// close(2) of a queue descriptor: the caller's notification goes, as in
+/// Linux's `mqueue_flush_file`. (An exit counts through `process_alive`;
+/// the closes of exec and dup2 do not drop it.)
+pub fn closed(cx: &SyscallContext<'_>, file: &OpenFile) {
+    if let Ok(q) = mqueue::queue_of(file.ops()) {
+        q.closed_by(&owner(cx));
+    }
 }
 
 /// SIGEV_THREAD: `sigev_signo` is a netlink socket that Linux sends the
