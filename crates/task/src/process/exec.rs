@@ -366,6 +366,11 @@ pub fn commit_exec(thread: &Arc<Thread>, program: LoadedProgram) {
         crate::signal::frame::AltStack { sp: 0, flags: crate::signal::frame::SS_DISABLE, size: 0 };
     thread.clear_child_tid.store(0, Ordering::Relaxed);
     *thread.robust_list.lock() = (0, 0);
+    {
+        let mut cred = process.cred.lock();
+        let (uid, euid) = (cred.uid, cred.euid);
+        cred.caps.after_exec(uid, euid);
+    }
     let base = program.path.rsplit(|&b| b == b'/').next().unwrap_or(&program.path);
     thread.set_comm(base);
     *process.exe.lock() = program.path.clone();
