@@ -10,7 +10,7 @@ use arch::fpu::FpuState;
 use arch::user::UserContext;
 use runtime::sync::Event;
 use task::clone_args::{CloneArgs, CloneFlags};
-use task::process::exec::{commit_exec, de_thread, load_program};
+use task::process::exec::{ExecStart, commit_exec, de_thread, load_program_at};
 use task::process::fork::{abort, copy_process};
 use task::process::table::TABLE;
 use task::process::wait::wait_child;
@@ -128,23 +128,50 @@ pub async fn execve(cx: &mut SyscallContext<'_>, path: u64, argv: u64, envp: u64
     exec_path(cx, path, argv, envp).await
 }
 
-/// execveat(2): AT_EMPTY_PATH and directory fds resolve through the fs
-/// layer's path rules.
+/// execveat(2): a path relative to a directory fd, or with AT_EMPTY_PATH
+/// and an empty path the fd's own file.
 pub async fn execveat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, argv: u64, envp: u64, flags: u64) -> KResult<usize> {
+    const AT_FDCWD: i32 = -100;
     const AT_EMPTY_PATH: u64 = 0x1000;
     const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+    let path = if flags & AT_EMPTY_PATH != 0 {
+        cx.vm().read_cstring(path as usize, 4096)?.ok_or(Errno::ENAMETOOLONG)?
+    } else {
+        cx.read_path(path)?
+    };
     if flags & !(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 {
         return Err(Errno::EINVAL);
     }
-    let path = cx.read_path(path)?;
-    if path.first() != Some(&b'/') && dirfd as i32 != -100 {
-        // Relative to a directory fd: not needed by the programs weft runs.
-        return Err(Errno::ENOSYS);
-    }
-    exec_path(cx, path, argv, envp).await
+    let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
+    let fd = dirfd as i32;
+    let start = if path.first() == Some(&b'/') || fd == AT_FDCWD {
+        ExecStart { dir: None, follow, name: path.clone() }
+    } else {
+        let file = crate::sys::fd::file(cx, dirfd)?;
+        let location = file.location().cloned().ok_or(if path.is_empty() { Errno::EACCES } else { Errno::ENOTDIR })?;
+        if !path.is_empty() && location.inode().file_type() != fs::FileType::Directory {
+            return Err(Errno::ENOTDIR);
+        }
+        // Linux names the program after the fd (fs/exec.c alloc_bprm).
+        let name = if path.is_empty() {
+            alloc::format!("/dev/fd/{fd}").into_bytes()
+        } else {
+            let mut name = alloc::format!("/dev/fd/{fd}/").into_bytes();
+            name.try_reserve(path.len()).map_err(|_| Errno::ENOMEM)?;
+            name.extend_from_slice(&path);
+            name
+        };
+        ExecStart { dir: Some(location), follow, name }
+    };
+    exec_program(cx, start, path, argv, envp).await
 }
 
 async fn exec_path(cx: &mut SyscallContext<'_>, path: Vec<u8>, argv: u64, envp: u64) -> KResult<usize> {
+    let start = ExecStart { dir: None, follow: true, name: path.clone() };
+    exec_program(cx, start, path, argv, envp).await
+}
+
+async fn exec_program(cx: &mut SyscallContext<'_>, start: ExecStart, path: Vec<u8>, argv: u64, envp: u64) -> KResult<usize> {
     let mut argv = cx.read_string_array(argv)?;
     let envp = cx.read_string_array(envp)?;
     if argv.is_empty() {
@@ -154,7 +181,7 @@ async fn exec_path(cx: &mut SyscallContext<'_>, path: Vec<u8>, argv: u64, envp: 
         argv.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         argv.push(Vec::new());
     }
-    let program = load_program(cx.thread, &path, argv, envp)?;
+    let program = load_program_at(cx.thread, start, &path, argv, envp)?;
     de_thread(cx.thread).await?;
     let (entry, sp) = (program.entry, program.stack_pointer);
     commit_exec(cx.thread, program);
