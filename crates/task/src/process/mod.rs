@@ -14,6 +14,7 @@ pub mod parent_death;
 pub mod posix_timer;
 #[allow(clippy::module_inception)]
 pub mod process;
+pub mod signal_quota;
 pub mod signal_send;
 pub mod table;
 pub mod thread;
