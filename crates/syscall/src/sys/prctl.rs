@@ -1,7 +1,7 @@
 //! prctl(2): decodes the option and hands it to the state it concerns
 //! (thread name, subreaper, dumpable, parent-death signal, timer slack,
-//! no_new_privs, capabilities, THP). Options weft does not know, or does
-//! not implement (PR_SET_TSC, PR_SET_VMA, seccomp, ...), are EINVAL, as
+//! rdtsc faulting, no_new_privs, capabilities, THP). Options weft does not know, or does
+//! not implement (PR_SET_VMA, seccomp, ...), are EINVAL, as
 //! Linux answers for an unknown option.
 
 use core::sync::atomic::Ordering;
@@ -21,6 +21,10 @@ const PR_SET_NAME: u64 = 15;
 const PR_GET_NAME: u64 = 16;
 const PR_CAPBSET_READ: u64 = 23;
 const PR_CAPBSET_DROP: u64 = 24;
+const PR_GET_TSC: u64 = 25;
+const PR_SET_TSC: u64 = 26;
+const PR_TSC_ENABLE: u64 = 1;
+const PR_TSC_SIGSEGV: u64 = 2;
 const PR_SET_TIMERSLACK: u64 = 29;
 const PR_GET_TIMERSLACK: u64 = 30;
 const PR_SET_CHILD_SUBREAPER: u64 = 36;
@@ -79,6 +83,20 @@ pub fn prctl(cx: &mut SyscallContext<'_>, option: u64, arg2: u64, arg3: u64, arg
                 return Err(Errno::EINVAL);
             }
             cx.thread.process().dumpable.store(arg2 == 1, Ordering::Relaxed);
+            Ok(0)
+        }
+        PR_GET_TSC => {
+            let mode = if cx.regs.tsc_disabled { PR_TSC_SIGSEGV } else { PR_TSC_ENABLE };
+            cx.write(arg2, &(mode as u32))?;
+            Ok(0)
+        }
+        PR_SET_TSC => {
+            // The next entry into user mode loads CR4.TSD (arch::user).
+            cx.regs.tsc_disabled = match arg2 {
+                PR_TSC_ENABLE => false,
+                PR_TSC_SIGSEGV => true,
+                _ => return Err(Errno::EINVAL),
+            };
             Ok(0)
         }
         PR_SET_TIMERSLACK => {

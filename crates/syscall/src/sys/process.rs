@@ -185,7 +185,10 @@ async fn exec_program(cx: &mut SyscallContext<'_>, start: ExecStart, path: Vec<u
     de_thread(cx.thread).await?;
     let (entry, sp) = (program.entry, program.stack_pointer);
     commit_exec(cx.thread, program);
+    // PR_SET_TSC's choice survives execve (Linux's TIF_NOTSC).
+    let tsc_disabled = cx.regs.tsc_disabled;
     *cx.regs = UserContext::new(entry, sp);
+    cx.regs.tsc_disabled = tsc_disabled;
     {
         let mut slot = cx.fpu.lock();
         slot.invalidate();
