@@ -39,7 +39,8 @@ pub fn capget(cx: &mut SyscallContext<'_>, header: u64, data: u64) -> KResult<us
     let caps = if pid == 0 || pid == cx.pid() {
         cx.thread.process().cred.lock().caps.clone()
     } else {
-        find_process(pid).filter(|p| p.thread_count() > 0).ok_or(Errno::ESRCH)?.cred.lock().caps.clone()
+        // A zombie still has credentials until it is reaped (Linux).
+        find_process(pid).ok_or(Errno::ESRCH)?.cred.lock().caps.clone()
     };
     // struct { effective, permitted, inheritable } per 32-bit word.
     let mut out = [0u32; 6];

@@ -366,6 +366,7 @@ pub async fn de_thread(thread: &Arc<Thread>) -> KResult<()> {
         table.remove_thread(old_tid);
         thread.set_tid(process.pid());
         table.insert_thread(thread.clone());
+        super::parent_death::parent_thread_renamed(&table, process.pid(), old_tid, process.pid());
     }
     Ok(())
 }

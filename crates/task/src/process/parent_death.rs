@@ -28,6 +28,17 @@ pub(crate) fn children_of_thread(table: &ProcessTable, dying: &Thread) -> Vec<Ar
         .collect()
 }
 
+/// A de-threading execve gave the caller the leader's tid: its children
+/// follow it. Called with TABLE held.
+pub(crate) fn parent_thread_renamed(table: &ProcessTable, tgid: crate::topology::Pid, old: crate::topology::Pid, new: crate::topology::Pid) {
+    let Some(group) = table.topo.group(tgid) else { return };
+    for child in group.children.iter().filter_map(|&pid| table.process(pid)) {
+        if child.parent_thread() == old {
+            child.set_parent_thread(new);
+        }
+    }
+}
+
 /// After `dying` left its process: hands its children to their new parent
 /// thread and sends the parent-death signals they asked for.
 pub(crate) fn notify_children(dying: &Thread, children: Vec<Arc<Process>>) {
