@@ -16,7 +16,6 @@ use mm::AddressSpace;
 use super::process::Process;
 use super::table::TABLE;
 use super::thread::Thread;
-use super::thread_attrs::ThreadAttrs;
 use crate::clone_args::{CloneArgs, CloneFlags};
 use crate::rlimit::RLIMIT_NPROC;
 use crate::signal::SigActions;
@@ -89,8 +88,8 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         table.insert_process(p.clone());
         (pid, p)
     };
-    let mut thread = Thread::new(tid, process.clone(), vm, files, fs, sighand, parent.comm(), now_ns);
-    Arc::get_mut(&mut thread).expect("a new thread has no other owner").attrs = ThreadAttrs::inherit(&parent.attrs);
+    let thread = Thread::new(tid, process.clone(), vm, files, fs, sighand, parent.comm(), now_ns);
+    thread.attrs.inherit(&parent.attrs);
     thread.signals.set_blocked(parent.signals.blocked());
     // A child sharing the address space (a thread, or vfork) must not use
     // the parent's alternate stack; a forked copy keeps it (Linux).

@@ -31,15 +31,13 @@ impl Default for ThreadAttrs {
 }
 
 impl ThreadAttrs {
-    /// A new thread's attributes (copy_process): the creator's slack becomes
-    /// both its slack and its default.
-    pub fn inherit(parent: &ThreadAttrs) -> Self {
+    /// A new thread's attributes (copy_process), set before it runs: the
+    /// creator's slack becomes both its slack and its default.
+    pub fn inherit(&self, parent: &ThreadAttrs) {
         let slack = parent.timer_slack_ns();
-        Self {
-            timer_slack_ns: AtomicU64::new(slack),
-            default_timer_slack_ns: AtomicU64::new(slack),
-            no_new_privs: AtomicBool::new(parent.no_new_privs()),
-        }
+        self.timer_slack_ns.store(slack, Ordering::Relaxed);
+        self.default_timer_slack_ns.store(slack, Ordering::Relaxed);
+        self.no_new_privs.store(parent.no_new_privs(), Ordering::Relaxed);
     }
 
     pub fn timer_slack_ns(&self) -> u64 {
@@ -70,7 +68,8 @@ mod test {
     fn slack_resets_to_the_value_inherited_at_clone() {
         let parent = ThreadAttrs::default();
         parent.set_timer_slack_ns(1234);
-        let child = ThreadAttrs::inherit(&parent);
+        let child = ThreadAttrs::default();
+        child.inherit(&parent);
         child.set_timer_slack_ns(99);
         child.set_timer_slack_ns(0);
         assert_eq!(child.timer_slack_ns(), 1234);
