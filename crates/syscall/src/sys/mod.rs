@@ -1,5 +1,6 @@
 //! System call handlers, one module per family.
 
+pub mod caps;
 pub mod event;
 pub mod fd;
 pub mod futex;
@@ -10,6 +11,7 @@ pub mod mqueue;
 pub mod path;
 pub mod pidfd;
 pub mod poll;
+pub mod prctl;
 pub mod process;
 pub mod sched;
 pub mod signal;
