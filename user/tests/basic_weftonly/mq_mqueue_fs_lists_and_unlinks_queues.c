@@ -1,7 +1,8 @@
 /* `mount -t mqueue` shows the queues mq_open makes (one instance per IPC
  * namespace): a queue is a regular file of st_size 80 whose read gives the
  * status line, unlink(2) is mq_unlink, and open(O_CREAT) in it makes a
- * queue with the default sizes. statfs says MQUEUE_MAGIC. Mounts, so
+ * queue with the default sizes; mkdir, link and rename are EPERM. statfs
+ * says MQUEUE_MAGIC. Mounts, so
  * weftonly. Checked on Linux 6.1 in QEMU. */
 #include "t.h"
 #include <dirent.h>
@@ -73,6 +74,11 @@ int main(void)
     CHECK_EQ(got.mq_msgsize, 8192);
     CHECK_OK(mq_close(q));
     CHECK_ERR(mkdir(path, 0700), EEXIST);
+    char other[200];
+    snprintf(other, sizeof other, "%s/renamed", dir);
+    CHECK_ERR(rename(path, other), EPERM);
+    CHECK_ERR(link(path, other), EPERM);
+    CHECK_ERR(mkdir(other, 0700), EPERM);
     CHECK_OK(mq_unlink(name));
 
     CHECK_OK(umount(dir));

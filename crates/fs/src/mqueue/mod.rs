@@ -265,6 +265,15 @@ impl Inode for QueueDir {
         self.remove(name, None)
     }
 
+    /// Linux's mqueue directory has no link or rename operation: EPERM.
+    fn link(&self, _name: &[u8], _target: &Arc<dyn Inode>) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
+
+    fn rename(&self, _old: &[u8], _new_dir: &Arc<dyn Inode>, _new: &[u8], _noreplace: bool) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
+
     fn rmdir(&self, name: &[u8]) -> KResult<()> {
         let entries = self.entries.lock();
         if entries.by_name.contains_key(name) { Err(Errno::ENOTDIR) } else { Err(Errno::ENOENT) }
