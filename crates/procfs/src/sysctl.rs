@@ -1,4 +1,4 @@
-//! `/proc/sys/kernel/` and `/proc/sys/vm/`: the few knobs programs read
+//! `/proc/sys/kernel/`, `/proc/sys/vm/` and `/proc/sys/fs/`: the few knobs programs read
 //! (kernel/sysctl.c).
 
 use alloc::sync::Arc;
@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 use fs::Inode;
+use fs::mqueue::limits::Knob;
 
 use ipc::limits::Sysctl;
 
@@ -28,7 +29,29 @@ const FS: &[(&str, Maker)] = &[
     ("file-nr", |c, _| {
         ro(c, 19, || alloc::format!("{}\t0\t{}\n", fs::file::open_files(), fs::file::file_max()).into_bytes())
     }),
+    ("mqueue", |c, p| node::fixed_dir(c, BASE + 20, Some(p.clone()), MQUEUE)),
 ];
+
+/// `/proc/sys/fs/mqueue/` (ipc/mq_sysctl.c): the limits of POSIX message
+/// queues, root-writable, EINVAL outside Linux's ranges.
+const MQUEUE: &[(&str, Maker)] = &[
+    ("msg_default", |c, _| mq_knob(c, 21, Knob::MsgDefault)),
+    ("msg_max", |c, _| mq_knob(c, 22, Knob::MsgMax)),
+    ("msgsize_default", |c, _| mq_knob(c, 23, Knob::MsgsizeDefault)),
+    ("msgsize_max", |c, _| mq_knob(c, 24, Knob::MsgsizeMax)),
+    ("queues_max", |c, _| mq_knob(c, 25, Knob::QueuesMax)),
+];
+
+fn mq_knob(ctx: Ctx, n: u64, knob: Knob) -> Arc<dyn Inode> {
+    let read = move || Ok(line(alloc::format!("{}", knob.get()).as_bytes()));
+    let write = move |buf: &[u8]| {
+        let text = core::str::from_utf8(first_line(buf)).map_err(|_| Errno::EINVAL)?;
+        let n: i64 = text.trim().parse().map_err(|_| Errno::EINVAL)?;
+        knob.set(n)?;
+        Ok(buf.len())
+    };
+    node::rw_file(ctx, BASE + n, 0o644, (0, 0), read, write)
+}
 
 fn file_max() -> KResult<Vec<u8>> {
     Ok(line(alloc::format!("{}", fs::file::file_max()).as_bytes()))

@@ -1,5 +1,6 @@
 //! System call handlers, one module per family.
 
+pub mod caps;
 pub mod event;
 pub mod fd;
 pub mod ipc;
@@ -7,9 +8,11 @@ pub mod futex;
 pub mod mem;
 pub mod memfd;
 pub mod misc;
+pub mod mqueue;
 pub mod path;
 pub mod pidfd;
 pub mod poll;
+pub mod prctl;
 pub mod process;
 pub mod sched;
 pub mod signal;

@@ -166,8 +166,9 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     // sees every frame free.
     thread.release_resources();
 
-    let (death, undone) = {
+    let (death, orphans, undone) = {
         let mut table = TABLE.lock();
+        let orphans = super::parent_death::children_of_thread(&table, thread);
         table.remove_thread(thread.tid());
         process.remove_thread(thread);
         let death = table.topo.thread_exited(thread.tid(), status);
@@ -182,10 +183,13 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
                 child.set_parent_pid(reaper);
             }
         }
-        (death, undone)
+        (death, orphans, undone)
     };
     if let Some(undone) = undone {
         undone.wake();
+    }
+    if !orphans.is_empty() {
+        super::parent_death::notify_children(thread, orphans);
     }
     thread.mark_dead();
     // A thread that leaves during a group stop has done its part.
