@@ -39,6 +39,11 @@ fn queued_for_user(uid: u32) -> usize {
     processes
         .iter()
         .filter(|p| p.cred.lock().uid == uid)
-        .map(|p| p.shared_pending.lock().len() + p.threads().iter().map(|t| t.signals.pending.lock().len()).sum::<usize>())
+        .map(|p| {
+            // One pending lock at a time: get_signal takes a thread's
+            // before its process's.
+            let shared = p.shared_pending.lock().len();
+            shared + p.threads().iter().map(|t| t.signals.pending.lock().len()).sum::<usize>()
+        })
         .sum()
 }
