@@ -12,6 +12,8 @@ use alloc::collections::BTreeSet;
 /// /proc/sys/kernel/pid_max: Linux's limit for 64-bit (PID_MAX_LIMIT);
 /// distributions raise the 32768 default to it.
 pub const PID_MAX: i32 = 4_194_304;
+/// The smallest `pid_max` Linux accepts (RESERVED_PIDS + 1).
+pub const PID_MAX_MIN: i32 = 301;
 /// After wrapping, ids restart here (Linux: RESERVED_PIDS = 300).
 pub const FIRST_RECYCLED: i32 = 300;
 
@@ -47,6 +49,17 @@ impl IdAllocator {
     /// bookkeeping bug that could hand one id to two processes.
     pub fn free(&mut self, id: i32) {
         assert!(self.used.remove(&id), "id {id} freed but not allocated");
+    }
+
+    /// The bound new ids stay below.
+    pub fn max(&self) -> i32 {
+        self.max
+    }
+
+    /// Changes the bound (`/proc/sys/kernel/pid_max`); ids already handed
+    /// out above it stay valid until freed.
+    pub fn set_max(&mut self, max: i32) {
+        self.max = max;
     }
 
     /// Ids in use.

@@ -397,12 +397,14 @@ pub fn getrlimit(cx: &mut SyscallContext<'_>, resource: u64, out: u64) -> KResul
 pub fn setrlimit(cx: &mut SyscallContext<'_>, resource: u64, new: u64) -> KResult<usize> {
     let [cur, max]: [u64; 2] = cx.read(new)?;
     let privileged = cx.thread.process().cred.lock().is_privileged();
-    cx.thread.process().limits.lock().set(resource as u32, Rlimit { cur, max }, privileged, NR_OPEN)?;
+    cx.thread.process().limits.lock().set(resource as u32, Rlimit { cur, max }, privileged, nr_open())?;
     Ok(0)
 }
 
 /// fs.nr_open: the most file descriptors RLIMIT_NOFILE may allow.
-const NR_OPEN: u64 = 1 << 20;
+fn nr_open() -> u64 {
+    fs::file::nr_open() as u64
+}
 
 pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64, old: u64) -> KResult<usize> {
     let process = if pid == 0 { cx.thread.process().clone() } else { task::process::find_process(pid as i32).ok_or(Errno::ESRCH)? };
@@ -418,7 +420,7 @@ pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64,
     }
     if let Some(l) = new_limit {
         let privileged = cx.thread.process().cred.lock().is_privileged();
-        process.limits.lock().set(resource as u32, l, privileged, NR_OPEN)?;
+        process.limits.lock().set(resource as u32, l, privileged, nr_open())?;
     }
     if old != 0 {
         cx.write(old, &rlimit_bytes(current))?;
@@ -446,7 +448,7 @@ pub fn may_open_file(cx: &SyscallContext<'_>) -> KResult<()> {
 
 /// RLIMIT_NOFILE of the caller, as the fd table's bound.
 pub fn nofile_limit(cx: &SyscallContext<'_>) -> usize {
-    cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(NR_OPEN) as usize
+    cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(nr_open()) as usize
 }
 
 pub fn getuid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
