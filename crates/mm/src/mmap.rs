@@ -17,7 +17,7 @@ use crate::file::FileBacking;
 use crate::layout::{self, MMAP_MIN_ADDR, TASK_SIZE, TASK_UNMAPPED_BASE};
 use crate::shared::SharedMem;
 use crate::space::{AddressSpace, State};
-use crate::vma::{Backing, Prot, Vma};
+use crate::vma::{Backing, Prot, Vma, VmaFlags};
 
 /// A file to map, with the access mode it was opened with.
 #[derive(Clone)]
@@ -175,6 +175,12 @@ impl AddressSpace {
         }
         let grows_down = flags & l::MAP_GROWSDOWN != 0;
         let mut vma = Vma { grows_down, ..Vma::anon(addr, addr + len, prot) };
+        // MAP_LOCKED, or mlockall(MCL_FUTURE) in force (Linux mm->def_flags).
+        vma.flags = st.def_flags;
+        if flags & l::MAP_LOCKED != 0 {
+            vma.flags |= VmaFlags::LOCKED;
+        }
+        let populate_locked = vma.flags.contains(VmaFlags::LOCKED) && !vma.flags.contains(VmaFlags::LOCK_ON_FAULT);
         let map_type = flags & l::MAP_TYPE;
         match file {
             Some(file) => {
@@ -245,7 +251,8 @@ impl AddressSpace {
         guard.data.vmas.insert(vma);
         drop(guard);
         drop(unmapped);
-        if flags & l::MAP_POPULATE != 0 {
+        // Linux do_mmap: a locked mapping is populated like MAP_POPULATE.
+        if flags & l::MAP_POPULATE != 0 || populate_locked {
             let access = if prot.contains(Prot::WRITE) && map_type == l::MAP_PRIVATE { Access::Write } else { Access::Read };
             self.populate(addr, addr + len, access);
         }

@@ -80,7 +80,7 @@ fn vm_lines(s: &mut String, v: &VmSnap) {
     let exe_kb = Layout::of(v).exe_bytes() as u64 / 1024;
     kb_tab(s, "VmPeak", kb(st.vm_pages));
     kb_tab(s, "VmSize", kb(st.vm_pages));
-    kb_tab(s, "VmLck", 0);
+    kb_tab(s, "VmLck", kb(st.locked_pages));
     kb_tab(s, "VmPin", 0);
     kb_tab(s, "VmHWM", kb(st.rss_pages));
     kb_tab(s, "VmRSS", kb(st.rss_pages));
