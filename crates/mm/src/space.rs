@@ -108,6 +108,8 @@ pub struct SpaceStats {
     pub vma_count: usize,
     /// VmLck: pages of locked VMAs.
     pub locked_pages: usize,
+    /// VmHWM: the most pages ever resident at once.
+    pub peak_rss_pages: usize,
     pub brk_start: usize,
     pub brk: usize,
 }
@@ -348,6 +350,11 @@ impl AddressSpace {
         entries
     }
 
+    /// The most pages ever resident at once (Linux hiwater_rss).
+    pub fn rss_peak_pages(&self) -> usize {
+        self.mmu.lock().pt().peak_pages()
+    }
+
     /// Sizes, counted per address space.
     pub fn stats(&self) -> SpaceStats {
         let g = self.mmu.lock();
@@ -358,6 +365,7 @@ impl AddressSpace {
             page_table_frames: g.pt().table_frames(),
             vma_count: st.vmas.count(),
             locked_pages: st.locked_pages(),
+            peak_rss_pages: g.pt().peak_pages(),
             brk_start: st.brk_start,
             brk: st.brk,
             ..SpaceStats::default()

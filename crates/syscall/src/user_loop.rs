@@ -112,15 +112,16 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
-        // Its CPU time is sampled at ticks (and its CPU-time itimers count
-        // there): the runtime keeps the slice tick while a user thread runs
-        // (docs/runtime.md, "The tick discipline").
+        // Its CPU time is counted at every crossing into and out of user
+        // mode; its CPU-time itimers are charged at ticks (the runtime
+        // keeps the slice tick while a user thread runs: docs/runtime.md,
+        // "The tick discipline") and here at the end of the poll.
         self.thread.cpu_time.start_running(arch::time::now_ns());
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();
-        let system = self.thread.cpu_time.stop_running(arch::time::now_ns());
-        self.thread.process().charge_cpu(0, system);
+        let (user, system) = self.thread.cpu_time.stop_running(arch::time::now_ns());
+        self.thread.process().charge_cpu(user, system);
         result
     }
 }
@@ -142,7 +143,9 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
         if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
             fpu.lock().load();
         }
+        thread.cpu_time.leave_kernel(arch::time::now_ns());
         let reason = regs.run();
+        thread.cpu_time.enter_kernel(arch::time::now_ns());
         match reason {
             ReturnReason::Syscall => {
                 let (nr, args) = regs.syscall_args();
@@ -166,8 +169,8 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
             }
             ReturnReason::Interrupt { vector } => {
                 if vector == trap::VEC_TIMER {
-                    let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
-                    thread.process().charge_cpu(user, 0);
+                    let (user, system) = thread.cpu_time.take_uncharged();
+                    thread.process().charge_cpu(user, system);
                 }
                 // User mode holds nothing of RCU's: a quiescent state, so a
                 // long user stretch does not hold up grace periods.

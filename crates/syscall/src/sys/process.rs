@@ -202,7 +202,7 @@ pub async fn wait4(cx: &mut SyscallContext<'_>, pid: u64, status: u64, options: 
         cx.write(status, &found.status.encode())?;
     }
     if rusage != 0 {
-        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(found.user_ns, found.system_ns))?;
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(found.user_ns, found.system_ns, found.maxrss_pages))?;
     }
     Ok(found.pid as usize)
 }
@@ -258,8 +258,8 @@ pub async fn waitid(cx: &mut SyscallContext<'_>, idtype: u64, id: u64, infop: u6
         cx.write_bytes(infop, &info)?;
     }
     if rusage != 0 {
-        let (u, s) = found.map(|f| (f.user_ns, f.system_ns)).unwrap_or((0, 0));
-        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(u, s))?;
+        let (u, s, maxrss) = found.map(|f| (f.user_ns, f.system_ns, f.maxrss_pages)).unwrap_or((0, 0, 0));
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(u, s, maxrss))?;
     }
     Ok(0)
 }
