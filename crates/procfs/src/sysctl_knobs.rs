@@ -155,3 +155,36 @@ pub fn set_overcommit_memory(buf: &[u8]) -> KResult<usize> {
     *OVERCOMMIT_MEMORY.lock() = number_in(buf, 0..=2)?;
     Ok(buf.len())
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_like_proc_dointvec() {
+        assert_eq!(numbers(b" 12\n", 1), Ok(alloc::vec![12]));
+        assert_eq!(numbers(b"1 2\t3 4 5\n", 4), Ok(alloc::vec![1, 2, 3, 4]));
+        assert_eq!(numbers(b"12abc\n", 1), Err(Errno::EINVAL));
+        assert_eq!(numbers(b"\n", 1), Err(Errno::EINVAL));
+        assert_eq!(number_in(b"3\n", 0..=2), Err(Errno::EINVAL));
+        assert_eq!(number_in(b"-1\n", 0..=2), Err(Errno::EINVAL));
+        assert_eq!(number_in(b"2\n", 0..=2), Ok(2));
+    }
+
+    #[test]
+    fn printk_sets_only_the_values_given() {
+        set_printk(b"7\n").unwrap();
+        assert_eq!(printk().unwrap(), b"7\t4\t1\t7\n");
+        set_printk(b"4 4 1 7").unwrap();
+        assert_eq!(set_printk(b"x"), Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn core_pattern_is_cut_at_the_newline_and_the_size() {
+        set_core_pattern(b"/tmp/core.%p\nrest").unwrap();
+        assert_eq!(core_pattern().unwrap(), b"/tmp/core.%p\n");
+        set_core_pattern(&[b'a'; 300]).unwrap();
+        assert_eq!(core_pattern().unwrap().len(), CORENAME_MAX_SIZE);
+        set_core_pattern(b"core").unwrap();
+    }
+}

@@ -77,6 +77,20 @@ mod test {
     use super::*;
 
     #[test]
+    fn a_lower_max_bounds_new_ids_and_wraps_to_the_recycled_range() {
+        let mut ids = IdAllocator::new(PID_MAX);
+        for _ in 0..400 {
+            ids.alloc().unwrap();
+        }
+        ids.set_max(350);
+        assert_eq!(ids.max(), 350);
+        assert_eq!(ids.alloc(), None, "1..350 all in use");
+        ids.free(320);
+        ids.free(390);
+        assert_eq!(ids.alloc(), Some(320), "below the new max only");
+    }
+
+    #[test]
     fn allocates_in_order_and_does_not_reuse_at_once() {
         let mut ids = IdAllocator::new(PID_MAX);
         assert_eq!(ids.alloc(), Some(1));
