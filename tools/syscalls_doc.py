@@ -11,7 +11,7 @@ import re
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PARTIAL = {
-    'execveat': 'relative paths with a directory fd return ENOSYS; absolute paths and AT_FDCWD work',
+    'execveat': '/proc/PID/exe shows the /dev/fd/N name of an fd-relative program, not its real path',
     'fcntl': 'F_GETLK/F_SETLK/F_SETLKW keep no lock table: locks never conflict',
     'flock': 'no lock table: locks never conflict',
     'timer_create': 'CLOCK_REALTIME/MONOTONIC/BOOTTIME; CPU-time clocks return EINVAL',
@@ -22,7 +22,7 @@ PARTIAL = {
     'rseq': 'ENOSYS without the unimplemented-call warning (glibc falls back at every start)',
     'sync': 'no effect: ramfs has nothing to write back',
     'syncfs': 'no effect',
-    'prctl': 'PR_SET_NAME/GET_NAME, CHILD_SUBREAPER, DUMPABLE, PDEATHSIG (accepted, not delivered), NO_NEW_PRIVS; others EINVAL',
+    'prctl': 'NAME, CHILD_SUBREAPER, DUMPABLE, PDEATHSIG, TIMERSLACK (kept, timers use none), TSC, NO_NEW_PRIVS, KEEPCAPS, CAPBSET_READ/DROP, THP_DISABLE (kept); others (seccomp, PR_SET_VMA, PR_SET_MM, ...) EINVAL',
     'unshare': 'CLONE_FILES and CLONE_FS; namespaces EPERM',
     'clone': 'namespaces (CLONE_NEW*) return EPERM',
     'clone3': 'set_tid returns EPERM; CLONE_INTO_CGROUP EINVAL',
@@ -31,7 +31,8 @@ PARTIAL = {
     'getpriority': 'one scheduling class: always nice 0',
     'setpriority': 'accepted; nice values do not change scheduling',
     'sched_setscheduler': 'SCHED_OTHER/BATCH/IDLE accepted and run alike; real-time classes EPERM',
-    'capget': 'root has every capability, other users none',
+    'capget': 'sets as Linux keeps them; permission checks still use euid 0, ambient and file capabilities not modelled',
+    'capset': 'no ambient set; the sets do not grant or deny permissions (euid 0 does)',
     'syslog': 'read and size actions; clear/console actions accepted without effect',
 }
 

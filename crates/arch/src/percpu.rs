@@ -50,6 +50,9 @@ pub struct PerCpu {
     /// off).
     fs_base_loaded: AtomicU64,
     gs_base_loaded: AtomicU64,
+    /// Whether CR4.TSD (rdtsc faults in user mode) is set on this CPU; a
+    /// cache like the bases above.
+    tsc_disabled_loaded: AtomicBool,
     /// Set while this CPU runs a stackful task that the timer may preempt
     /// (the address of its `context::StackfulSlot`, or 0).
     pub(crate) preemptible_slot: AtomicUsize,
@@ -78,6 +81,7 @@ impl PerCpu {
             need_resched: AtomicBool::new(false),
             fs_base_loaded: AtomicU64::new(0),
             gs_base_loaded: AtomicU64::new(0),
+            tsc_disabled_loaded: AtomicBool::new(false),
             preemptible_slot: AtomicUsize::new(0),
             tss: UnsafeCell::new(TaskStateSegment::new()),
             gdt: UnsafeCell::new([0; gdt::GDT_ENTRIES]),
@@ -95,6 +99,14 @@ impl PerCpu {
 
     pub(crate) fn set_loaded_fs_base(&self, value: u64) {
         self.fs_base_loaded.store(value, Ordering::Relaxed);
+    }
+
+    pub(crate) fn loaded_tsc_disabled(&self) -> bool {
+        self.tsc_disabled_loaded.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_loaded_tsc_disabled(&self, value: bool) {
+        self.tsc_disabled_loaded.store(value, Ordering::Relaxed);
     }
 
     pub(crate) fn loaded_gs_base(&self) -> u64 {

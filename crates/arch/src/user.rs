@@ -16,6 +16,7 @@ use crate::gdt::{KERNEL_CS, USER_CS, USER_DS};
 use crate::percpu::{OFF_KERNEL_RSP, OFF_TSS_RSP0, OFF_USER_CTX_END, OFF_USER_RSP_SCRATCH};
 use crate::trap::{self, SYSCALL_VECTOR, TrapFrame};
 use crate::{cpu, percpu};
+use x86_64::registers::control::{Cr4, Cr4Flags};
 
 /// User addresses are below this (the canonical lower half).
 pub const USER_TOP: usize = 0x0000_8000_0000_0000;
@@ -52,6 +53,10 @@ pub struct UserContext {
     /// an interrupt, signal delivery or `rt_sigreturn`): `iretq` then, not
     /// `sysretq`, which clobbers rcx and r11.
     pub needs_full_restore: bool,
+    /// PR_SET_TSC(PR_TSC_SIGSEGV): rdtsc/rdtscp in user mode raise #GP
+    /// (CR4.TSD, switched at each entry into this thread). Linux keeps it
+    /// across fork, clone and execve.
+    pub tsc_disabled: bool,
 }
 
 impl Default for UserContext {
@@ -71,7 +76,7 @@ impl UserContext {
             rflags: RFLAGS_IF | RFLAGS_RESERVED1,
             ..TrapFrame::default()
         };
-        Self { regs, fs_base: 0, gs_base: 0, needs_full_restore: true }
+        Self { regs, fs_base: 0, gs_base: 0, needs_full_restore: true, tsc_disabled: false }
     }
 
     /// Enters user mode and runs the thread until it traps back.
@@ -83,6 +88,7 @@ impl UserContext {
         let ctx = &mut self.regs as *mut TrapFrame;
         cpu::disable_interrupts();
         load_user_bases(self.fs_base, self.gs_base);
+        load_tsc_mode(self.tsc_disabled);
         let fast = !self.needs_full_restore && is_canonical_user(self.regs.rip);
         percpu::this().count_user_entry();
         // SAFETY: `ctx` points at a valid, 16-byte aligned TrapFrame that
@@ -161,6 +167,22 @@ fn load_user_bases(fs_base: u64, gs_base: u64) {
         unsafe { cpu::wrmsr(cpu::MSR_KERNEL_GS_BASE, gs_base) };
         this.set_loaded_gs_base(gs_base);
     }
+}
+
+/// Sets CR4.TSD as the thread wants it (Linux switches it in
+/// `switch_to_extra`; weft at each entry, comparing with a per-CPU cache).
+fn load_tsc_mode(disabled: bool) {
+    let this = crate::percpu::this();
+    if this.loaded_tsc_disabled() == disabled {
+        return;
+    }
+    // SAFETY: CR4.TSD only makes rdtsc/rdtscp fault at CPL 3; the kernel's
+    // own uses of the TSC run at CPL 0 and are unaffected. The other CR4
+    // bits are written back unchanged.
+    unsafe {
+        Cr4::update(|flags| flags.set(Cr4Flags::TIMESTAMP_DISABLE, disabled));
+    }
+    this.set_loaded_tsc_disabled(disabled);
 }
 
 unsafe extern "C" {

@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{event, fd, futex, mem, misc, path, pidfd, poll, process, sched, signal, socket, time, timer};
+use crate::sys::{caps, event, fd, futex, mem, misc, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -48,7 +48,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::GETPGRP => process::getpgid(cx, 0),
         nr::SETSID => process::setsid(cx),
         nr::GETSID => process::getsid(cx, a[0]),
-        nr::PRCTL => process::prctl(cx, a[0], a[1], a[2], a[3], a[4]),
+        nr::PRCTL => prctl::prctl(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::ARCH_PRCTL => process::arch_prctl(cx, a[0], a[1]),
         nr::GETRLIMIT => process::getrlimit(cx, a[0], a[1]),
         nr::SETRLIMIT => process::setrlimit(cx, a[0], a[1]),
@@ -69,7 +69,8 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::SETGROUPS => process::setgroups(cx, a[0], a[1]),
         nr::SETFSUID => process::setfsuid(cx, a[0]),
         nr::SETFSGID => process::setfsgid(cx, a[0]),
-        nr::CAPGET => process::capget(cx, a[0], a[1]),
+        nr::CAPGET => caps::capget(cx, a[0], a[1]),
+        nr::CAPSET => caps::capset(cx, a[0], a[1]),
         nr::UNSHARE => process::unshare(cx, a[0]),
 
         // Signals.

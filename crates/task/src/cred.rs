@@ -14,6 +14,7 @@ pub struct Cred {
     pub sgid: u32,
     pub fsgid: u32,
     pub groups: alloc::vec::Vec<u32>,
+    pub caps: crate::caps::Capabilities,
 }
 
 impl Cred {
@@ -31,6 +32,7 @@ impl Cred {
     /// setuid(2): root sets all three; others may set the effective id to
     /// the real or saved one.
     pub fn setuid(&mut self, uid: u32) -> abi::KResult<()> {
+        let old = self.uids();
         if self.is_privileged() {
             self.uid = uid;
             self.euid = uid;
@@ -41,7 +43,13 @@ impl Cred {
             return Err(abi::Errno::EPERM);
         }
         self.fsuid = self.euid;
+        self.caps.after_uid_change(old, self.uids());
         Ok(())
+    }
+
+    /// (real, effective, saved) uids.
+    pub fn uids(&self) -> (u32, u32, u32) {
+        (self.uid, self.euid, self.suid)
     }
 
     /// setgid(2), likewise.

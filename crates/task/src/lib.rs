@@ -10,6 +10,7 @@
 
 extern crate alloc;
 
+pub mod caps;
 pub mod clone_args;
 pub mod cred;
 pub mod event;

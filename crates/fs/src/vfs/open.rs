@@ -82,10 +82,24 @@ impl Resolver<'_> {
     /// `execve`'s open: a regular file with execute permission (EACCES
     /// otherwise; read permission is not needed), opened read-only.
     pub fn open_exec(&self, dir: Option<&Location>, path: &[u8]) -> KResult<Arc<OpenFile>> {
-        let mut walker = Walker::new(&self.root, &self.cred);
-        let loc = walker.walk(self.start(dir), path, true)?;
-        let entry = walker.take_last_entry();
+        self.open_exec_at(dir, path, true)
+    }
+
+    /// execveat's lookup: without `follow` (AT_SYMLINK_NOFOLLOW) a final
+    /// symlink is ELOOP; an empty `path` (AT_EMPTY_PATH) opens `dir`
+    /// itself.
+    pub fn open_exec_at(&self, dir: Option<&Location>, path: &[u8], follow: bool) -> KResult<Arc<OpenFile>> {
+        let (loc, entry) = if path.is_empty() {
+            (self.start(dir).clone(), None)
+        } else {
+            let mut walker = Walker::new(&self.root, &self.cred);
+            let loc = walker.walk(self.start(dir), path, follow)?;
+            (loc, walker.take_last_entry())
+        };
         let meta = loc.inode().metadata();
+        if meta.file_type() == FileType::Symlink {
+            return Err(Errno::ELOOP);
+        }
         if meta.file_type() != FileType::Regular {
             return Err(Errno::EACCES);
         }

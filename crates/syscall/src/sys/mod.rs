@@ -1,5 +1,6 @@
 //! System call handlers, one module per family.
 
+pub mod caps;
 pub mod event;
 pub mod fd;
 pub mod futex;
@@ -9,6 +10,7 @@ pub mod misc;
 pub mod path;
 pub mod pidfd;
 pub mod poll;
+pub mod prctl;
 pub mod process;
 pub mod sched;
 pub mod signal;

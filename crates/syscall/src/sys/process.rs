@@ -10,7 +10,7 @@ use arch::fpu::FpuState;
 use arch::user::UserContext;
 use runtime::sync::Event;
 use task::clone_args::{CloneArgs, CloneFlags};
-use task::process::exec::{commit_exec, de_thread, load_program};
+use task::process::exec::{ExecStart, commit_exec, de_thread, load_program_at};
 use task::process::fork::{abort, copy_process};
 use task::process::table::TABLE;
 use task::process::wait::wait_child;
@@ -128,30 +128,67 @@ pub async fn execve(cx: &mut SyscallContext<'_>, path: u64, argv: u64, envp: u64
     exec_path(cx, path, argv, envp).await
 }
 
-/// execveat(2): AT_EMPTY_PATH and directory fds resolve through the fs
-/// layer's path rules.
+/// execveat(2): a path relative to a directory fd, or with AT_EMPTY_PATH
+/// and an empty path the fd's own file.
 pub async fn execveat(cx: &mut SyscallContext<'_>, dirfd: u64, path: u64, argv: u64, envp: u64, flags: u64) -> KResult<usize> {
+    const AT_FDCWD: i32 = -100;
     const AT_EMPTY_PATH: u64 = 0x1000;
     const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+    let path = if flags & AT_EMPTY_PATH != 0 {
+        cx.vm().read_cstring(path as usize, 4096)?.ok_or(Errno::ENAMETOOLONG)?
+    } else {
+        cx.read_path(path)?
+    };
     if flags & !(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 {
         return Err(Errno::EINVAL);
     }
-    let path = cx.read_path(path)?;
-    if path.first() != Some(&b'/') && dirfd as i32 != -100 {
-        // Relative to a directory fd: not needed by the programs weft runs.
-        return Err(Errno::ENOSYS);
-    }
-    exec_path(cx, path, argv, envp).await
+    let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
+    let fd = dirfd as i32;
+    let start = if path.first() == Some(&b'/') || fd == AT_FDCWD {
+        ExecStart { dir: None, follow, name: path.clone() }
+    } else {
+        let file = crate::sys::fd::file(cx, dirfd)?;
+        let location = file.location().cloned().ok_or(if path.is_empty() { Errno::EACCES } else { Errno::ENOTDIR })?;
+        if !path.is_empty() && location.inode().file_type() != fs::FileType::Directory {
+            return Err(Errno::ENOTDIR);
+        }
+        // Linux names the program after the fd (fs/exec.c alloc_bprm).
+        let name = if path.is_empty() {
+            alloc::format!("/dev/fd/{fd}").into_bytes()
+        } else {
+            let mut name = alloc::format!("/dev/fd/{fd}/").into_bytes();
+            name.try_reserve(path.len()).map_err(|_| Errno::ENOMEM)?;
+            name.extend_from_slice(&path);
+            name
+        };
+        ExecStart { dir: Some(location), follow, name }
+    };
+    exec_program(cx, start, path, argv, envp).await
 }
 
 async fn exec_path(cx: &mut SyscallContext<'_>, path: Vec<u8>, argv: u64, envp: u64) -> KResult<usize> {
-    let argv = cx.read_string_array(argv)?;
+    let start = ExecStart { dir: None, follow: true, name: path.clone() };
+    exec_program(cx, start, path, argv, envp).await
+}
+
+async fn exec_program(cx: &mut SyscallContext<'_>, start: ExecStart, path: Vec<u8>, argv: u64, envp: u64) -> KResult<usize> {
+    let mut argv = cx.read_string_array(argv)?;
     let envp = cx.read_string_array(envp)?;
-    let program = load_program(cx.thread, &path, argv, envp)?;
+    if argv.is_empty() {
+        // Linux 6.1 (fs/exec.c) gives the program an empty argv[0] rather
+        // than argc 0, which programs do not expect.
+        log::warn!("execve with an empty argv: inserting \"\" as argv[0]");
+        argv.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
+        argv.push(Vec::new());
+    }
+    let program = load_program_at(cx.thread, start, &path, argv, envp)?;
     de_thread(cx.thread).await?;
     let (entry, sp) = (program.entry, program.stack_pointer);
     commit_exec(cx.thread, program);
+    // PR_SET_TSC's choice survives execve (Linux's TIF_NOTSC).
+    let tsc_disabled = cx.regs.tsc_disabled;
     *cx.regs = UserContext::new(entry, sp);
+    cx.regs.tsc_disabled = tsc_disabled;
     {
         let mut slot = cx.fpu.lock();
         slot.invalidate();
@@ -185,6 +222,10 @@ fn caller_pgid(cx: &SyscallContext<'_>) -> i32 {
 pub async fn wait4(cx: &mut SyscallContext<'_>, pid: u64, status: u64, options: u64, rusage: u64) -> KResult<usize> {
     if options & !(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE) != 0 {
         return Err(Errno::EINVAL);
+    }
+    // -INT_MIN is no process group (Linux's kernel_wait4 says ESRCH).
+    if pid as i32 == i32::MIN {
+        return Err(Errno::ESRCH);
     }
     let target = wait_target(pid as i32 as i64, caller_pgid(cx));
     let opts = WaitOptions {
@@ -303,66 +344,6 @@ pub fn setsid(cx: &mut SyscallContext<'_>) -> KResult<usize> {
 pub fn getsid(cx: &mut SyscallContext<'_>, pid: u64) -> KResult<usize> {
     let pid = if pid == 0 { cx.pid() } else { pid as i32 };
     TABLE.lock().topo.group(pid).map(|g| g.sid as usize).ok_or(Errno::ESRCH)
-}
-
-pub fn prctl(cx: &mut SyscallContext<'_>, option: u64, arg2: u64, _arg3: u64, _arg4: u64, _arg5: u64) -> KResult<usize> {
-    const PR_SET_PDEATHSIG: u64 = 1;
-    const PR_GET_PDEATHSIG: u64 = 2;
-    const PR_GET_DUMPABLE: u64 = 3;
-    const PR_SET_DUMPABLE: u64 = 4;
-    const PR_SET_NAME: u64 = 15;
-    const PR_GET_NAME: u64 = 16;
-    const PR_SET_CHILD_SUBREAPER: u64 = 36;
-    const PR_GET_CHILD_SUBREAPER: u64 = 37;
-    const PR_SET_NO_NEW_PRIVS: u64 = 38;
-    const PR_GET_NO_NEW_PRIVS: u64 = 39;
-    match option {
-        PR_SET_NAME => {
-            // Linux copies at most 16 bytes and keeps 15: read up to the NUL
-            // (a short name may end just before an unmapped page), or 16.
-            let name = match cx.vm().read_cstring(arg2 as usize, 16)? {
-                Some(name) => name,
-                None => cx.read_bytes(arg2, 16)?,
-            };
-            cx.thread.set_comm(&name);
-            Ok(0)
-        }
-        PR_GET_NAME => {
-            cx.write_bytes(arg2, &cx.thread.comm())?;
-            Ok(0)
-        }
-        PR_SET_CHILD_SUBREAPER => {
-            if let Some(g) = TABLE.lock().topo.group_mut(cx.pid()) {
-                g.subreaper = arg2 != 0;
-            }
-            Ok(0)
-        }
-        PR_GET_CHILD_SUBREAPER => {
-            let on = TABLE.lock().topo.group(cx.pid()).is_some_and(|g| g.subreaper);
-            cx.write(arg2, &(on as i32))?;
-            Ok(0)
-        }
-        PR_SET_PDEATHSIG => {
-            if arg2 > 64 {
-                return Err(Errno::EINVAL);
-            }
-            Ok(0)
-        }
-        PR_GET_PDEATHSIG => {
-            cx.write(arg2, &0i32)?;
-            Ok(0)
-        }
-        PR_GET_DUMPABLE => Ok(cx.thread.process().dumpable.load(Ordering::Relaxed) as usize),
-        PR_SET_DUMPABLE => {
-            if arg2 > 1 {
-                return Err(Errno::EINVAL);
-            }
-            cx.thread.process().dumpable.store(arg2 == 1, Ordering::Relaxed);
-            Ok(0)
-        }
-        PR_SET_NO_NEW_PRIVS | PR_GET_NO_NEW_PRIVS => Ok(0),
-        _ => Err(Errno::EINVAL),
-    }
 }
 
 pub fn arch_prctl(cx: &mut SyscallContext<'_>, code: u64, addr: u64) -> KResult<usize> {
@@ -505,6 +486,7 @@ pub fn setresuid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult
     if ![r, e, s].iter().filter_map(|&v| keep(v)).all(allowed) {
         return Err(Errno::EPERM);
     }
+    let old = c.uids();
     if let Some(v) = keep(r) {
         c.uid = v;
     }
@@ -515,6 +497,8 @@ pub fn setresuid(cx: &mut SyscallContext<'_>, r: u64, e: u64, s: u64) -> KResult
         c.suid = v;
     }
     c.fsuid = c.euid;
+    let new = c.uids();
+    c.caps.after_uid_change(old, new);
     Ok(0)
 }
 
@@ -593,22 +577,6 @@ pub fn setfsgid(cx: &mut SyscallContext<'_>, gid: u64) -> KResult<usize> {
         c.fsgid = gid as u32;
     }
     Ok(old as usize)
-}
-
-/// capget(2): root has every capability, others none.
-pub fn capget(cx: &mut SyscallContext<'_>, header: u64, data: u64) -> KResult<usize> {
-    const VERSION_3: u32 = 0x2008_0522;
-    let version: u32 = cx.read(header)?;
-    if version != VERSION_3 {
-        cx.write(header, &VERSION_3)?;
-        return Err(Errno::EINVAL);
-    }
-    if data != 0 {
-        let all = if cx.thread.process().cred.lock().is_privileged() { u32::MAX } else { 0 };
-        let caps: [u32; 6] = [all, all, 0, all, all, 0];
-        cx.write(data, &caps)?;
-    }
-    Ok(0)
 }
 
 /// unshare(2) of the resources weft can unshare (files, fs); namespaces

@@ -179,23 +179,22 @@ pub fn rt_sigqueueinfo(cx: &mut SyscallContext<'_>, pid: u64, sig: u64, uinfo: u
         return Err(Errno::EPERM);
     }
     info.signo = sig as u32;
-    if !is_valid(info.signo) {
-        return Err(Errno::EINVAL);
-    }
     kill_process(cx.thread.process(), pid as i32, info).map(|_| 0)
 }
 
+/// rt_tgsigqueueinfo(2): Linux checks the ids, then the code against the
+/// caller's own *thread* id, then as tgkill does.
 pub fn rt_tgsigqueueinfo(cx: &mut SyscallContext<'_>, tgid: u64, tid: u64, sig: u64, uinfo: u64) -> KResult<usize> {
     let mut info = SigInfo::from_user_bytes(&cx.read::<[u8; 128]>(uinfo)?);
-    if !user_code_allowed(cx.pid(), tgid as i32, info.code) {
+    let (tgid, tid) = (tgid as i32, tid as i32);
+    if tgid <= 0 || tid <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if !user_code_allowed(cx.thread.tid(), tid, info.code) {
         return Err(Errno::EPERM);
     }
     info.signo = sig as u32;
-    if !is_valid(info.signo) {
-        return Err(Errno::EINVAL);
-    }
-    let target = find_thread(tid as i32).filter(|t| t.pid() == tgid as i32).ok_or(Errno::ESRCH)?;
-    send_to_thread(&target, info).map(|_| 0)
+    send_specific(cx, tgid, tid, info)
 }
 
 /// Sets the alternate stack, with sigaltstack's checks.
@@ -240,10 +239,8 @@ pub fn sigaltstack(cx: &mut SyscallContext<'_>, ss: u64, old: u64) -> KResult<us
 pub fn kill(cx: &mut SyscallContext<'_>, pid: u64, sig: u64) -> KResult<usize> {
     let pid = pid as i32;
     let sig = sig as u32;
-    if sig != 0 && !is_valid(sig) {
-        return Err(Errno::EINVAL);
-    }
-    // -INT_MIN does not exist: Linux answers ESRCH.
+    // -INT_MIN does not exist: Linux answers ESRCH. A bad signal number is
+    // EINVAL only once a target was found (check_kill_permission).
     if pid == i32::MIN {
         return Err(Errno::ESRCH);
     }
@@ -258,6 +255,9 @@ pub fn kill(cx: &mut SyscallContext<'_>, pid: u64, sig: u64) -> KResult<usize> {
         let pgid = if pid == 0 { TABLE.lock().topo.group(me.pid()).map(|g| g.pgid).unwrap_or(0) } else { -pid };
         process_group(pgid)
     };
+    if !targets.is_empty() && sig != 0 && !is_valid(sig) {
+        return Err(Errno::EINVAL);
+    }
     let mut sent = 0;
     let mut denied = false;
     for p in &targets {
@@ -286,14 +286,24 @@ pub fn tgkill(cx: &mut SyscallContext<'_>, tgid: u64, tid: u64, sig: u64) -> KRe
 }
 
 fn thread_kill(cx: &mut SyscallContext<'_>, tgid: Option<i32>, tid: i32, sig: u32) -> KResult<usize> {
-    if tid <= 0 || tgid.is_some_and(|t| t <= 0) || (sig != 0 && !is_valid(sig)) {
+    if tid <= 0 || tgid.is_some_and(|t| t <= 0) {
         return Err(Errno::EINVAL);
     }
-    let target = find_thread(tid).filter(|t| tgid.is_none_or(|g| t.pid() == g)).ok_or(Errno::ESRCH)?;
     let me = cx.thread.process().clone();
-    if !may_signal(&me, target.process()) {
+    let info = SigInfo::tkill(sig, me.pid(), me.cred.lock().uid);
+    send_specific(cx, tgid.unwrap_or(0), tid, info)
+}
+
+/// Linux's do_send_specific: thread `tid` (of process `tgid`, unless 0)
+/// must exist (ESRCH), then the signal number must be valid (EINVAL), then
+/// the caller must be allowed (EPERM). A full queue is EAGAIN.
+fn send_specific(cx: &SyscallContext<'_>, tgid: i32, tid: i32, info: SigInfo) -> KResult<usize> {
+    let target = find_thread(tid).filter(|t| tgid == 0 || t.pid() == tgid).ok_or(Errno::ESRCH)?;
+    if info.signo != 0 && !is_valid(info.signo) {
+        return Err(Errno::EINVAL);
+    }
+    if !may_signal(cx.thread.process(), target.process()) {
         return Err(Errno::EPERM);
     }
-    let info = SigInfo::tkill(sig, me.pid(), me.cred.lock().uid);
     send_to_thread(&target, info).map(|_| 0)
 }

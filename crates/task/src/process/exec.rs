@@ -141,15 +141,40 @@ fn parse_shebang(head: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
 
 /// Loads `path` (an ELF file or a script) for `thread`, without changing
 /// the thread. The caller commits with [`commit_exec`].
-pub fn load_program(thread: &Thread, path: &[u8], mut argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> KResult<LoadedProgram> {
+pub fn load_program(thread: &Thread, path: &[u8], argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> KResult<LoadedProgram> {
+    load_program_at(thread, ExecStart { dir: None, follow: true, name: path.to_vec() }, path, argv, envp)
+}
+
+/// Where execveat starts its lookup of the program.
+pub struct ExecStart {
+    /// The directory of a relative path, or with an empty path the file
+    /// itself; `None`: the working directory.
+    pub dir: Option<fs::Location>,
+    /// Follow a final symlink (cleared by AT_SYMLINK_NOFOLLOW).
+    pub follow: bool,
+    /// What the program is called (Linux's bprm->filename: "/dev/fd/N" or
+    /// "/dev/fd/N/path" for an fd): the script argument and /proc exe name.
+    pub name: Vec<u8>,
+}
+
+/// [`load_program`] with the first lookup done as execveat asks.
+pub fn load_program_at(thread: &Thread, start: ExecStart, path: &[u8], mut argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> KResult<LoadedProgram> {
     stack::check_arg_sizes(&argv, &envp)?;
     let cred = thread.process().cred.lock().clone();
     let fs_cred = fs::Cred { uid: cred.euid, gid: cred.egid, groups: &cred.groups };
     let resolver = thread.fs().resolver(fs_cred);
     let mut path = path.to_vec();
-    let exec_path = path.clone();
+    let exec_path = start.name.clone();
+    let mut first = Some(start);
     for _ in 0..=MAX_SCRIPT_DEPTH {
-        let file = resolver.open_exec(None, &path)?;
+        let file = match first.take() {
+            Some(start) => {
+                let file = resolver.open_exec_at(start.dir.as_ref(), &path, start.follow)?;
+                path = start.name;
+                file
+            }
+            None => resolver.open_exec(None, &path)?,
+        };
         let head = read_head(&file, SHEBANG_MAX.max(4096))?;
         if head.starts_with(b"#!") {
             let (interp, arg) = parse_shebang(&head[..head.len().min(SHEBANG_MAX)]).ok_or(Errno::ENOEXEC)?;
@@ -341,6 +366,7 @@ pub async fn de_thread(thread: &Arc<Thread>) -> KResult<()> {
         table.remove_thread(old_tid);
         thread.set_tid(process.pid());
         table.insert_thread(thread.clone());
+        super::parent_death::parent_thread_renamed(&table, process.pid(), old_tid, process.pid());
     }
     Ok(())
 }
@@ -366,6 +392,11 @@ pub fn commit_exec(thread: &Arc<Thread>, program: LoadedProgram) {
         crate::signal::frame::AltStack { sp: 0, flags: crate::signal::frame::SS_DISABLE, size: 0 };
     thread.clear_child_tid.store(0, Ordering::Relaxed);
     *thread.robust_list.lock() = (0, 0);
+    {
+        let mut cred = process.cred.lock();
+        let (uid, euid) = (cred.uid, cred.euid);
+        cred.caps.after_exec(uid, euid);
+    }
     let base = program.path.rsplit(|&b| b == b'/').next().unwrap_or(&program.path);
     thread.set_comm(base);
     *process.exe.lock() = program.path.clone();

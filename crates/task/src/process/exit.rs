@@ -164,8 +164,9 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     // sees every frame free.
     thread.release_resources();
 
-    let death = {
+    let (death, orphans) = {
         let mut table = TABLE.lock();
+        let orphans = super::parent_death::children_of_thread(&table, thread);
         table.remove_thread(thread.tid());
         process.remove_thread(thread);
         let death = table.topo.thread_exited(thread.tid(), status);
@@ -174,8 +175,11 @@ pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
                 child.set_parent_pid(reaper);
             }
         }
-        death
+        (death, orphans)
     };
+    if !orphans.is_empty() {
+        super::parent_death::notify_children(thread, orphans);
+    }
     thread.mark_dead();
     // A thread that leaves during a group stop has done its part.
     super::signal_send::participate_in_stop(thread);

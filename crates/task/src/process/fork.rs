@@ -76,6 +76,12 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         let limits = parent.process().limits.lock().clone();
         let p = Process::new(pid, limits, cred, now_ns);
         p.set_parent_pid(table.topo.group(pid).map(|g| g.parent).unwrap_or(0));
+        // CLONE_PARENT makes us a sibling: our parent thread is the
+        // caller's.
+        let parent_thread = if flags.contains(CloneFlags::PARENT) { parent.process().parent_thread() } else { parent.tid() };
+        p.set_parent_thread(parent_thread);
+        let thp_disabled = parent.process().thp_disabled.load(core::sync::atomic::Ordering::Relaxed);
+        p.thp_disabled.store(thp_disabled, core::sync::atomic::Ordering::Relaxed);
         *p.exe.lock() = parent.process().exe.lock().clone();
         *p.cmdline.lock() = parent.process().cmdline.lock().clone();
         *p.environ.lock() = parent.process().environ.lock().clone();
@@ -83,6 +89,7 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         (pid, p)
     };
     let thread = Thread::new(tid, process.clone(), vm, files, fs, sighand, parent.comm(), now_ns);
+    thread.attrs.inherit(&parent.attrs);
     thread.signals.set_blocked(parent.signals.blocked());
     // A child sharing the address space (a thread, or vfork) must not use
     // the parent's alternate stack; a forked copy keeps it (Linux).

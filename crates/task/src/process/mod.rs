@@ -10,12 +10,15 @@ pub mod expiry;
 pub mod fork;
 pub mod group_stop;
 pub mod oom;
+pub mod parent_death;
 pub mod posix_timer;
 #[allow(clippy::module_inception)]
 pub mod process;
+pub mod signal_quota;
 pub mod signal_send;
 pub mod table;
 pub mod thread;
+pub mod thread_attrs;
 pub mod wait;
 
 pub use process::Process;

@@ -40,6 +40,13 @@ pub struct Process {
     /// The parent's TGID, as the topology says (0 for init). A copy kept
     /// for getppid, written under TABLE wherever the topology sets it.
     parent_pid: AtomicI32,
+    /// The tid of the parent's thread that created us (Linux's
+    /// `real_parent`), whose exit sends PR_SET_PDEATHSIG signals.
+    parent_thread: AtomicI32,
+    /// PR_SET_THP_DISABLE (Linux's MMF_DISABLE_THP: kept across fork and
+    /// execve). weft never uses transparent huge pages for user memory, so
+    /// this is only reported back.
+    pub thp_disabled: AtomicBool,
     /// Live threads, the leader first while it lives.
     /// Lock order: TABLE -> threads -> a thread's signal locks.
     threads: SpinLock<Vec<Arc<Thread>>>,
@@ -92,6 +99,8 @@ impl Process {
         Arc::new(Process {
             pid,
             parent_pid: AtomicI32::new(0),
+            parent_thread: AtomicI32::new(0),
+            thp_disabled: AtomicBool::new(false),
             threads: SpinLock::new(Vec::new()),
             shared_pending: SpinLock::new(SigPending::default()),
             child_wait: WaitQueue::new(),
@@ -131,6 +140,15 @@ impl Process {
     /// Called with TABLE held, after the topology changed the parent.
     pub(crate) fn set_parent_pid(&self, parent: Pid) {
         self.parent_pid.store(parent, Ordering::Relaxed);
+    }
+
+    /// The tid of the parent thread (`parent_death`).
+    pub fn parent_thread(&self) -> Pid {
+        self.parent_thread.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_parent_thread(&self, tid: Pid) {
+        self.parent_thread.store(tid, Ordering::Relaxed);
     }
 
     /// A snapshot of the live threads.

@@ -93,7 +93,11 @@ pub fn send_to_process(process: &Arc<Process>, info: SigInfo) -> KResult<()> {
         group_exit(process, WaitStatus::Signaled { signal: SIGKILL, core: false });
         return Ok(());
     }
-    process.shared_pending.lock().enqueue(info);
+    let may_queue = super::signal_quota::may_queue(process, &info);
+    let queued = process.shared_pending.lock().enqueue_within(info, may_queue);
+    if queued == Enqueued::Refused {
+        return Err(Errno::EAGAIN);
+    }
     process.wake_signalfd_waiters();
     let threads = process.threads();
     if let Some(tid) = choose_receiver(&candidates(&threads), sig) {
@@ -125,7 +129,11 @@ pub fn send_to_thread(thread: &Arc<Thread>, info: SigInfo) -> KResult<()> {
         group_exit(&process, WaitStatus::Signaled { signal: SIGKILL, core: false });
         return Ok(());
     }
-    thread.signals.pending.lock().enqueue(info);
+    let may_queue = super::signal_quota::may_queue(&process, &info);
+    let queued = thread.signals.pending.lock().enqueue_within(info, may_queue);
+    if queued == Enqueued::Refused {
+        return Err(Errno::EAGAIN);
+    }
     process.wake_signalfd_waiters();
     if is_fatal_now(sig, thread) {
         let core = matches!(crate::signal::action::default_action(sig), crate::signal::DefaultAction::Core);
@@ -293,7 +301,12 @@ pub fn has_interrupt(thread: &Thread) -> bool {
 pub fn kill_process(sender: &Process, pid: Pid, info: SigInfo) -> KResult<()> {
     // A zombie still exists until reaped: signalling it succeeds and does
     // nothing (Linux).
+    // Linux's order: no such process, then a bad signal number
+    // (check_kill_permission), then the permission.
     let target = find_process(pid).ok_or(Errno::ESRCH)?;
+    if info.signo != 0 && !is_valid(info.signo) {
+        return Err(Errno::EINVAL);
+    }
     if !may_signal(sender, &target) {
         return Err(Errno::EPERM);
     }

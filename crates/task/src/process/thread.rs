@@ -19,7 +19,7 @@
 //! Fields are grouped by who may touch them.
 
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 
 use fs::{FdTable, FsContext};
 use ksync::{Once, SpinLock};
@@ -28,6 +28,7 @@ use runtime::TaskRef;
 use runtime::sync::Event;
 
 use super::process::Process;
+use super::thread_attrs::ThreadAttrs;
 use crate::signal::frame::AltStack;
 use crate::signal::{SigActions, SigPending, SigSet};
 use crate::topology::Pid;
@@ -232,6 +233,10 @@ pub struct Thread {
     pub stop_seen: AtomicU64,
     /// Nanoseconds since boot when the thread started.
     pub start_ns: u64,
+    /// PR_SET_PDEATHSIG (0: none); never inherited (`parent_death`).
+    pdeath_signal: AtomicU32,
+    /// prctl-set attributes the thread keeps for itself.
+    pub attrs: ThreadAttrs,
 }
 
 impl Thread {
@@ -263,7 +268,18 @@ impl Thread {
             vfork_done: SpinLock::new(None),
             stop_seen: AtomicU64::new(0),
             start_ns,
+            pdeath_signal: AtomicU32::new(0),
+            attrs: ThreadAttrs::default(),
         })
+    }
+
+    pub fn pdeath_signal(&self) -> u32 {
+        self.pdeath_signal.load(Ordering::Relaxed)
+    }
+
+    /// PR_SET_PDEATHSIG; the caller checked the number.
+    pub fn set_pdeath_signal(&self, sig: u32) {
+        self.pdeath_signal.store(sig, Ordering::Relaxed);
     }
 
     pub fn tid(&self) -> Pid {

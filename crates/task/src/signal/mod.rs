@@ -15,7 +15,7 @@ pub mod set;
 
 pub use action::{DefaultAction, SigAction, SigActions};
 pub use info::SigInfo;
-pub use pending::SigPending;
+pub use pending::{Enqueued, SigPending};
 pub use set::SigSet;
 
 pub const SIGHUP: u32 = 1;
