@@ -12,7 +12,8 @@ use crate::mmap::{check_as_limit, find_area};
 use crate::pt::{Locked, Unmapped};
 use crate::space::{AddressSpace, State};
 use crate::tlb::MmGuard;
-use crate::vma::{Backing, Prot, Vma};
+use crate::fault::Access;
+use crate::vma::{Backing, Prot, Vma, VmaFlags};
 
 type Guard<'a> = MmGuard<'a, Locked<State>>;
 
@@ -230,8 +231,15 @@ impl AddressSpace {
         if check_as_limit(st, new_top - old_top).is_err() {
             return old;
         }
-        st.vmas.insert(Vma::anon(old_top, new_top, Prot::READ | Prot::WRITE));
+        // Under mlockall(MCL_FUTURE) the heap grows locked and populated
+        // (Linux do_brk_flags with mm->def_flags).
+        let flags = st.def_flags;
+        st.vmas.insert(Vma { flags, ..Vma::anon(old_top, new_top, Prot::READ | Prot::WRITE) });
         st.brk = requested;
+        drop(guard);
+        if flags.contains(VmaFlags::LOCKED) && !flags.contains(VmaFlags::LOCK_ON_FAULT) {
+            self.populate(old_top, new_top, Access::Write);
+        }
         requested
     }
 

@@ -112,16 +112,16 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
-        // Its CPU time is counted at every crossing into and out of user
-        // mode; its CPU-time itimers are charged at ticks (the runtime
-        // keeps the slice tick while a user thread runs: docs/runtime.md,
-        // "The tick discipline") and here at the end of the poll.
+        // Its CPU time is sampled at ticks, in user mode and in the kernel
+        // (and its CPU-time itimers count there): the runtime keeps the
+        // slice tick while a user thread runs (docs/runtime.md, "The tick
+        // discipline").
         self.thread.cpu_time.start_running(arch::time::now_ns());
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
         self.fpu.lock().save_if_live();
-        let (user, system) = self.thread.cpu_time.stop_running(arch::time::now_ns());
-        self.thread.process().charge_cpu(user, system);
+        let system = self.thread.cpu_time.stop_running(arch::time::now_ns());
+        self.thread.process().charge_cpu(0, system);
         result
     }
 }
@@ -143,11 +143,10 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
         if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
             fpu.lock().load();
         }
-        thread.cpu_time.leave_kernel(arch::time::now_ns());
         let reason = regs.run();
-        thread.cpu_time.enter_kernel(arch::time::now_ns());
         match reason {
             ReturnReason::Syscall => {
+                let ticks = KernelTicks::start();
                 let (nr, args) = regs.syscall_args();
                 crate::trail::record(thread.tid() as u32, nr, &args);
                 let result = {
@@ -161,16 +160,19 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                     vm = thread.vm();
                 }
                 complete_syscall(&mut regs, &mut state, nr, result);
+                ticks.finish(&thread);
             }
             ReturnReason::Exception { vector, error_code, fault_addr } => {
+                let ticks = KernelTicks::start();
                 if fault::handle_exception(&thread, &regs, vector, error_code, fault_addr) == fault::AfterException::WaitForMemory {
                     runtime::sleep_until(arch::time::now_ns() + OOM_RETRY_NS).await;
                 }
+                ticks.finish(&thread);
             }
             ReturnReason::Interrupt { vector } => {
                 if vector == trap::VEC_TIMER {
-                    let (user, system) = thread.cpu_time.take_uncharged();
-                    thread.process().charge_cpu(user, system);
+                    let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
+                    thread.process().charge_cpu(user, 0);
                 }
                 // User mode holds nothing of RCU's: a quiescent state, so a
                 // long user stretch does not hold up grace periods.
@@ -189,6 +191,28 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
     // The group sums up this thread's time as it leaves: count it all.
     thread.cpu_time.settle(arch::time::now_ns());
     exit_thread(&thread, status);
+}
+
+/// Sees whether a timer tick came while the thread was in the kernel for a
+/// system call or fault, without reading the clock: the CPU's tick count
+/// before and after. When one did, the stretch since the last mark is
+/// system time, as Linux's tick accounting counts a tick that lands in the
+/// kernel. (If the thread moved to another CPU meanwhile, the counts differ
+/// by chance and the stretch, which the end of the poll split, is counted
+/// as system time: it was.)
+struct KernelTicks(u64);
+
+impl KernelTicks {
+    fn start() -> KernelTicks {
+        KernelTicks(arch::percpu::this().ticks.load(Relaxed))
+    }
+
+    fn finish(self, thread: &Thread) {
+        if arch::percpu::this().ticks.load(Relaxed) != self.0 {
+            let system = thread.cpu_time.tick_in_kernel(arch::time::now_ns());
+            thread.process().charge_cpu(0, system);
+        }
+    }
 }
 
 /// Puts a system call's result in rax, remembering restart codes for the

@@ -6,8 +6,20 @@ use task::process::exec::OpenFileBacking;
 
 use crate::ctx::SyscallContext;
 
+/// brk(2). Under mlockall(MCL_FUTURE) growth is locked, so past
+/// RLIMIT_MEMLOCK the break stays where it is (Linux mlock_future_check).
 pub fn brk(cx: &mut SyscallContext<'_>, addr: u64) -> KResult<usize> {
-    Ok(cx.vm().brk(addr as usize))
+    let vm = cx.vm();
+    if vm.locks_new_mappings() {
+        let old = vm.brk(0);
+        let grow = mm::layout::page_align_up(addr as usize)
+            .zip(mm::layout::page_align_up(old))
+            .map_or(0, |(new_top, old_top)| new_top.saturating_sub(old_top));
+        if grow > 0 && check_locked_mapping(cx, grow as u64, 0).is_err() {
+            return Ok(old);
+        }
+    }
+    Ok(vm.brk(addr as usize))
 }
 
 pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: u64, fd: u64, offset: u64) -> KResult<usize> {

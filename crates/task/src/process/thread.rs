@@ -75,12 +75,15 @@ impl ThreadSignals {
 
 /// CPU time of a thread, in nanoseconds.
 ///
-/// Exact, and split exactly: the thread's user loop marks every crossing
-/// between user and kernel mode (a TSC read each way), so the time from
-/// entering user mode to the trap that ends it is user time, and the rest
-/// of every poll of the thread's task is system time. The CPU-time itimers
-/// are charged less often, with what accrued since the last charge: at
-/// ticks that interrupt user mode and at the end of each poll.
+/// The total is exact: the time between the start and the end of every poll
+/// of the thread's task is counted. How it splits into user and system time
+/// is sampled at ticks, as Linux does by default: a tick that interrupts
+/// user mode counts the time since the last mark as user time; a tick that
+/// lands while the thread is in the kernel (a system call or fault running
+/// inline in the poll), and the end of a poll, count it as system time. A
+/// syscall reads no clock: the user loop compares the CPU's tick count
+/// before and after it. (A CPU running a user thread keeps its slice tick
+/// for this: runtime/src/tick.rs.)
 ///
 /// Only the thread's own task writes the counters, so they are updated with
 /// a plain load and store (no locked instruction on the syscall path).
@@ -91,9 +94,6 @@ pub struct CpuTime {
     /// While the thread runs: when its not yet counted time began. Zero
     /// while it does not run. Written only by the thread's own task.
     running_since_ns: AtomicU64,
-    /// Counted but not yet charged to the itimers (owner-only).
-    uncharged_user_ns: AtomicU64,
-    uncharged_system_ns: AtomicU64,
 }
 
 impl CpuTime {
@@ -115,8 +115,8 @@ impl CpuTime {
 
     /// User and system time as getrusage and times report them: the exact
     /// total (the running stretch included) split in the ratio of the
-    /// counted times, as Linux's `cputime_adjust` does, so a stretch not
-    /// yet counted is not missing from the total.
+    /// sampled times, as Linux's `cputime_adjust` does, so a stretch that no
+    /// tick sampled yet is not missing from the total.
     pub fn adjusted(&self, now_ns: u64) -> (u64, u64) {
         let (user, system) = (self.user(), self.system());
         let total = self.total(now_ns);
@@ -129,37 +129,28 @@ impl CpuTime {
         (user, total - user)
     }
 
-    /// The thread's task starts a poll (in the kernel).
+    /// The thread's task starts a poll.
     pub fn start_running(&self, now_ns: u64) {
         self.running_since_ns.store(now_ns.max(1), Ordering::Relaxed);
     }
 
-    /// The thread is about to enter user mode: the time since the last
-    /// mark was system time.
-    pub fn leave_kernel(&self, now_ns: u64) {
-        let since = self.mark(now_ns.max(1));
-        let spent = now_ns.saturating_sub(since);
-        add(&self.system_ns, spent);
-        add(&self.uncharged_system_ns, spent);
-    }
-
-    /// The thread trapped into the kernel (syscall, fault, interrupt): the
-    /// time since the last mark was user time.
-    pub fn enter_kernel(&self, now_ns: u64) {
+    /// A timer tick interrupted the thread in user mode: the time since the
+    /// last mark was user time. Returns it.
+    pub fn tick_in_user(&self, now_ns: u64) -> u64 {
         let since = self.mark(now_ns.max(1));
         let spent = now_ns.saturating_sub(since);
         add(&self.user_ns, spent);
-        add(&self.uncharged_user_ns, spent);
+        spent
     }
 
-    /// (user, system) time counted since the last call: what the itimers
-    /// are charged with.
-    pub fn take_uncharged(&self) -> (u64, u64) {
-        let user = self.uncharged_user_ns.load(Ordering::Relaxed);
-        let system = self.uncharged_system_ns.load(Ordering::Relaxed);
-        self.uncharged_user_ns.store(0, Ordering::Relaxed);
-        self.uncharged_system_ns.store(0, Ordering::Relaxed);
-        (user, system)
+    /// A timer tick came while the thread was in the kernel (during a
+    /// system call or fault): the time since the last mark was system time.
+    /// Returns it.
+    pub fn tick_in_kernel(&self, now_ns: u64) -> u64 {
+        let since = self.mark(now_ns.max(1));
+        let spent = now_ns.saturating_sub(since);
+        add(&self.system_ns, spent);
+        spent
     }
 
     /// Counts the running stretch so far as system time (the thread is
@@ -173,14 +164,12 @@ impl CpuTime {
         }
     }
 
-    /// The thread's task ends a poll (in the kernel). Returns the (user,
-    /// system) time not yet charged to the itimers.
-    pub fn stop_running(&self, now_ns: u64) -> (u64, u64) {
+    /// The thread's task ends a poll. Returns the system time it added.
+    pub fn stop_running(&self, now_ns: u64) -> u64 {
         let since = self.mark(0);
         let spent = now_ns.saturating_sub(since);
         add(&self.system_ns, spent);
-        add(&self.uncharged_system_ns, spent);
-        self.take_uncharged()
+        spent
     }
 }
 
@@ -431,8 +420,7 @@ mod cpu_time_test {
     fn adjusted_time_counts_the_running_stretch_in_the_sampled_ratio() {
         let t = CpuTime::default();
         t.start_running(1_000);
-        t.leave_kernel(1_000);
-        t.enter_kernel(4_000); // 3 µs user
+        t.tick_in_user(4_000); // 3 µs user
         t.stop_running(5_000); // 1 µs system
         assert_eq!(t.adjusted(5_000), (3_000, 1_000), "no running stretch: the samples");
         t.start_running(10_000);
@@ -442,17 +430,13 @@ mod cpu_time_test {
     }
 
     #[test]
-    fn crossings_split_user_and_system_time_and_itimers_get_each_once() {
+    fn a_tick_in_the_kernel_counts_system_time() {
         let t = CpuTime::default();
         t.start_running(1_000);
-        t.leave_kernel(3_000); // 2 µs system before entering user mode
-        t.enter_kernel(4_000); // 1 µs user
-        t.leave_kernel(9_000); // 5 µs system in a syscall
-        assert_eq!((t.user(), t.system()), (1_000, 7_000));
-        assert_eq!(t.take_uncharged(), (1_000, 7_000));
-        t.enter_kernel(10_000);
-        assert_eq!(t.stop_running(12_000), (1_000, 2_000), "only what accrued since the last charge");
-        assert_eq!((t.user(), t.system()), (2_000, 9_000));
+        assert_eq!(t.tick_in_user(3_000), 2_000);
+        assert_eq!(t.tick_in_kernel(9_000), 6_000, "a syscall the tick landed in");
+        assert_eq!(t.stop_running(10_000), 1_000);
+        assert_eq!((t.user(), t.system()), (2_000, 7_000));
     }
 
     #[test]
