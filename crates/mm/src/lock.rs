@@ -68,7 +68,9 @@ impl AddressSpace {
         }
         let mut g = self.mmu.lock();
         let st = &mut g.data;
-        if let (true, Some(limit)) = (!lock.is_empty(), limit) {
+        if !lock.is_empty()
+            && let Some(limit) = limit
+        {
             let mut locked = (end - start) / PAGE_SIZE + st.locked_pages();
             if locked > limit {
                 locked -= st.locked_pages_in(start, end);
