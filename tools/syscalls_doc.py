@@ -26,13 +26,14 @@ PARTIAL = {
     'unshare': 'CLONE_FILES and CLONE_FS; namespaces EPERM',
     'clone': 'namespaces (CLONE_NEW*) return EPERM',
     'clone3': 'set_tid returns EPERM; CLONE_INTO_CGROUP EINVAL',
-    'mount': 'tmpfs, devtmpfs, proc and sysfs; MS_BIND EINVAL; mount flags ignored',
+    'mount': 'tmpfs, devtmpfs, proc, sysfs and mqueue; MS_BIND EINVAL; mount flags ignored',
     'getrandom': 'a seeded xoshiro256** generator, not a cryptographic one',
     'getpriority': 'one scheduling class: always nice 0',
     'setpriority': 'accepted; nice values do not change scheduling',
     'sched_setscheduler': 'SCHED_OTHER/BATCH/IDLE accepted and run alike; real-time classes EPERM',
     'capget': 'sets as Linux keeps them; permission checks still use euid 0, ambient and file capabilities not modelled',
     'capset': 'no ambient set; the sets do not grant or deny permissions (euid 0 does)',
+    'mq_notify': 'SIGEV_THREAD fails (no netlink sockets); close-on-exec, dup2 and close_range closes do not drop the registration (docs/fs.md)',
     'syslog': 'read and size actions; clear/console actions accepted without effect',
 }
 

@@ -23,6 +23,9 @@ int main(int argc, char **argv) {
     mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
     mkdir("/dev/shm", 01777);
     mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
+    /* Where Linux distributions mount the POSIX message queues. */
+    mkdir("/dev/mqueue", 01777);
+    mount("none", "/dev/mqueue", "mqueue", 0, NULL);
     setenv("PATH", "/bin:/sbin:/tests", 1);
     /* Tests run in a writable directory that is not "/". */
     if (chdir("/tmp") != 0)

@@ -93,6 +93,7 @@ mount -t proc proc /proc 2>/dev/null
 mount -t sysfs sysfs /sys 2>/dev/null
 mount -t tmpfs tmpfs /tmp 2>/dev/null
 mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null
+mkdir -p /dev/mqueue && mount -t mqueue none /dev/mqueue 2>/dev/null
 cd /root
 echo "weft: /init running; type 'poweroff -f' to leave"
 exec /bin/sh

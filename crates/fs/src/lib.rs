@@ -10,7 +10,8 @@
 //! - File systems and file kinds: [`ramfs`] (root and tmpfs), [`initramfs`]
 //!   (cpio newc, gzip), [`dev`] (device registry, null/zero/full/random),
 //!   [`pipe`] (pipes, fifos), [`tty`] (the console line discipline),
-//!   [`synthetic`] (generated files for procfs/sysfs).
+//!   [`synthetic`] (generated files for procfs/sysfs), [`mqueue`] (POSIX
+//!   message queues and their file system).
 //! - Encoders of Linux layouts: [`stat`] (struct stat, statx, statfs),
 //!   [`dirent`] (linux_dirent64).
 //!
@@ -48,6 +49,7 @@ pub mod initramfs;
 pub mod inode;
 pub mod location;
 pub mod mount;
+pub mod mqueue;
 pub mod namei;
 pub mod perm;
 pub mod pipe;

@@ -1,4 +1,4 @@
-//! `/proc/sys/kernel/` and `/proc/sys/vm/`: the few knobs programs read
+//! `/proc/sys/kernel/`, `/proc/sys/vm/` and `/proc/sys/fs/`: the few knobs programs read
 //! (kernel/sysctl.c).
 
 use alloc::sync::Arc;
@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 use fs::Inode;
+use fs::mqueue::limits::Knob;
 
 use crate::node::{self, Ctx, Maker};
 use crate::sysctl_knobs as knobs;
@@ -27,6 +28,7 @@ const FS: &[(&str, Maker)] = &[
     ("file-nr", |c, _| {
         ro(c, 19, || alloc::format!("{}\t0\t{}\n", fs::file::open_files(), fs::file::file_max()).into_bytes())
     }),
+    ("mqueue", |c, p| node::fixed_dir(c, BASE + 20, Some(p.clone()), MQUEUE)),
     // Pipe and descriptor limits (sysctl_knobs.rs); inodes BASE + 0x60...
     ("nr_open", |c, _| knob(c, 0x60, knobs::nr_open, knobs::set_nr_open)),
     ("pipe-max-size", |c, _| knob(c, 0x61, knobs::pipe_max_size, knobs::set_pipe_max_size)),
@@ -36,6 +38,27 @@ const FS: &[(&str, Maker)] = &[
 
 /// A root-owned 0644 knob (writes by others: EACCES at open).
 fn knob(ctx: Ctx, n: u64, read: fn() -> KResult<Vec<u8>>, write: fn(&[u8]) -> KResult<usize>) -> Arc<dyn Inode> {
+    node::rw_file(ctx, BASE + n, 0o644, (0, 0), read, write)
+}
+
+/// `/proc/sys/fs/mqueue/` (ipc/mq_sysctl.c): the limits of POSIX message
+/// queues, root-writable, EINVAL outside Linux's ranges.
+const MQUEUE: &[(&str, Maker)] = &[
+    ("msg_default", |c, _| mq_knob(c, 21, Knob::MsgDefault)),
+    ("msg_max", |c, _| mq_knob(c, 22, Knob::MsgMax)),
+    ("msgsize_default", |c, _| mq_knob(c, 23, Knob::MsgsizeDefault)),
+    ("msgsize_max", |c, _| mq_knob(c, 24, Knob::MsgsizeMax)),
+    ("queues_max", |c, _| mq_knob(c, 25, Knob::QueuesMax)),
+];
+
+fn mq_knob(ctx: Ctx, n: u64, knob: Knob) -> Arc<dyn Inode> {
+    let read = move || Ok(line(alloc::format!("{}", knob.get()).as_bytes()));
+    let write = move |buf: &[u8]| {
+        let text = core::str::from_utf8(first_line(buf)).map_err(|_| Errno::EINVAL)?;
+        let n: i64 = text.trim().parse().map_err(|_| Errno::EINVAL)?;
+        knob.set(n)?;
+        Ok(buf.len())
+    };
     node::rw_file(ctx, BASE + n, 0o644, (0, 0), read, write)
 }
 

@@ -7,7 +7,7 @@ use abi::sysno as nr;
 use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
-use crate::sys::{caps, event, fd, futex, mem, misc, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer};
+use crate::sys::{caps, event, fd, futex, mem, misc, mqueue, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer};
 
 /// One bit per syscall number already reported as unimplemented.
 static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
@@ -255,6 +255,14 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::PIDFD_GETFD => pidfd::pidfd_getfd(cx, a[0], a[1], a[2]),
         nr::SELECT => poll::select(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::PSELECT6 => poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+
+        // POSIX message queues.
+        nr::MQ_OPEN => mqueue::mq_open(cx, a[0], a[1], a[2], a[3]),
+        nr::MQ_UNLINK => mqueue::mq_unlink(cx, a[0]),
+        nr::MQ_TIMEDSEND => mqueue::mq_timedsend(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::MQ_TIMEDRECEIVE => mqueue::mq_timedreceive(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::MQ_NOTIFY => mqueue::mq_notify(cx, a[0], a[1]),
+        nr::MQ_GETSETATTR => mqueue::mq_getsetattr(cx, a[0], a[1], a[2]),
 
         // The system.
         nr::UNAME => misc::uname(cx, a[0]),

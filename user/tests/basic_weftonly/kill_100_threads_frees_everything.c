@@ -3,6 +3,10 @@
  * reaps it, AnonPages and PageTables in /proc/meminfo and the task count
  * in /proc/loadavg are back to what they were before it started.
  *
+ * The counters are system-wide, so the check is "no more than before":
+ * a process left by an earlier test may exit meanwhile and lower them,
+ * but nothing else running adds 100 threads' worth.
+ *
  * weft-only: on Linux other activity moves these counters. */
 /* musl has no <linux/futex.h>. */
 #define FUTEX_WAIT_PRIVATE 128
@@ -83,8 +87,8 @@ int main(void)
     int status;
     CHECK_EQ(waitpid(pid, &status, 0), pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    CHECK_EQ(tasks(), before);
-    CHECK_EQ(meminfo("AnonPages"), anon);
-    CHECK_EQ(meminfo("PageTables"), tables);
+    CHECK(tasks() <= before);
+    CHECK(meminfo("AnonPages") <= anon);
+    CHECK(meminfo("PageTables") <= tables);
     PASS();
 }

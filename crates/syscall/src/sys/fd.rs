@@ -318,7 +318,14 @@ pub fn lseek(cx: &mut SyscallContext<'_>, fd: u64, offset: u64, whence: u64) -> 
 }
 
 pub fn close(cx: &mut SyscallContext<'_>, fd: u64) -> KResult<usize> {
-    cx.thread.files().close(fd as i32).map(|_| 0)
+    // Only a message queue wants to hear of the close (its ->flush); other
+    // files are not held past the close, so their release stays in it.
+    let queue = cx.thread.files().get(fd as i32).ok().filter(|f| fs::mqueue::queue_of(f.ops()).is_ok());
+    cx.thread.files().close(fd as i32)?;
+    if let Some(file) = queue {
+        crate::sys::mqueue::closed(cx, &file);
+    }
+    Ok(0)
 }
 
 pub fn close_range(cx: &mut SyscallContext<'_>, first: u64, last: u64, flags: u64) -> KResult<usize> {

@@ -7,6 +7,7 @@ pub mod futex;
 pub mod mem;
 pub mod memfd;
 pub mod misc;
+pub mod mqueue;
 pub mod path;
 pub mod pidfd;
 pub mod poll;

@@ -344,6 +344,8 @@ fn new_fs(kind: &[u8], options: &[u8]) -> KResult<Arc<dyn fs::FileSystem>> {
         // ramfs has no bounds and no options of its own, as on Linux.
         b"ramfs" => Ok(fs::ramfs::RamFs::new("ramfs", 0o755)),
         b"devtmpfs" => Ok(fs::dev::new_devfs()?),
+        // One instance, as Linux has one per IPC namespace.
+        b"mqueue" => Ok(fs::mqueue::instance()),
         other => EXTRA_FS.get().and_then(|f| f(other)).ok_or(Errno::ENODEV),
     }
 }
