@@ -12,6 +12,7 @@
 //! CAP_IPC_LOCK; the EPERM of a zero limit is theirs to give.
 
 use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
 
 use abi::{Errno, KResult};
 
@@ -108,6 +109,7 @@ impl AddressSpace {
             return Err(Errno::ENOMEM);
         }
         st.def_flags = if flags & MCL_FUTURE != 0 { lock } else { VmaFlags::empty() };
+        self.locks_future.store(flags & MCL_FUTURE != 0, Ordering::Relaxed);
         if flags & MCL_CURRENT == 0 {
             return Ok(());
         }
@@ -125,6 +127,7 @@ impl AddressSpace {
         let mut g = self.mmu.lock();
         let st = &mut g.data;
         st.def_flags = VmaFlags::empty();
+        self.locks_future.store(false, Ordering::Relaxed);
         st.vmas.update_range(0, TASK_SIZE, |v| v.flags -= LOCK_BITS);
     }
 
@@ -134,8 +137,9 @@ impl AddressSpace {
     }
 
     /// Whether mlockall(MCL_FUTURE) is in force: new mappings are locked.
+    /// (Read without the lock; the space's own threads set it.)
     pub fn locks_new_mappings(&self) -> bool {
-        self.mmu.lock().data.def_flags.contains(VmaFlags::LOCKED)
+        self.locks_future.load(Ordering::Relaxed)
     }
 
     /// Faults in what `populate_ranges` listed; failures are ignored, as

@@ -77,6 +77,9 @@ pub struct AddressSpace {
     pub(crate) mmu: MmuSpace<State>,
     /// This space, for the page caches it maps (`cache::rmap`).
     pub(crate) me: Weak<AddressSpace>,
+    /// Whether `State::def_flags` locks new mappings (mlockall with
+    /// MCL_FUTURE), readable without the lock: every mmap asks.
+    pub(crate) locks_future: core::sync::atomic::AtomicBool,
 }
 
 /// Where a stack was placed.
@@ -149,7 +152,12 @@ impl AddressSpace {
     /// An empty address space: no user mappings, the kernel half shared.
     pub fn new() -> KResult<Arc<Self>> {
         let mmu = MmuSpace::new(State::new()).ok_or(Errno::ENOMEM)?;
-        Ok(Arc::new_cyclic(|me| Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), mmu, me: me.clone() }))
+        Ok(Arc::new_cyclic(|me| Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            mmu,
+            me: me.clone(),
+            locks_future: core::sync::atomic::AtomicBool::new(false),
+        }))
     }
 
     /// A number unique among all address spaces ever created (futex keys).
