@@ -169,6 +169,25 @@ static OPEN_FILES: AtomicUsize = AtomicUsize::new(0);
 /// `files_stat.max_files`; the kernel sets it from memory at boot).
 static FILE_MAX: AtomicUsize = AtomicUsize::new(usize::MAX);
 
+/// `fs.nr_open`: the most descriptors one process may have, and so the
+/// ceiling of RLIMIT_NOFILE (Linux's default: 1 MiB).
+static NR_OPEN: AtomicUsize = AtomicUsize::new(1 << 20);
+/// Linux's bounds for `fs.nr_open`: BITS_PER_LONG, and INT_MAX rounded
+/// down to a multiple of BITS_PER_LONG.
+pub const NR_OPEN_MIN: usize = 64;
+pub const NR_OPEN_MAX: usize = i32::MAX as usize & !63;
+
+pub fn nr_open() -> usize {
+    NR_OPEN.load(Ordering::Relaxed)
+}
+
+/// Sets `fs.nr_open`: EINVAL outside `NR_OPEN_MIN..=NR_OPEN_MAX`.
+pub fn set_nr_open(n: u64) -> KResult<()> {
+    let n = usize::try_from(n).ok().filter(|n| (NR_OPEN_MIN..=NR_OPEN_MAX).contains(n)).ok_or(Errno::EINVAL)?;
+    NR_OPEN.store(n, Ordering::Relaxed);
+    Ok(())
+}
+
 /// Open file descriptions now.
 pub fn open_files() -> usize {
     OPEN_FILES.load(Ordering::Relaxed)

@@ -14,6 +14,8 @@
 //! See Linux `arch/x86/mm/mmap.c` (`mmap_base`) and `mm/mmap.c`
 //! (`stack_guard_gap`, `mmap_min_addr`), v6.1.
 
+use core::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::PAGE_SIZE;
 
 /// End of user space: Linux's `TASK_SIZE_MAX` for 4-level paging, one page
@@ -35,8 +37,22 @@ pub const DEFAULT_STACK_LIMIT: usize = 8 << 20;
 /// The main stack's VMA starts this big (Linux `setup_arg_pages`'s
 /// `stack_expand`), then grows on faults up to the stack rlimit.
 pub const INITIAL_STACK_SIZE: usize = 128 << 10;
-/// Most VMAs one address space may have (`vm.max_map_count`).
-pub const MAX_MAP_COUNT: usize = 65530;
+/// Most VMAs one address space may have by default (`vm.max_map_count`).
+pub const DEFAULT_MAX_MAP_COUNT: usize = 65530;
+
+/// `vm.max_map_count` now: mmap fails with ENOMEM when an address space has
+/// more VMAs, and a split that would pass it (mprotect or munmap in the
+/// middle of a VMA) fails with ENOMEM, as in Linux.
+static MAX_MAP_COUNT: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_MAP_COUNT);
+
+pub fn max_map_count() -> usize {
+    MAX_MAP_COUNT.load(Ordering::Relaxed)
+}
+
+/// Sets `vm.max_map_count` (Linux accepts 0 ..= INT_MAX; the caller checks).
+pub fn set_max_map_count(n: usize) {
+    MAX_MAP_COUNT.store(n, Ordering::Relaxed);
+}
 /// Size of the PROT_NONE guard under each thread stack the kernel places.
 pub const THREAD_STACK_GUARD: usize = PAGE_SIZE;
 

@@ -16,6 +16,8 @@
 //! | `vma`          | VMAs in an ordered map: split, merge, gaps             | no     |
 //! | `space`        | `AddressSpace`: create, fork, activate, introspection  | no     |
 //! | `mmap`         | mmap/munmap/mprotect/mremap/brk/madvise policy         | no     |
+//! | `advise`       | madvise: dropping pages, fork flags                    | no     |
+//! | `lock`         | mlock/mlockall: locked VMAs, RLIMIT_MEMLOCK counting   | no     |
 //! | `fault`        | page-fault resolution                                  | no     |
 //! | `uaccess`      | copies to and from user memory                         | no     |
 //! | `shared`, `file` | shared-anonymous objects, the file-backing trait     | no     |
@@ -49,7 +51,9 @@ pub mod pt;
 #[allow(unsafe_code)] // low level: CR3 switches in the shootdown protocol
 pub mod tlb;
 
+mod advise;
 mod fault;
+mod lock;
 mod mmap;
 mod remap;
 mod space;
@@ -85,7 +89,8 @@ pub use sysv_attach::AttachAt;
 pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
 pub use uaccess::{FutexKey, UserPtr};
 pub use tlb::leave_user_space;
-pub use vma::Prot;
+pub use lock::{MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT};
+pub use vma::{Prot, VmaFlags};
 
 /// Size of a base page.
 pub const PAGE_SIZE: usize = 4096;

@@ -14,10 +14,10 @@ use abi::{Errno, KResult};
 use crate::PAGE_SIZE;
 use crate::fault::Access;
 use crate::file::FileBacking;
-use crate::layout::{self, MAX_MAP_COUNT, MMAP_MIN_ADDR, TASK_SIZE, TASK_UNMAPPED_BASE};
+use crate::layout::{self, MMAP_MIN_ADDR, TASK_SIZE, TASK_UNMAPPED_BASE};
 use crate::shared::SharedMem;
 use crate::space::{AddressSpace, State};
-use crate::vma::{Backing, Prot, Vma};
+use crate::vma::{Backing, Prot, Vma, VmaFlags};
 
 /// A file to map, with the access mode it was opened with.
 #[derive(Clone)]
@@ -152,7 +152,7 @@ impl AddressSpace {
 
         let mut guard = self.mmu.lock();
         let st = &mut guard.data;
-        if st.vmas.count() > MAX_MAP_COUNT {
+        if st.vmas.count() > layout::max_map_count() {
             return Err(Errno::ENOMEM);
         }
         // get_unmapped_area
@@ -175,6 +175,12 @@ impl AddressSpace {
         }
         let grows_down = flags & l::MAP_GROWSDOWN != 0;
         let mut vma = Vma { grows_down, ..Vma::anon(addr, addr + len, prot) };
+        // MAP_LOCKED, or mlockall(MCL_FUTURE) in force (Linux mm->def_flags).
+        vma.flags = st.def_flags;
+        if flags & l::MAP_LOCKED != 0 {
+            vma.flags |= VmaFlags::LOCKED;
+        }
+        let populate_locked = vma.flags.contains(VmaFlags::LOCKED) && !vma.flags.contains(VmaFlags::LOCK_ON_FAULT);
         let map_type = flags & l::MAP_TYPE;
         match file {
             Some(file) => {
@@ -245,7 +251,8 @@ impl AddressSpace {
         guard.data.vmas.insert(vma);
         drop(guard);
         drop(unmapped);
-        if flags & l::MAP_POPULATE != 0 {
+        // Linux do_mmap: a locked mapping is populated like MAP_POPULATE.
+        if flags & l::MAP_POPULATE != 0 || populate_locked {
             let access = if prot.contains(Prot::WRITE) && map_type == l::MAP_PRIVATE { Access::Write } else { Access::Read };
             self.populate(addr, addr + len, access);
         }
@@ -268,6 +275,12 @@ impl AddressSpace {
             return Err(Errno::EINVAL);
         }
         let mut guard = self.mmu.lock();
+        // Linux do_vmi_munmap: a hole in the middle of a VMA splits it in
+        // two, which may not pass vm.max_map_count.
+        let splits_one = guard.data.vmas.find(addr).is_some_and(|v| v.start < addr && addr + len < v.end);
+        if splits_one && guard.data.vmas.count() >= layout::max_map_count() {
+            return Err(Errno::ENOMEM);
+        }
         let unmapped = self.unmap_locked(&mut guard, addr, addr + len);
         drop(guard);
         drop(unmapped);
@@ -330,6 +343,12 @@ impl AddressSpace {
                 break;
             }
             let piece_end = vma.end.min(end);
+            // Linux split_vma: each split needs the count below vm.max_map_count.
+            let splits = usize::from(cur > vma.start) + usize::from(piece_end < vma.end);
+            if vma.prot != prot && splits > 0 && st.vmas.count() + splits > layout::max_map_count() {
+                result = Err(Errno::ENOMEM);
+                break;
+            }
             st.vmas.update_range(cur, piece_end, |v| v.prot = prot);
             // Entries lose rights now; rights are gained lazily by faults
             // (a private page may be shared copy-on-write).

@@ -148,6 +148,8 @@ pub struct PageTable {
     tables: usize,
     /// Present leaf entries (the resident set, in pages).
     mapped: usize,
+    /// The most `mapped` has been (Linux hiwater_rss; ru_maxrss).
+    peak: usize,
 }
 
 impl PageTable {
@@ -163,7 +165,7 @@ impl PageTable {
                 dst.store(src.load(Ordering::Relaxed), Ordering::Relaxed);
             }
         }
-        Some(Self { root, tables: 1, mapped: 0 })
+        Some(Self { root, tables: 1, mapped: 0, peak: 0 })
     }
 
     /// Physical address of the PML4 (the CR3 value).
@@ -179,6 +181,11 @@ impl PageTable {
     /// Present leaf entries.
     pub fn mapped_pages(&self) -> usize {
         self.mapped
+    }
+
+    /// The most leaf entries present at once so far.
+    pub fn peak_pages(&self) -> usize {
+        self.peak
     }
 
     /// The table entry at `level` covering `va` in the table `table`.
@@ -255,6 +262,7 @@ impl PageTable {
         });
         if old.is_none() {
             self.mapped += 1;
+            self.peak = self.peak.max(self.mapped);
         }
         Ok(old)
     }

@@ -7,13 +7,13 @@ use abi::linux as l;
 use abi::{Errno, KResult};
 
 use crate::PAGE_SIZE;
-use crate::fault::Access;
 use crate::layout::{self, TASK_SIZE};
 use crate::mmap::{check_as_limit, find_area};
 use crate::pt::{Locked, Unmapped};
 use crate::space::{AddressSpace, State};
 use crate::tlb::MmGuard;
-use crate::vma::{Backing, Prot, Vma};
+use crate::fault::Access;
+use crate::vma::{Backing, Prot, Vma, VmaFlags};
 
 type Guard<'a> = MmGuard<'a, Locked<State>>;
 
@@ -231,84 +231,16 @@ impl AddressSpace {
         if check_as_limit(st, new_top - old_top).is_err() {
             return old;
         }
-        st.vmas.insert(Vma::anon(old_top, new_top, Prot::READ | Prot::WRITE));
+        // Under mlockall(MCL_FUTURE) the heap grows locked and populated
+        // (Linux do_brk_flags with mm->def_flags).
+        let flags = st.def_flags;
+        st.vmas.insert(Vma { flags, ..Vma::anon(old_top, new_top, Prot::READ | Prot::WRITE) });
         st.brk = requested;
-        requested
-    }
-
-    /// madvise(2). MADV_DONTNEED (and MADV_FREE) drop the pages of the
-    /// range: private anonymous memory reads back as zeros, private file
-    /// pages are read again, shared memory keeps its contents. The other
-    /// known advice values are accepted and ignored; unmapped parts of the
-    /// range give ENOMEM after the mapped parts were handled.
-    pub fn madvise(&self, addr: usize, len: usize, advice: u32) -> KResult<()> {
-        if !layout::is_page_aligned(addr) {
-            return Err(Errno::EINVAL);
-        }
-        let len = layout::page_align_up(len).ok_or(Errno::EINVAL)?;
-        let end = addr.checked_add(len).ok_or(Errno::EINVAL)?;
-        let drop_pages = match advice {
-            l::MADV_DONTNEED | l::MADV_DONTNEED_LOCKED | l::MADV_FREE => true,
-            l::MADV_NORMAL
-            | l::MADV_RANDOM
-            | l::MADV_SEQUENTIAL
-            | l::MADV_WILLNEED
-            | l::MADV_DONTFORK
-            | l::MADV_DOFORK
-            | l::MADV_MERGEABLE
-            | l::MADV_UNMERGEABLE
-            | l::MADV_HUGEPAGE
-            | l::MADV_NOHUGEPAGE
-            | l::MADV_DONTDUMP
-            | l::MADV_DODUMP
-            | l::MADV_WIPEONFORK
-            | l::MADV_KEEPONFORK
-            | l::MADV_COLD
-            | l::MADV_PAGEOUT
-            | l::MADV_POPULATE_READ
-            | l::MADV_POPULATE_WRITE
-            | l::MADV_COLLAPSE => false,
-            l::MADV_HWPOISON | l::MADV_SOFT_OFFLINE => return Err(Errno::EPERM),
-            _ => return Err(Errno::EINVAL),
-        };
-        if end == addr {
-            return Ok(());
-        }
-        let mut guard = self.mmu.lock();
-        let (mut pt, st) = guard.split();
-        let mut hole = false;
-        let mut cur = addr;
-        let mut ranges = Vec::new();
-        for v in st.vmas.overlapping(addr, end) {
-            if v.start > cur {
-                hole = true;
-            }
-            ranges.push((v.start.max(addr), v.end.min(end)));
-            cur = v.end;
-        }
-        if cur < end {
-            hole = true;
-        }
-        let mut unmapped = Unmapped::new();
-        if drop_pages {
-            for &(s, e) in &ranges {
-                pt.unmap_range(s, e, &mut unmapped);
-            }
-            if !unmapped.is_empty() {
-                self.mmu.flush(addr, end);
-            }
-        }
         drop(guard);
-        drop(unmapped);
-        if matches!(advice, l::MADV_POPULATE_READ | l::MADV_POPULATE_WRITE) {
-            let access = if advice == l::MADV_POPULATE_WRITE { Access::Write } else { Access::Read };
-            for (s, e) in ranges {
-                if !self.populate(s, e, access) {
-                    return Err(Errno::EFAULT);
-                }
-            }
+        if flags.contains(VmaFlags::LOCKED) && !flags.contains(VmaFlags::LOCK_ON_FAULT) {
+            self.populate(old_top, new_top, Access::Write);
         }
-        if hole { Err(Errno::ENOMEM) } else { Ok(()) }
+        requested
     }
 
     /// msync(2). Nothing is ever dirty in a file here (writable shared
@@ -327,36 +259,6 @@ impl AddressSpace {
             return Ok(());
         }
         self.check_mapped(addr, end)
-    }
-
-    /// mlock(2)/munlock(2): nothing is ever paged out, so locking only
-    /// checks that the range is mapped (ENOMEM otherwise) and, for mlock,
-    /// faults it in as Linux does.
-    pub fn mlock(&self, addr: usize, len: usize, lock: bool) -> KResult<()> {
-        let start = layout::page_align_down(addr);
-        let end = addr
-            .checked_add(len)
-            .and_then(layout::page_align_up)
-            .ok_or(Errno::EINVAL)?;
-        if end == start {
-            return Ok(());
-        }
-        self.check_mapped(start, end)?;
-        if lock {
-            let g = self.mmu.lock();
-            let ranges: Vec<(usize, usize, bool)> = g
-                .data
-                .vmas
-                .overlapping(start, end)
-                .filter(|v| !v.prot.is_empty())
-                .map(|v| (v.start.max(start), v.end.min(end), v.prot.contains(Prot::WRITE) && !v.shared))
-                .collect();
-            drop(g);
-            for (s, e, write) in ranges {
-                self.populate(s, e, if write { Access::Write } else { Access::Read });
-            }
-        }
-        Ok(())
     }
 
     /// ENOMEM unless every page of `start..end` is in a VMA.

@@ -31,7 +31,7 @@ use crate::PAGE_SIZE;
 use crate::layout::{self, DEFAULT_STACK_LIMIT, TASK_SIZE};
 use crate::pt::{MmuSpace, Unmapped, Walk};
 use crate::file::FileBacking;
-use crate::vma::{Backing, Prot, Vma, VmaMap};
+use crate::vma::{Backing, Prot, Vma, VmaFlags, VmaMap};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -51,6 +51,9 @@ pub(crate) struct State {
     pub as_limit: usize,
     /// Top of the top-down mmap area.
     pub mmap_base: usize,
+    /// Flags every new mapping gets (mlockall(MCL_FUTURE); Linux
+    /// `mm->def_flags`).
+    pub def_flags: crate::vma::VmaFlags,
 }
 
 impl State {
@@ -63,6 +66,7 @@ impl State {
             stack_limit: DEFAULT_STACK_LIMIT,
             as_limit: usize::MAX,
             mmap_base: layout::mmap_base(DEFAULT_STACK_LIMIT),
+            def_flags: crate::vma::VmaFlags::empty(),
         }
     }
 }
@@ -73,6 +77,9 @@ pub struct AddressSpace {
     pub(crate) mmu: MmuSpace<State>,
     /// This space, for the page caches it maps (`cache::rmap`).
     pub(crate) me: Weak<AddressSpace>,
+    /// Whether `State::def_flags` locks new mappings (mlockall with
+    /// MCL_FUTURE), readable without the lock: every mmap asks.
+    pub(crate) locks_future: core::sync::atomic::AtomicBool,
 }
 
 /// Where a stack was placed.
@@ -102,6 +109,10 @@ pub struct SpaceStats {
     pub data_pages: usize,
     /// Number of VMAs.
     pub vma_count: usize,
+    /// VmLck: pages of locked VMAs.
+    pub locked_pages: usize,
+    /// VmHWM: the most pages ever resident at once.
+    pub peak_rss_pages: usize,
     pub brk_start: usize,
     pub brk: usize,
 }
@@ -141,7 +152,12 @@ impl AddressSpace {
     /// An empty address space: no user mappings, the kernel half shared.
     pub fn new() -> KResult<Arc<Self>> {
         let mmu = MmuSpace::new(State::new()).ok_or(Errno::ENOMEM)?;
-        Ok(Arc::new_cyclic(|me| Self { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), mmu, me: me.clone() }))
+        Ok(Arc::new_cyclic(|me| Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            mmu,
+            me: me.clone(),
+            locks_future: core::sync::atomic::AtomicBool::new(false),
+        }))
     }
 
     /// A number unique among all address spaces ever created (futex keys).
@@ -170,7 +186,9 @@ impl AddressSpace {
     /// copy-on-write (write-protected in both, the frame's count raised),
     /// shared anonymous pages shared writable. Shared file mappings copy no
     /// entries (as Linux): the child faults the file's pages in, after
-    /// being listed as a mapper of the file (`cache::rmap`).
+    /// being listed as a mapper of the file (`cache::rmap`). As Linux's
+    /// dup_mmap: MADV_DONTFORK VMAs are left out, MADV_WIPEONFORK ones get
+    /// no pages (the child reads zeros), and no lock is inherited.
     pub fn fork(&self) -> KResult<Arc<Self>> {
         let child = Self::new()?;
         let mut parent_guard = self.mmu.lock();
@@ -180,9 +198,17 @@ impl AddressSpace {
         let (mut ppt, pstate) = parent_guard.split();
         let (mut cpt, cstate) = child_guard.split();
         *cstate = pstate.clone();
+        cstate.def_flags = VmaFlags::empty();
+        for vma in pstate.vmas.iter().filter(|v| v.flags.contains(VmaFlags::DONT_FORK)) {
+            cstate.vmas.remove_range(vma.start, vma.end);
+        }
+        cstate.vmas.update_range(0, TASK_SIZE, |v| v.flags -= VmaFlags::LOCKED | VmaFlags::LOCK_ON_FAULT);
         let mut protected = 0;
         let mut caches = Vec::new();
         for vma in pstate.vmas.iter() {
+            if vma.flags.intersects(VmaFlags::DONT_FORK | VmaFlags::WIPE_ON_FORK) {
+                continue;
+            }
             if let Backing::SharedFile { pages, .. } = &vma.backing {
                 caches.push(pages.clone());
                 continue;
@@ -332,6 +358,11 @@ impl AddressSpace {
         entries
     }
 
+    /// The most pages ever resident at once (Linux hiwater_rss).
+    pub fn rss_peak_pages(&self) -> usize {
+        self.mmu.lock().pt().peak_pages()
+    }
+
     /// Sizes, counted per address space.
     pub fn stats(&self) -> SpaceStats {
         let g = self.mmu.lock();
@@ -341,6 +372,8 @@ impl AddressSpace {
             rss_pages: g.pt().mapped_pages(),
             page_table_frames: g.pt().table_frames(),
             vma_count: st.vmas.count(),
+            locked_pages: st.locked_pages(),
+            peak_rss_pages: g.pt().peak_pages(),
             brk_start: st.brk_start,
             brk: st.brk,
             ..SpaceStats::default()

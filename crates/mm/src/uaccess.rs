@@ -232,7 +232,8 @@ impl AddressSpace {
 
     /// The key of the futex word at `addr`: private mappings are keyed by
     /// (address space, address), shared ones by physical address (the page
-    /// is faulted in first). EINVAL when unaligned, EFAULT when unmapped.
+    /// is faulted in first). EINVAL when unaligned, EFAULT when unmapped
+    /// or PROT_NONE.
     pub fn translate_for_futex(&self, addr: usize) -> KResult<FutexKey> {
         if !addr.is_multiple_of(4) {
             return Err(Errno::EINVAL);
@@ -245,6 +246,11 @@ impl AddressSpace {
             {
                 let guard = self.mmu.lock();
                 let vma = guard.data.vmas.find(addr).ok_or(Errno::EFAULT)?;
+                // Linux looks the page up with get_user_pages, which a
+                // PROT_NONE mapping refuses, even for a private one.
+                if vma.prot.is_empty() {
+                    return Err(Errno::EFAULT);
+                }
                 if !vma.backing.shares_frames() {
                     return Ok(FutexKey::Private { space: self.id(), addr });
                 }

@@ -29,6 +29,22 @@ bitflags! {
     }
 }
 
+bitflags! {
+    /// What mlock and madvise set on a mapping.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct VmaFlags: u32 {
+        /// mlock: counted in VmLck and populated (Linux VM_LOCKED).
+        const LOCKED = 1;
+        /// mlock2(MLOCK_ONFAULT): locked as it is faulted in, not populated
+        /// (VM_LOCKONFAULT).
+        const LOCK_ON_FAULT = 2;
+        /// MADV_DONTFORK: not in a fork child (VM_DONTCOPY).
+        const DONT_FORK = 4;
+        /// MADV_WIPEONFORK: zero-filled in a fork child (VM_WIPEONFORK).
+        const WIPE_ON_FORK = 8;
+    }
+}
+
 /// Where a VMA's pages come from.
 #[derive(Clone)]
 pub enum Backing {
@@ -91,13 +107,14 @@ pub struct Vma {
     pub shared: bool,
     /// Grows down on faults below it (stacks, MAP_GROWSDOWN).
     pub grows_down: bool,
+    pub flags: VmaFlags,
     pub backing: Backing,
 }
 
 impl Vma {
     /// A private anonymous read-write VMA.
     pub fn anon(start: usize, end: usize, prot: Prot) -> Self {
-        Self { start, end, prot, max_prot: Prot::all(), shared: false, grows_down: false, backing: Backing::Anon }
+        Self { start, end, prot, max_prot: Prot::all(), shared: false, grows_down: false, flags: VmaFlags::empty(), backing: Backing::Anon }
     }
 
     pub fn len(&self) -> usize {
@@ -151,6 +168,7 @@ impl Vma {
             || self.max_prot != next.max_prot
             || self.shared != next.shared
             || self.grows_down != next.grows_down
+            || self.flags != next.flags
         {
             return false;
         }

@@ -39,6 +39,7 @@ pub mod snapshot;
 pub mod stat;
 pub mod status;
 mod sysctl;
+mod sysctl_knobs;
 mod sysfs;
 mod system;
 mod sysvipc;

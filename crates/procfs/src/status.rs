@@ -71,18 +71,18 @@ pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The Vm* and Rss* lines (`task_mem`). weft keeps no high-water marks, so
-/// VmPeak and VmHWM repeat the current sizes; resident pages are not split
-/// by backing, so RssAnon carries them all.
+/// The Vm* and Rss* lines (`task_mem`). weft keeps no high-water mark of
+/// the mapped size, so VmPeak repeats VmSize; VmHWM is the resident peak.
+/// Resident pages are not split by backing, so RssAnon carries them all.
 fn vm_lines(s: &mut String, v: &VmSnap) {
     let kb = |pages: usize| pages as u64 * 4;
     let st = &v.stats;
     let exe_kb = Layout::of(v).exe_bytes() as u64 / 1024;
     kb_tab(s, "VmPeak", kb(st.vm_pages));
     kb_tab(s, "VmSize", kb(st.vm_pages));
-    kb_tab(s, "VmLck", 0);
+    kb_tab(s, "VmLck", kb(st.locked_pages));
     kb_tab(s, "VmPin", 0);
-    kb_tab(s, "VmHWM", kb(st.rss_pages));
+    kb_tab(s, "VmHWM", kb(st.peak_rss_pages));
     kb_tab(s, "VmRSS", kb(st.rss_pages));
     kb_tab(s, "RssAnon", kb(st.rss_pages));
     kb_tab(s, "RssFile", 0);

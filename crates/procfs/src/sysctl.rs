@@ -11,6 +11,7 @@ use fs::mqueue::limits::Knob;
 use ipc::limits::Sysctl;
 
 use crate::node::{self, Ctx, Maker};
+use crate::sysctl_knobs as knobs;
 use crate::system;
 
 /// Inode numbers 0x100.. belong to this directory.
@@ -30,7 +31,17 @@ const FS: &[(&str, Maker)] = &[
         ro(c, 19, || alloc::format!("{}\t0\t{}\n", fs::file::open_files(), fs::file::file_max()).into_bytes())
     }),
     ("mqueue", |c, p| node::fixed_dir(c, BASE + 20, Some(p.clone()), MQUEUE)),
+    // Pipe and descriptor limits (sysctl_knobs.rs); inodes BASE + 0x60...
+    ("nr_open", |c, _| knob(c, 0x60, knobs::nr_open, knobs::set_nr_open)),
+    ("pipe-max-size", |c, _| knob(c, 0x61, knobs::pipe_max_size, knobs::set_pipe_max_size)),
+    ("pipe-user-pages-hard", |c, _| knob(c, 0x62, knobs::pipe_user_pages_hard, knobs::set_pipe_user_pages_hard)),
+    ("pipe-user-pages-soft", |c, _| knob(c, 0x63, knobs::pipe_user_pages_soft, knobs::set_pipe_user_pages_soft)),
 ];
+
+/// A root-owned 0644 knob (writes by others: EACCES at open).
+fn knob(ctx: Ctx, n: u64, read: fn() -> KResult<Vec<u8>>, write: fn(&[u8]) -> KResult<usize>) -> Arc<dyn Inode> {
+    node::rw_file(ctx, BASE + n, 0o644, (0, 0), read, write)
+}
 
 /// `/proc/sys/fs/mqueue/` (ipc/mq_sysctl.c): the limits of POSIX message
 /// queues, root-writable, EINVAL outside Linux's ranges.
@@ -69,6 +80,9 @@ fn set_file_max(buf: &[u8]) -> KResult<usize> {
 const VM: &[(&str, Maker)] = &[
     // Write-only, even for root, as on Linux (a 0200 sysctl).
     ("drop_caches", |c, _| node::rw_file(c, BASE + 16, 0o200, (0, 0), || Err(Errno::EACCES), drop_caches)),
+    // Address-space knobs (sysctl_knobs.rs).
+    ("max_map_count", |c, _| knob(c, 0x64, knobs::max_map_count, knobs::set_max_map_count)),
+    ("overcommit_memory", |c, _| knob(c, 0x65, knobs::overcommit_memory, knobs::set_overcommit_memory)),
 ];
 
 /// `echo 1|2|3 > drop_caches`: weft has no page cache to drop (a tmpfs
@@ -90,11 +104,12 @@ const KERNEL: &[(&str, Maker)] = &[
     ("ostype", |c, _| ro(c, 3, || b"Linux\n".to_vec())),
     ("osrelease", |c, _| ro(c, 4, || line(system::release().as_bytes()))),
     ("version", |c, _| ro(c, 5, || line(system::version().as_bytes()))),
-    ("pid_max", |c, _| ro(c, 6, || line(alloc::format!("{}", task::ids::PID_MAX).as_bytes()))),
+    ("pid_max", |c, _| knob(c, 6, knobs::pid_max, knobs::set_pid_max)),
     ("threads-max", |c, _| node::rw_file(c, BASE + 7, 0o644, (0, 0), threads_max, set_threads_max)),
     ("tainted", |c, _| ro(c, 8, || b"0\n".to_vec())),
     // console_loglevel, default_message_loglevel, minimum, default console.
-    ("printk", |c, _| ro(c, 9, || b"4\t4\t1\t7\n".to_vec())),
+    ("printk", |c, _| knob(c, 9, knobs::printk, knobs::set_printk)),
+    ("core_pattern", |c, _| knob(c, 0x66, knobs::core_pattern, knobs::set_core_pattern)),
     ("random", |c, p| node::fixed_dir(c, BASE + 10, Some(p.clone()), RANDOM)),
     ("shmmax", |c, _| crate::sysvipc::limit_file(c, Sysctl::ShmMax)),
     ("shmall", |c, _| crate::sysvipc::limit_file(c, Sysctl::ShmAll)),

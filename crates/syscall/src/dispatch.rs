@@ -131,9 +131,11 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::MREMAP => mem::mremap(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::MADVISE => mem::madvise(cx, a[0], a[1], a[2]),
         nr::MINCORE => mem::mincore(cx, a[0], a[1], a[2]).await,
-        nr::MLOCK => mem::mlock(cx, a[0], a[1], true),
-        nr::MUNLOCK => mem::mlock(cx, a[0], a[1], false),
-        nr::MLOCKALL | nr::MUNLOCKALL => Ok(0),
+        nr::MLOCK => mem::mlock2(cx, a[0], a[1], 0),
+        nr::MLOCK2 => mem::mlock2(cx, a[0], a[1], a[2]),
+        nr::MUNLOCK => mem::munlock(cx, a[0], a[1]),
+        nr::MLOCKALL => mem::mlockall(cx, a[0]),
+        nr::MUNLOCKALL => mem::munlockall(cx),
         nr::MSYNC => mem::msync(cx, a[0], a[1], a[2]),
 
         // File descriptors and I/O.

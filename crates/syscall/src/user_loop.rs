@@ -112,9 +112,10 @@ impl Future for UserThread {
         if let Some(vm) = self.thread.try_vm() {
             vm.activate();
         }
-        // Its CPU time is sampled at ticks (and its CPU-time itimers count
-        // there): the runtime keeps the slice tick while a user thread runs
-        // (docs/runtime.md, "The tick discipline").
+        // Its CPU time is sampled at ticks, in user mode and in the kernel
+        // (and its CPU-time itimers count there): the runtime keeps the
+        // slice tick while a user thread runs (docs/runtime.md, "The tick
+        // discipline").
         self.thread.cpu_time.start_running(arch::time::now_ns());
         let result = self.body.as_mut().poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
@@ -145,6 +146,7 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
         let reason = regs.run();
         match reason {
             ReturnReason::Syscall => {
+                let ticks = KernelTicks::start();
                 let (nr, args) = regs.syscall_args();
                 crate::trail::record(thread.tid() as u32, nr, &args);
                 let result = {
@@ -158,11 +160,14 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                     vm = thread.vm();
                 }
                 complete_syscall(&mut regs, &mut state, nr, result);
+                ticks.finish(&thread);
             }
             ReturnReason::Exception { vector, error_code, fault_addr } => {
+                let ticks = KernelTicks::start();
                 if fault::handle_exception(&thread, &regs, vector, error_code, fault_addr) == fault::AfterException::WaitForMemory {
                     runtime::sleep_until(arch::time::now_ns() + OOM_RETRY_NS).await;
                 }
+                ticks.finish(&thread);
             }
             ReturnReason::Interrupt { vector } => {
                 if vector == trap::VEC_TIMER {
@@ -186,6 +191,28 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
     // The group sums up this thread's time as it leaves: count it all.
     thread.cpu_time.settle(arch::time::now_ns());
     exit_thread(&thread, status);
+}
+
+/// Sees whether a timer tick came while the thread was in the kernel for a
+/// system call or fault, without reading the clock: the CPU's tick count
+/// before and after. When one did, the stretch since the last mark is
+/// system time, as Linux's tick accounting counts a tick that lands in the
+/// kernel. (If the thread moved to another CPU meanwhile, the counts differ
+/// by chance and the stretch, which the end of the poll split, is counted
+/// as system time: it was.)
+struct KernelTicks(u64);
+
+impl KernelTicks {
+    fn start() -> KernelTicks {
+        KernelTicks(arch::percpu::this().ticks.load(Relaxed))
+    }
+
+    fn finish(self, thread: &Thread) {
+        if arch::percpu::this().ticks.load(Relaxed) != self.0 {
+            let system = thread.cpu_time.tick_in_kernel(arch::time::now_ns());
+            thread.process().charge_cpu(0, system);
+        }
+    }
 }
 
 /// Puts a system call's result in rax, remembering restart codes for the

@@ -12,6 +12,8 @@ use alloc::collections::BTreeSet;
 /// /proc/sys/kernel/pid_max: Linux's limit for 64-bit (PID_MAX_LIMIT);
 /// distributions raise the 32768 default to it.
 pub const PID_MAX: i32 = 4_194_304;
+/// The smallest `pid_max` Linux accepts (RESERVED_PIDS + 1).
+pub const PID_MAX_MIN: i32 = 301;
 /// After wrapping, ids restart here (Linux: RESERVED_PIDS = 300).
 pub const FIRST_RECYCLED: i32 = 300;
 
@@ -49,6 +51,17 @@ impl IdAllocator {
         assert!(self.used.remove(&id), "id {id} freed but not allocated");
     }
 
+    /// The bound new ids stay below.
+    pub fn max(&self) -> i32 {
+        self.max
+    }
+
+    /// Changes the bound (`/proc/sys/kernel/pid_max`); ids already handed
+    /// out above it stay valid until freed.
+    pub fn set_max(&mut self, max: i32) {
+        self.max = max;
+    }
+
     /// Ids in use.
     pub fn in_use(&self) -> usize {
         self.used.len()
@@ -62,6 +75,20 @@ impl IdAllocator {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    #[test]
+    fn a_lower_max_bounds_new_ids_and_wraps_to_the_recycled_range() {
+        let mut ids = IdAllocator::new(PID_MAX);
+        for _ in 0..400 {
+            ids.alloc().unwrap();
+        }
+        ids.set_max(350);
+        assert_eq!(ids.max(), 350);
+        assert_eq!(ids.alloc(), None, "1..350 all in use");
+        ids.free(320);
+        ids.free(390);
+        assert_eq!(ids.alloc(), Some(320), "below the new max only");
+    }
 
     #[test]
     fn allocates_in_order_and_does_not_reuse_at_once() {

@@ -214,6 +214,16 @@ impl Topology {
         self.groups.values()
     }
 
+    /// `/proc/sys/kernel/pid_max`: the bound on new ids.
+    pub fn pid_max(&self) -> Pid {
+        self.ids.max()
+    }
+
+    /// Sets `pid_max`; the caller checks the range.
+    pub fn set_pid_max(&mut self, max: Pid) {
+        self.ids.set_max(max);
+    }
+
     /// Ids in use (threads, groups and reserved leader ids).
     pub fn ids_in_use(&self) -> usize {
         self.ids.in_use()

@@ -5,8 +5,9 @@ use core::task::{Context, Poll};
 
 use abi::{Errno, KResult};
 
-use super::{PIPE_BUF, PIPE_CAPACITY, Pipe};
+use super::{PIPE_BUF, Pipe};
 use crate::file::{FileOps, OpenFile};
+use crate::flags::OpenFlags;
 use crate::flags::PollEvents;
 use crate::user::UserMemory;
 use crate::wait::WakerList;
@@ -59,10 +60,7 @@ impl FileOps for PipeOps {
         }
         let mut st = self.pipe.state.lock();
         if !st.buf.is_empty() {
-            let n = buf.len().min(st.buf.len());
-            for (dst, src) in buf.iter_mut().zip(st.buf.drain(..n)) {
-                *dst = src;
-            }
+            let n = st.buf.read(buf);
             let mut wake = st.write_waiters.take();
             drop(st);
             wake.wake_all();
@@ -91,12 +89,13 @@ impl FileOps for PipeOps {
         if st.readers == 0 {
             return Poll::Ready(Err(Errno::EPIPE));
         }
-        let free = PIPE_CAPACITY - st.buf.len();
+        // Linux is_packetized: the writer's O_DIRECT makes each page a packet.
+        let packet = file.flags().contains(OpenFlags::DIRECT);
         // Atomic writes wait for room for all of it; larger ones take what fits.
-        let n = if buf.len() <= PIPE_BUF {
-            if free >= buf.len() { buf.len() } else { 0 }
+        let n = if buf.len() <= PIPE_BUF && !st.buf.fits_atomic(buf.len(), packet) {
+            0
         } else {
-            free.min(buf.len())
+            st.buf.write(buf, packet)
         };
         if n == 0 {
             if file.is_nonblocking() {
@@ -105,7 +104,6 @@ impl FileOps for PipeOps {
             st.write_waiters.register(cx.waker());
             return Poll::Pending;
         }
-        st.buf.extend(&buf[..n]);
         let mut wake = st.read_waiters.take();
         drop(st);
         wake.wake_all();
@@ -128,7 +126,8 @@ impl FileOps for PipeOps {
             }
         }
         if self.write {
-            if PIPE_CAPACITY - st.buf.len() >= PIPE_BUF {
+            // Linux pipe_poll: writable while a buffer is free.
+            if !st.buf.is_full() {
                 ev |= PollEvents::WRITABLE;
             }
             if st.readers == 0 {
@@ -144,6 +143,10 @@ impl FileOps for PipeOps {
             }
         }
         ev
+    }
+
+    fn as_any(&self) -> Option<&dyn core::any::Any> {
+        Some(self)
     }
 
     fn ioctl(

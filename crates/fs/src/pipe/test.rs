@@ -80,11 +80,45 @@ fn large_write_is_partial_when_full() {
     let mut buf = vec![0u8; 50];
     assert_eq!(ready(|cx| r.poll_read(cx, &mut buf)), Ok(50));
     assert_eq!(waker.count(), 1);
-    // 50 bytes free: a 100-byte (atomic) write still waits...
+    // Every buffer still in use (Linux counts buffers, not bytes): a
+    // 100-byte (atomic) write and a large one both wait...
     assert!(poll_once(|cx| w.poll_write(cx, &big[..100])).0.is_pending());
-    // ...but a large one takes what fits.
-    let large = vec![2u8; PIPE_BUF + 1];
-    assert_eq!(ready(|cx| w.poll_write(cx, &large)), Ok(50));
+    let large = vec![2u8; 2 * PIPE_BUF + 1];
+    assert!(poll_once(|cx| w.poll_write(cx, &large)).0.is_pending());
+    // ...until the first buffer is drained; then the large one takes a page.
+    let mut page = vec![0u8; PIPE_BUF - 50];
+    assert_eq!(ready(|cx| r.poll_read(cx, &mut page)), Ok(PIPE_BUF - 50));
+    assert_eq!(ready(|cx| w.poll_write(cx, &large)), Ok(PIPE_BUF));
+}
+
+#[test]
+fn packet_mode_reads_one_packet_and_drops_its_rest() {
+    let (r, w) = pipe();
+    w.set_status_flags(w.flags() | OpenFlags::DIRECT);
+    assert_eq!(ready(|cx| w.poll_write(cx, b"hello")), Ok(5));
+    assert_eq!(ready(|cx| w.poll_write(cx, b"world")), Ok(5));
+    let mut buf = [0u8; 3];
+    assert_eq!(ready(|cx| r.poll_read(cx, &mut buf)), Ok(3));
+    assert_eq!(&buf, b"hel");
+    let mut buf = [0u8; 16];
+    assert_eq!(ready(|cx| r.poll_read(cx, &mut buf)), Ok(5));
+    assert_eq!(&buf[..5], b"world");
+}
+
+#[test]
+fn set_size_rounds_and_refuses_shrinking_below_contents() {
+    let (r, w) = pipe();
+    let pipe = r.ops().as_any().unwrap().downcast_ref::<PipeOps>().unwrap().pipe().clone();
+    assert_eq!(pipe.set_size(5000, false), Ok(8192));
+    assert_eq!(pipe.set_size(0, false), Ok(4096));
+    assert_eq!(pipe.set_size((1 << 31) + 1, true), Err(Errno::EINVAL));
+    assert_eq!(pipe.set_size(1 << 21, false), Err(Errno::EPERM));
+    assert_eq!(pipe.set_size(1 << 21, true), Ok(1 << 21));
+    let data = vec![0u8; 3 * 4096];
+    assert_eq!(ready(|cx| w.poll_write(cx, &data)), Ok(data.len()));
+    assert_eq!(pipe.set_size(8192, true), Err(Errno::EBUSY));
+    assert_eq!(pipe.set_size(16384, false), Ok(16384));
+    assert_eq!(pipe.size(), 16384);
 }
 
 #[test]

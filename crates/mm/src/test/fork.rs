@@ -99,3 +99,25 @@ fn fork_copies_layout_state() {
     assert_eq!(child.maps(), parent.maps());
     assert_ne!(child.id(), parent.id());
 }
+
+#[test]
+fn fork_leaves_out_dontfork_wipes_wipeonfork_and_drops_locks() {
+    let _s = serial();
+    let parent = AddressSpace::new().unwrap();
+    let a = parent.mmap(MmapRequest::anon(0, 3 * PAGE_SIZE, RW, PRIV)).unwrap();
+    for i in 0..3 {
+        parent.write_val(a + i * PAGE_SIZE, &7u64).unwrap();
+    }
+    parent.madvise(a, PAGE_SIZE, l::MADV_DONTFORK).unwrap();
+    parent.madvise(a + PAGE_SIZE, PAGE_SIZE, l::MADV_WIPEONFORK).unwrap();
+    parent.mlock(a + 2 * PAGE_SIZE, PAGE_SIZE, crate::VmaFlags::LOCKED, None).unwrap();
+    parent.mlockall(crate::MCL_FUTURE, None).unwrap();
+    let child = parent.fork().unwrap();
+    assert!(child.read_val::<u64>(a).is_err(), "DONTFORK: not mapped in the child");
+    assert_eq!(child.read_val::<u64>(a + PAGE_SIZE), Ok(0), "WIPEONFORK: zero in the child");
+    assert_eq!(parent.read_val::<u64>(a + PAGE_SIZE), Ok(7));
+    assert_eq!(child.read_val::<u64>(a + 2 * PAGE_SIZE), Ok(7));
+    assert_eq!(child.locked_pages(), 0);
+    assert!(!child.locks_new_mappings());
+    assert_eq!(parent.locked_pages(), 1);
+}

@@ -2,7 +2,7 @@ use abi::Errno;
 use abi::linux as l;
 
 use super::*;
-use crate::{AddressSpace, MmapRequest};
+use crate::{AddressSpace, MmapRequest, VmaFlags};
 
 fn fill(s: &AddressSpace, a: usize, pages: usize) {
     for i in 0..pages {
@@ -172,9 +172,41 @@ fn msync_and_mlock_check_the_range() {
     assert_eq!(s.msync(a + 1, PAGE_SIZE, l::MS_SYNC), Err(Errno::EINVAL));
     assert_eq!(s.msync(a, PAGE_SIZE, l::MS_SYNC | l::MS_ASYNC), Err(Errno::EINVAL));
     assert_eq!(s.msync(a, PAGE_SIZE, 0x100), Err(Errno::EINVAL));
-    assert_eq!(s.mlock(a + 10, PAGE_SIZE, true), Ok(()));
+    assert_eq!(s.mlock(a + 10, PAGE_SIZE, VmaFlags::LOCKED, None), Ok(()));
     assert_eq!(s.stats().rss_pages, 2, "mlock faults the pages in");
-    assert_eq!(s.mlock(a, 3 * PAGE_SIZE, false), Err(Errno::ENOMEM));
+    assert_eq!(s.mlock(a, 3 * PAGE_SIZE, VmaFlags::empty(), None), Err(Errno::ENOMEM));
+}
+
+#[test]
+fn mlock_counts_locked_pages_once_against_the_limit() {
+    let _s = serial();
+    let s = AddressSpace::new().unwrap();
+    let a = s.mmap(MmapRequest::anon(0, 8 * PAGE_SIZE, RW, PRIV)).unwrap();
+    let limit = Some(4);
+    assert_eq!(s.mlock(a, 3 * PAGE_SIZE, VmaFlags::LOCKED, limit), Ok(()));
+    assert_eq!(s.mlock(a, 3 * PAGE_SIZE, VmaFlags::LOCKED, limit), Ok(()), "already locked: not counted again");
+    assert_eq!(s.mlock(a + 2 * PAGE_SIZE, 2 * PAGE_SIZE, VmaFlags::LOCKED, limit), Ok(()));
+    assert_eq!(s.locked_pages(), 4);
+    assert_eq!(s.mlock(a + 4 * PAGE_SIZE, PAGE_SIZE, VmaFlags::LOCKED, limit), Err(Errno::ENOMEM));
+    assert_eq!(s.mlock(a, PAGE_SIZE, VmaFlags::empty(), None), Ok(()));
+    assert_eq!(s.stats().locked_pages, 3);
+    assert_eq!(s.mlockall(0, None), Err(Errno::EINVAL));
+    assert_eq!(s.mlockall(crate::MCL_CURRENT, Some(1)), Err(Errno::ENOMEM));
+    s.munlockall();
+    assert_eq!(s.locked_pages(), 0);
+}
+
+#[test]
+fn madvise_refuses_wipeonfork_on_shared_memory_and_free_on_locked_dontneed() {
+    let _s = serial();
+    let s = AddressSpace::new().unwrap();
+    let shared = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, l::MAP_SHARED)).unwrap();
+    assert_eq!(s.madvise(shared, PAGE_SIZE, l::MADV_WIPEONFORK), Err(Errno::EINVAL));
+    assert_eq!(s.madvise(shared, PAGE_SIZE, l::MADV_FREE), Err(Errno::EINVAL));
+    let a = s.mmap(MmapRequest::anon(0, PAGE_SIZE, RW, PRIV)).unwrap();
+    assert_eq!(s.mlock(a, PAGE_SIZE, VmaFlags::LOCKED, None), Ok(()));
+    assert_eq!(s.madvise(a, PAGE_SIZE, l::MADV_DONTNEED), Err(Errno::EINVAL));
+    assert_eq!(s.madvise(a, PAGE_SIZE, l::MADV_DONTNEED_LOCKED), Ok(()));
 }
 
 /// Issue 17: `mremap(page, 0xfffffffffffff000, 4096, 0)` overflowed the end

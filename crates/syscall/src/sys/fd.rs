@@ -390,10 +390,13 @@ pub fn fcntl(cx: &mut SyscallContext<'_>, fd: u64, cmd: u64, arg: u64) -> KResul
         F_SETOWN => files.get(fd as i32).map(|_| 0),
         F_GETPIPE_SZ | F_SETPIPE_SZ => {
             let f = files.get(fd as i32)?;
-            if f.inode().file_type() != FileType::Fifo {
-                return Err(Errno::EBADF);
+            // Linux get_pipe_info: only pipes and fifos, else EBADF.
+            let pipe = f.ops().as_any().and_then(|a| a.downcast_ref::<fs::pipe::PipeOps>()).ok_or(Errno::EBADF)?.pipe();
+            if cmd == F_GETPIPE_SZ {
+                return Ok(pipe.size());
             }
-            Ok(65536)
+            let privileged = cx.thread.process().cred.lock().is_privileged();
+            pipe.set_size(arg, privileged)
         }
         _ => Err(Errno::EINVAL),
     }
@@ -422,7 +425,8 @@ pub fn pipe2(cx: &mut SyscallContext<'_>, fds: u64, flags: u64) -> KResult<usize
     let flags = OpenFlags::from_bits(flags as u32).filter(|f| allowed.contains(*f)).ok_or(Errno::EINVAL)?;
     crate::sys::process::may_open_file(cx)?;
     let cred = cx.thread.process().cred.lock().clone();
-    let (r, w) = fs::pipe::new_pipe(flags & !OpenFlags::CLOEXEC, cred.euid, cred.egid);
+    let maker = fs::pipe::PipeMaker { ruid: cred.uid, privileged: cred.is_privileged() };
+    let (r, w) = fs::pipe::new_user_pipe(flags & !OpenFlags::CLOEXEC, cred.euid, cred.egid, maker)?;
     let files = cx.thread.files();
     let limit = nofile_limit(cx);
     let cloexec = flags.contains(OpenFlags::CLOEXEC);

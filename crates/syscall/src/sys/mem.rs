@@ -6,8 +6,20 @@ use task::process::exec::OpenFileBacking;
 
 use crate::ctx::SyscallContext;
 
+/// brk(2). Under mlockall(MCL_FUTURE) growth is locked, so past
+/// RLIMIT_MEMLOCK the break stays where it is (Linux mlock_future_check).
 pub fn brk(cx: &mut SyscallContext<'_>, addr: u64) -> KResult<usize> {
-    Ok(cx.vm().brk(addr as usize))
+    let vm = cx.vm();
+    if vm.locks_new_mappings() {
+        let old = vm.brk(0);
+        let grow = mm::layout::page_align_up(addr as usize)
+            .zip(mm::layout::page_align_up(old))
+            .map_or(0, |(new_top, old_top)| new_top.saturating_sub(old_top));
+        if grow > 0 && check_locked_mapping(cx, grow as u64, 0).is_err() {
+            return Ok(old);
+        }
+    }
+    Ok(vm.brk(addr as usize))
 }
 
 pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: u64, fd: u64, offset: u64) -> KResult<usize> {
@@ -27,6 +39,9 @@ pub fn mmap(cx: &mut SyscallContext<'_>, addr: u64, len: u64, prot: u64, flags: 
     if offset % 4096 != 0 {
         return Err(Errno::EINVAL);
     }
+    if len != 0 {
+        check_locked_mapping(cx, len, flags)?;
+    }
     cx.vm().mmap(MmapRequest { addr: addr as usize, len: len as usize, prot: prot as u32, flags: flags as u32, offset, file })
 }
 
@@ -42,22 +57,75 @@ pub fn mremap(cx: &mut SyscallContext<'_>, old: u64, old_len: u64, new_len: u64,
     cx.vm().mremap(old as usize, old_len as usize, new_len as usize, flags as u32, new_addr as usize)
 }
 
-/// mlock(2)/munlock(2): ENOMEM unless the whole range is mapped. Without
-/// privilege a lock is bounded by RLIMIT_MEMLOCK, as on Linux (EPERM when
-/// it is 0, ENOMEM past it; weft keeps no count of what is already locked,
-/// so each call is measured alone).
-pub fn mlock(cx: &mut SyscallContext<'_>, addr: u64, len: u64, lock: bool) -> KResult<usize> {
-    if lock && !cx.thread.process().cred.lock().is_privileged() {
-        let limit = cx.thread.process().limits.lock().cur(task::rlimit::RLIMIT_MEMLOCK);
-        if limit == 0 {
-            return Err(Errno::EPERM);
-        }
-        let pages = len.div_ceil(mm::PAGE_SIZE as u64) + u64::from(addr % mm::PAGE_SIZE as u64 != 0);
-        if pages > limit / mm::PAGE_SIZE as u64 {
-            return Err(Errno::ENOMEM);
+/// RLIMIT_MEMLOCK in pages for mm's lock calls: `None` for a privileged
+/// caller (CAP_IPC_LOCK), EPERM for an unprivileged one whose limit is 0
+/// (Linux can_do_mlock).
+fn memlock_limit(cx: &SyscallContext<'_>) -> KResult<Option<usize>> {
+    if cx.thread.process().cred.lock().is_privileged() {
+        return Ok(None);
+    }
+    let limit = cx.thread.process().limits.lock().cur(task::rlimit::RLIMIT_MEMLOCK);
+    if limit == 0 {
+        return Err(Errno::EPERM);
+    }
+    Ok(Some(usize::try_from(limit / mm::PAGE_SIZE as u64).unwrap_or(usize::MAX)))
+}
+
+/// mlock(2) (flags 0) and mlock2(2): EINVAL for flags other than
+/// MLOCK_ONFAULT, EPERM without the right to lock, then mm's checks.
+pub fn mlock2(cx: &mut SyscallContext<'_>, addr: u64, len: u64, flags: u64) -> KResult<usize> {
+    const MLOCK_ONFAULT: u64 = 1;
+    if flags & !MLOCK_ONFAULT != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let limit = memlock_limit(cx)?;
+    let mut lock = mm::VmaFlags::LOCKED;
+    if flags & MLOCK_ONFAULT != 0 {
+        lock |= mm::VmaFlags::LOCK_ON_FAULT;
+    }
+    cx.vm().mlock(addr as usize, len as usize, lock, limit).map(|_| 0)
+}
+
+pub fn munlock(cx: &mut SyscallContext<'_>, addr: u64, len: u64) -> KResult<usize> {
+    cx.vm().mlock(addr as usize, len as usize, mm::VmaFlags::empty(), None).map(|_| 0)
+}
+
+/// mlockall(2): the flags are checked before the right to lock (Linux).
+pub fn mlockall(cx: &mut SyscallContext<'_>, flags: u64) -> KResult<usize> {
+    let valid = mm::MCL_CURRENT | mm::MCL_FUTURE | mm::MCL_ONFAULT;
+    if flags == 0 || flags & !u64::from(valid) != 0 || flags == u64::from(mm::MCL_ONFAULT) {
+        return Err(Errno::EINVAL);
+    }
+    let limit = memlock_limit(cx)?;
+    cx.vm().mlockall(flags as u32, limit).map(|_| 0)
+}
+
+pub fn munlockall(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    cx.vm().munlockall();
+    Ok(0)
+}
+
+/// MAP_LOCKED, or any mapping under mlockall(MCL_FUTURE), is refused
+/// without the right to lock (EPERM, MAP_LOCKED only) or when it would
+/// pass RLIMIT_MEMLOCK (EAGAIN; Linux mlock_future_check).
+fn check_locked_mapping(cx: &SyscallContext<'_>, len: u64, flags: u64) -> KResult<()> {
+    const MAP_LOCKED: u64 = 0x2000;
+    let explicit = flags & MAP_LOCKED != 0;
+    if !explicit && !cx.vm().locks_new_mappings() {
+        return Ok(());
+    }
+    let limit = match memlock_limit(cx) {
+        Ok(limit) => limit,
+        Err(e) if explicit => return Err(e),
+        Err(_) => Some(0),
+    };
+    if let Some(limit) = limit {
+        let pages = usize::try_from(len.div_ceil(mm::PAGE_SIZE as u64)).unwrap_or(usize::MAX);
+        if pages.saturating_add(cx.vm().locked_pages()) > limit {
+            return Err(Errno::EAGAIN);
         }
     }
-    cx.vm().mlock(addr as usize, len as usize, lock).map(|_| 0)
+    Ok(())
 }
 
 pub fn madvise(cx: &mut SyscallContext<'_>, addr: u64, len: u64, advice: u64) -> KResult<usize> {

@@ -243,7 +243,7 @@ pub async fn wait4(cx: &mut SyscallContext<'_>, pid: u64, status: u64, options: 
         cx.write(status, &found.status.encode())?;
     }
     if rusage != 0 {
-        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(found.user_ns, found.system_ns))?;
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(found.user_ns, found.system_ns, found.maxrss_pages))?;
     }
     Ok(found.pid as usize)
 }
@@ -299,8 +299,8 @@ pub async fn waitid(cx: &mut SyscallContext<'_>, idtype: u64, id: u64, infop: u6
         cx.write_bytes(infop, &info)?;
     }
     if rusage != 0 {
-        let (u, s) = found.map(|f| (f.user_ns, f.system_ns)).unwrap_or((0, 0));
-        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(u, s))?;
+        let (u, s, maxrss) = found.map(|f| (f.user_ns, f.system_ns, f.maxrss_pages)).unwrap_or((0, 0, 0));
+        cx.write_bytes(rusage, &crate::sys::time::rusage_bytes(u, s, maxrss))?;
     }
     Ok(0)
 }
@@ -378,12 +378,14 @@ pub fn getrlimit(cx: &mut SyscallContext<'_>, resource: u64, out: u64) -> KResul
 pub fn setrlimit(cx: &mut SyscallContext<'_>, resource: u64, new: u64) -> KResult<usize> {
     let [cur, max]: [u64; 2] = cx.read(new)?;
     let privileged = cx.thread.process().cred.lock().is_privileged();
-    cx.thread.process().limits.lock().set(resource as u32, Rlimit { cur, max }, privileged, NR_OPEN)?;
+    cx.thread.process().limits.lock().set(resource as u32, Rlimit { cur, max }, privileged, nr_open())?;
     Ok(0)
 }
 
 /// fs.nr_open: the most file descriptors RLIMIT_NOFILE may allow.
-const NR_OPEN: u64 = 1 << 20;
+fn nr_open() -> u64 {
+    fs::file::nr_open() as u64
+}
 
 pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64, old: u64) -> KResult<usize> {
     let process = if pid == 0 { cx.thread.process().clone() } else { task::process::find_process(pid as i32).ok_or(Errno::ESRCH)? };
@@ -399,7 +401,7 @@ pub fn prlimit64(cx: &mut SyscallContext<'_>, pid: u64, resource: u64, new: u64,
     }
     if let Some(l) = new_limit {
         let privileged = cx.thread.process().cred.lock().is_privileged();
-        process.limits.lock().set(resource as u32, l, privileged, NR_OPEN)?;
+        process.limits.lock().set(resource as u32, l, privileged, nr_open())?;
     }
     if old != 0 {
         cx.write(old, &rlimit_bytes(current))?;
@@ -427,7 +429,7 @@ pub fn may_open_file(cx: &SyscallContext<'_>) -> KResult<()> {
 
 /// RLIMIT_NOFILE of the caller, as the fd table's bound.
 pub fn nofile_limit(cx: &SyscallContext<'_>) -> usize {
-    cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(NR_OPEN) as usize
+    cx.thread.process().limits.lock().cur(RLIMIT_NOFILE).min(nr_open()) as usize
 }
 
 pub fn getuid(cx: &mut SyscallContext<'_>) -> KResult<usize> {

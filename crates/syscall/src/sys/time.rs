@@ -189,14 +189,17 @@ pub fn times(cx: &mut SyscallContext<'_>, buf: u64) -> KResult<usize> {
     Ok(ticks(arch::time::now_ns()) as usize)
 }
 
-/// `struct rusage` with the two times filled (the counters stay 0).
-pub fn rusage_bytes(user_ns: u64, system_ns: u64) -> [u8; 144] {
+/// `struct rusage` with the two times and ru_maxrss (KiB) filled (the
+/// counters stay 0).
+pub fn rusage_bytes(user_ns: u64, system_ns: u64, maxrss_pages: usize) -> [u8; 144] {
     let mut b = [0u8; 144];
     let fields = [timeval(user_ns), timeval(system_ns)];
     for (i, tv) in fields.iter().enumerate() {
         b[i * 16..i * 16 + 8].copy_from_slice(&tv[0].to_le_bytes());
         b[i * 16 + 8..i * 16 + 16].copy_from_slice(&tv[1].to_le_bytes());
     }
+    let maxrss_kb = (maxrss_pages as u64).saturating_mul(mm::PAGE_SIZE as u64 / 1024);
+    b[32..40].copy_from_slice(&maxrss_kb.to_le_bytes());
     b
 }
 
@@ -204,13 +207,15 @@ pub fn getrusage(cx: &mut SyscallContext<'_>, who: u64, usage: u64) -> KResult<u
     const RUSAGE_SELF: i32 = 0;
     const RUSAGE_CHILDREN: i32 = -1;
     const RUSAGE_THREAD: i32 = 1;
-    let (u, s) = match who as i32 {
-        RUSAGE_SELF => cx.thread.process().cpu_time(),
-        RUSAGE_CHILDREN => cx.thread.process().children_cpu_time(),
-        RUSAGE_THREAD => cx.thread.cpu_time.adjusted(arch::time::now_ns()),
+    let process = cx.thread.process();
+    // ru_maxrss: RUSAGE_THREAD reports the process's, as Linux does.
+    let ((u, s), maxrss) = match who as i32 {
+        RUSAGE_SELF => (process.cpu_time(), process.maxrss_pages()),
+        RUSAGE_CHILDREN => (process.children_cpu_time(), process.children_maxrss_pages()),
+        RUSAGE_THREAD => (cx.thread.cpu_time.adjusted(arch::time::now_ns()), process.maxrss_pages()),
         _ => return Err(Errno::EINVAL),
     };
-    cx.write_bytes(usage, &rusage_bytes(u, s))?;
+    cx.write_bytes(usage, &rusage_bytes(u, s, maxrss))?;
     Ok(0)
 }
 

@@ -6,7 +6,7 @@
 pub use super::group_stop::StopState;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 
 use ksync::SpinLock;
 use runtime::sync::WaitQueue;
@@ -26,6 +26,12 @@ pub struct GroupTimes {
     /// Children reaped by this process (their whole totals).
     pub children_user_ns: AtomicU64,
     pub children_system_ns: AtomicU64,
+    /// Resident-set peak, in pages, of the address spaces this process
+    /// left (exec) or its threads released (exit) (Linux signal->maxrss).
+    pub maxrss_pages: AtomicUsize,
+    /// The largest peak of a reaped child or its own reaped children
+    /// (Linux signal->cmaxrss).
+    pub children_maxrss_pages: AtomicUsize,
 }
 
 /// One thread group.
@@ -215,6 +221,25 @@ impl Process {
         let mut woken = waiters.take();
         drop(waiters);
         woken.wake_all();
+    }
+
+    /// Records the resident peak of an address space a thread leaves.
+    pub fn note_rss_peak(&self, pages: usize) {
+        self.times.maxrss_pages.fetch_max(pages, Ordering::Relaxed);
+    }
+
+    /// ru_maxrss of RUSAGE_SELF, in pages: the peak of the address spaces
+    /// left so far and of the one in use.
+    pub fn maxrss_pages(&self) -> usize {
+        // The thread list's lock is released before the address space's.
+        let first = self.threads.lock().first().cloned();
+        let live = first.and_then(|t| t.try_vm()).map_or(0, |vm| vm.rss_peak_pages());
+        live.max(self.times.maxrss_pages.load(Ordering::Relaxed))
+    }
+
+    /// ru_maxrss of RUSAGE_CHILDREN, in pages.
+    pub fn children_maxrss_pages(&self) -> usize {
+        self.times.children_maxrss_pages.load(Ordering::Relaxed)
     }
 
     /// CPU time of reaped children (RUSAGE_CHILDREN).

@@ -77,10 +77,13 @@ impl ThreadSignals {
 ///
 /// The total is exact: the time between the start and the end of every poll
 /// of the thread's task is counted. How it splits into user and system time
-/// is sampled, as Linux does by default: a tick that interrupts user mode
-/// counts the time since the last mark as user time, the end of a poll
-/// counts it as system time, and a syscall reads no clock. (A CPU running a
-/// user thread keeps its slice tick for this: runtime/src/tick.rs.)
+/// is sampled at ticks, as Linux does by default: a tick that interrupts
+/// user mode counts the time since the last mark as user time; a tick that
+/// lands while the thread is in the kernel (a system call or fault running
+/// inline in the poll), and the end of a poll, count it as system time. A
+/// syscall reads no clock: the user loop compares the CPU's tick count
+/// before and after it. (A CPU running a user thread keeps its slice tick
+/// for this: runtime/src/tick.rs.)
 ///
 /// Only the thread's own task writes the counters, so they are updated with
 /// a plain load and store (no locked instruction on the syscall path).
@@ -137,6 +140,16 @@ impl CpuTime {
         let since = self.mark(now_ns.max(1));
         let spent = now_ns.saturating_sub(since);
         add(&self.user_ns, spent);
+        spent
+    }
+
+    /// A timer tick came while the thread was in the kernel (during a
+    /// system call or fault): the time since the last mark was system time.
+    /// Returns it.
+    pub fn tick_in_kernel(&self, now_ns: u64) -> u64 {
+        let since = self.mark(now_ns.max(1));
+        let spent = now_ns.saturating_sub(since);
+        add(&self.system_ns, spent);
         spent
     }
 
@@ -290,8 +303,14 @@ impl Thread {
         self.vm.lock().clone()
     }
 
+    /// Switches to `vm` (execve); the old space's resident peak stays in
+    /// the process's ru_maxrss.
     pub(crate) fn set_vm(&self, vm: Arc<AddressSpace>) -> Option<Arc<AddressSpace>> {
-        self.vm.lock().replace(vm)
+        let old = self.vm.lock().replace(vm);
+        if let Some(old) = &old {
+            self.process.note_rss_peak(old.rss_peak_pages());
+        }
+        old
     }
 
     /// The file table (same rule as [`Thread::vm`]).
@@ -326,6 +345,9 @@ impl Thread {
     /// exit: frames and open files go back when no one else shares them).
     pub(crate) fn release_resources(&self) {
         let vm = self.vm.lock().take();
+        if let Some(vm) = &vm {
+            self.process.note_rss_peak(vm.rss_peak_pages());
+        }
         let files = self.files.lock().take();
         let fs = self.fs.lock().take();
         drop((vm, files, fs));
@@ -405,6 +427,16 @@ mod cpu_time_test {
         let (u, s) = t.adjusted(14_000); // 4 µs not sampled yet
         assert_eq!(u + s, 8_000, "the total is exact");
         assert_eq!((u, s), (6_000, 2_000), "split 3:1 like the samples");
+    }
+
+    #[test]
+    fn a_tick_in_the_kernel_counts_system_time() {
+        let t = CpuTime::default();
+        t.start_running(1_000);
+        assert_eq!(t.tick_in_user(3_000), 2_000);
+        assert_eq!(t.tick_in_kernel(9_000), 6_000, "a syscall the tick landed in");
+        assert_eq!(t.stop_running(10_000), 1_000);
+        assert_eq!((t.user(), t.system()), (2_000, 7_000));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct WaitResult {
     /// The child's (user, system) CPU time, children included, in ns.
     pub user_ns: u64,
     pub system_ns: u64,
+    /// The child's ru_maxrss, in pages.
+    pub maxrss_pages: usize,
 }
 
 /// One look: an event, Ok(None) for "children exist, nothing yet", or
@@ -32,6 +34,8 @@ fn try_wait(thread: &Thread, target: WaitTarget, opts: WaitOptions) -> KResult<O
         WaitOutcome::Event { pid, status } => {
             let child = table.process(pid);
             let (mut user, mut system) = child.as_ref().map(|c| c.cpu_time()).unwrap_or((0, 0));
+            // Linux wait_task_zombie: the child's peak or its children's.
+            let maxrss_pages = child.as_ref().map_or(0, |c| c.maxrss_pages().max(c.children_maxrss_pages()));
             if let Some(c) = &child {
                 let (cu, cs) = c.children_cpu_time();
                 user += cu;
@@ -42,8 +46,9 @@ fn try_wait(thread: &Thread, target: WaitTarget, opts: WaitOptions) -> KResult<O
                 table.remove_process(pid);
                 me.times.children_user_ns.fetch_add(user, Ordering::Relaxed);
                 me.times.children_system_ns.fetch_add(system, Ordering::Relaxed);
+                me.times.children_maxrss_pages.fetch_max(maxrss_pages, Ordering::Relaxed);
             }
-            Ok(Some(WaitResult { pid, status, user_ns: user, system_ns: system }))
+            Ok(Some(WaitResult { pid, status, user_ns: user, system_ns: system, maxrss_pages }))
         }
     }
 }
