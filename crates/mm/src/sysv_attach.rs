@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use abi::{Errno, KResult};
 
 use crate::PAGE_SIZE;
-use crate::layout::{self, MAX_MAP_COUNT, MMAP_MIN_ADDR, TASK_SIZE};
+use crate::layout::{self, MMAP_MIN_ADDR, TASK_SIZE};
 use crate::mmap::{check_as_limit, find_area};
 use crate::shared::SharedMem;
 use crate::space::AddressSpace;
@@ -54,7 +54,7 @@ impl AddressSpace {
                 addr
             }
         };
-        if st.vmas.count() > MAX_MAP_COUNT {
+        if st.vmas.count() > layout::max_map_count() {
             return Err(Errno::ENOMEM);
         }
         let replaced: usize = st.vmas.overlapping(addr, addr + len).map(|v| v.end.min(addr + len) - v.start.max(addr)).sum();
