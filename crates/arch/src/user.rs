@@ -17,6 +17,7 @@ use crate::percpu::{OFF_KERNEL_RSP, OFF_TSS_RSP0, OFF_USER_CTX_END, OFF_USER_RSP
 use crate::trap::{self, SYSCALL_VECTOR, TrapFrame};
 use crate::{cpu, percpu};
 use x86_64::registers::control::{Cr4, Cr4Flags};
+use x86_64::registers::segmentation::{FS, GS, Segment, SegmentSelector};
 
 /// User addresses are below this (the canonical lower half).
 pub const USER_TOP: usize = 0x0000_8000_0000_0000;
@@ -45,10 +46,15 @@ pub enum ReturnReason {
 pub struct UserContext {
     /// General registers and the interrupt frame; written by the entry code.
     pub regs: TrapFrame,
-    /// The thread's FS base (TLS pointer).
+    /// The thread's FS base (TLS pointer). Change it with
+    /// [`UserContext::set_fs_base`], which also clears the selector.
     pub fs_base: u64,
     /// The thread's GS base as user code sees it.
     pub gs_base: u64,
+    /// The FS selector user code loaded (almost always 0). A non-null one
+    /// set the base from its descriptor, so it is part of the thread's
+    /// state, as Linux's `thread.fsindex` (see [`UserContext::run`]).
+    fs_selector: u16,
     /// Set when the registers must be restored exactly (after an exception,
     /// an interrupt, signal delivery or `rt_sigreturn`): `iretq` then, not
     /// `sysretq`, which clobbers rcx and r11.
@@ -76,7 +82,15 @@ impl UserContext {
             rflags: RFLAGS_IF | RFLAGS_RESERVED1,
             ..TrapFrame::default()
         };
-        Self { regs, fs_base: 0, gs_base: 0, needs_full_restore: true, tsc_disabled: false }
+        Self { regs, fs_base: 0, gs_base: 0, fs_selector: 0, needs_full_restore: true, tsc_disabled: false }
+    }
+
+    /// arch_prctl(ARCH_SET_FS) and CLONE_SETTLS: a new base with the null
+    /// selector (Linux: "ARCH_SET_FS has always overwritten the index and
+    /// the base").
+    pub fn set_fs_base(&mut self, base: u64) {
+        self.fs_base = base;
+        self.fs_selector = 0;
     }
 
     /// Enters user mode and runs the thread until it traps back.
@@ -87,6 +101,7 @@ impl UserContext {
         self.sanitize();
         let ctx = &mut self.regs as *mut TrapFrame;
         cpu::disable_interrupts();
+        load_fs_selector(self.fs_selector);
         load_user_bases(self.fs_base, self.gs_base);
         load_tsc_mode(self.tsc_disabled);
         let fast = !self.needs_full_restore && is_canonical_user(self.regs.rip);
@@ -100,6 +115,7 @@ impl UserContext {
         unsafe {
             if fast { run_user_sysret(ctx) } else { run_user_iret(ctx) }
         }
+        self.save_segment_bases();
         let reason = match self.regs.vector {
             SYSCALL_VECTOR => {
                 self.needs_full_restore = false;
@@ -123,6 +139,26 @@ impl UserContext {
         };
         cpu::enable_interrupts();
         reason
+    }
+
+    /// User code may load FS or GS with a selector (`mov %ax, %fs`), which
+    /// sets the base from the descriptor behind the kernel's back. Then the
+    /// base in the CPU is the thread's: keep it, and tell the per-CPU cache,
+    /// or the next thread on this CPU with the cached base would run on
+    /// this one's. Cheap when, as nearly always, both selectors are null.
+    fn save_segment_bases(&mut self) {
+        let (fs, gs) = (FS::get_reg().0, GS::get_reg().0);
+        let this = percpu::this();
+        if fs != 0 {
+            self.fs_selector = fs;
+            self.fs_base = cpu::rdmsr(cpu::MSR_FS_BASE);
+            this.set_loaded_fs_base(self.fs_base);
+        }
+        if gs != 0 {
+            // In kernel mode the user's GS base is the swapped-out one.
+            self.gs_base = cpu::rdmsr(cpu::MSR_KERNEL_GS_BASE);
+            this.set_loaded_gs_base(self.gs_base);
+        }
     }
 
     /// Keeps the context returnable to ring 3 whatever code changed it
@@ -150,6 +186,23 @@ impl UserContext {
 /// Whether `addr` is a canonical lower-half address (safe for `sysretq`).
 pub fn is_canonical_user(addr: u64) -> bool {
     (addr as usize) < USER_TOP
+}
+
+/// Puts the thread's FS selector back when another thread's is loaded.
+/// Loading a selector changes the base, so the cached base is then
+/// unknown and `load_user_bases` writes it again. GS is left alone: its
+/// selector cannot be loaded in kernel mode without swapping the kernel's
+/// own GS base out, so a thread sees the GS selector of whoever ran last
+/// (the base, which is what matters, is always its own).
+fn load_fs_selector(selector: u16) {
+    if FS::get_reg().0 == selector {
+        return;
+    }
+    // SAFETY: the kernel never uses FS. The selector is either null or one
+    // that user code loaded itself on this GDT, so it is valid to load
+    // (DPL 3 data is loadable at CPL 0).
+    unsafe { FS::set_reg(SegmentSelector(selector)) };
+    percpu::this().set_loaded_fs_base(u64::MAX);
 }
 
 fn load_user_bases(fs_base: u64, gs_base: u64) {

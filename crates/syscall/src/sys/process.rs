@@ -70,11 +70,23 @@ pub async fn clone3(cx: &mut SyscallContext<'_>, uargs: u64, size: u64) -> KResu
     do_clone(cx, args).await
 }
 
+/// Whether `base` may be an FS or GS base (Linux: below TASK_SIZE_MAX;
+/// a non-canonical one would fault the MSR write).
+fn is_user_tls(base: u64) -> bool {
+    base < mm::layout::TASK_SIZE as u64
+}
+
 /// The common part of fork, vfork, clone and clone3 (Linux's
 /// `kernel_clone`).
 async fn do_clone(cx: &mut SyscallContext<'_>, args: CloneArgs) -> KResult<usize> {
     let child = copy_process(cx.thread, &args, arch::time::now_ns())?;
     let tid = child.tid();
+    if args.flags.contains(CloneFlags::SETTLS) && !is_user_tls(args.tls) {
+        // Linux's copy_thread -> do_arch_prctl_64(ARCH_SET_FS), late in
+        // copy_process: the child is undone.
+        abort(&child);
+        return Err(Errno::EPERM);
+    }
     if args.flags.contains(CloneFlags::PIDFD) {
         // Installed and reported before the child runs; a failure undoes
         // the whole clone (Linux).
@@ -102,7 +114,7 @@ async fn do_clone(cx: &mut SyscallContext<'_>, args: CloneArgs) -> KResult<usize
         regs.regs.rsp = args.stack;
     }
     if args.flags.contains(CloneFlags::SETTLS) {
-        regs.fs_base = args.tls;
+        regs.set_fs_base(args.tls);
     }
     let fpu = {
         let mut slot = cx.fpu.lock();
@@ -353,10 +365,10 @@ pub fn arch_prctl(cx: &mut SyscallContext<'_>, code: u64, addr: u64) -> KResult<
     const ARCH_GET_GS: u64 = 0x1004;
     match code {
         ARCH_SET_FS | ARCH_SET_GS => {
-            if !arch::user::is_canonical_user(addr) {
+            if !is_user_tls(addr) {
                 return Err(Errno::EPERM);
             }
-            if code == ARCH_SET_FS { cx.regs.fs_base = addr } else { cx.regs.gs_base = addr }
+            if code == ARCH_SET_FS { cx.regs.set_fs_base(addr) } else { cx.regs.gs_base = addr }
             Ok(0)
         }
         ARCH_GET_FS => cx.write(addr, &cx.regs.fs_base).map(|_| 0),
