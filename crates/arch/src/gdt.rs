@@ -16,10 +16,14 @@ pub const USER32_CS: u16 = 0x23;
 pub const USER_DS: u16 = 0x2b;
 pub const USER_CS: u16 = 0x33;
 const TSS_SELECTOR: u16 = 0x40;
+/// The slot of the descriptor that points at the running process's LDT
+/// (modify_ldt), rewritten when a thread with another LDT enters user mode.
+pub(crate) const LDT_SELECTOR: u16 = 0x50;
+const LDT_SLOT: usize = (LDT_SELECTOR / 8) as usize;
 
 /// Entries: null, unused, kernel code, kernel data, user code32, user data,
-/// user code64, unused, TSS (two slots).
-pub const GDT_ENTRIES: usize = 10;
+/// user code64, unused, TSS (two slots), LDT (two slots).
+pub const GDT_ENTRIES: usize = 12;
 
 const KERNEL_CODE64: u64 = 0x00af_9a00_0000_ffff;
 const KERNEL_DATA: u64 = 0x00cf_9200_0000_ffff;
@@ -36,7 +40,18 @@ pub(crate) fn build(gdt: &mut [u64; GDT_ENTRIES], tss: *const TaskStateSegment) 
         | (0x89 << 40) // present, 64-bit available TSS
         | (((limit >> 16) & 0xf) << 48)
         | (((base >> 24) & 0xff) << 56);
-    *gdt = [0, 0, KERNEL_CODE64, KERNEL_DATA, USER_CODE32, USER_DATA, USER_CODE64, 0, tss_low, base >> 32];
+    *gdt = [0, 0, KERNEL_CODE64, KERNEL_DATA, USER_CODE32, USER_DATA, USER_CODE64, 0, tss_low, base >> 32, 0, 0];
+}
+
+/// Points `gdt`'s LDT slot at `entries` descriptors at `base`.
+pub(crate) fn set_ldt(gdt: &mut [u64; GDT_ENTRIES], base: u64, entries: usize) {
+    let limit = (entries * 8 - 1) as u64;
+    gdt[LDT_SLOT] = (limit & 0xffff)
+        | ((base & 0xff_ffff) << 16)
+        | (0x82 << 40) // present, LDT
+        | (((limit >> 16) & 0xf) << 48)
+        | (((base >> 24) & 0xff) << 56);
+    gdt[LDT_SLOT + 1] = base >> 32;
 }
 
 /// Loads `gdt` and the TSS it describes on this CPU and reloads the segment

@@ -53,6 +53,9 @@ pub struct PerCpu {
     /// Whether CR4.TSD (rdtsc faults in user mode) is set on this CPU; a
     /// cache like the bases above.
     tsc_disabled_loaded: AtomicBool,
+    /// The LDT this CPU has loaded (base address, entries; 0 entries: none),
+    /// a cache like the bases above.
+    ldt_loaded: UnsafeCell<(u64, usize)>,
     /// Set while this CPU runs a stackful task that the timer may preempt
     /// (the address of its `context::StackfulSlot`, or 0).
     pub(crate) preemptible_slot: AtomicUsize,
@@ -82,6 +85,7 @@ impl PerCpu {
             fs_base_loaded: AtomicU64::new(0),
             gs_base_loaded: AtomicU64::new(0),
             tsc_disabled_loaded: AtomicBool::new(false),
+            ldt_loaded: UnsafeCell::new((0, 0)),
             preemptible_slot: AtomicUsize::new(0),
             tss: UnsafeCell::new(TaskStateSegment::new()),
             gdt: UnsafeCell::new([0; gdt::GDT_ENTRIES]),
@@ -107,6 +111,29 @@ impl PerCpu {
 
     pub(crate) fn set_loaded_tsc_disabled(&self, value: bool) {
         self.tsc_disabled_loaded.store(value, Ordering::Relaxed);
+    }
+
+    /// Makes `table` (address, entries; 0 entries: none) this CPU's LDT.
+    /// Called with interrupts off, on this CPU's own data.
+    pub(crate) fn load_ldt(&self, table: (u64, usize)) {
+        // SAFETY: only this CPU touches its own `ldt_loaded` and GDT slot,
+        // with interrupts off, so nothing else runs between the reads and
+        // writes. `lldt` reads the slot just written; the table it names
+        // is kept alive by the thread's context until another load
+        // replaces it (see `UserContext::run`).
+        unsafe {
+            let loaded = &mut *self.ldt_loaded.get();
+            if *loaded == table {
+                return;
+            }
+            if table.1 == 0 {
+                core::arch::asm!("lldt {0:x}", in(reg) 0u16, options(nostack, preserves_flags));
+            } else {
+                gdt::set_ldt(&mut *self.gdt.get(), table.0, table.1);
+                core::arch::asm!("lldt {0:x}", in(reg) gdt::LDT_SELECTOR, options(nostack, preserves_flags));
+            }
+            *loaded = table;
+        }
     }
 
     pub(crate) fn loaded_gs_base(&self) -> u64 {

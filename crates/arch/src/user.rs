@@ -19,6 +19,9 @@ use crate::{cpu, percpu};
 use x86_64::registers::control::{Cr4, Cr4Flags};
 use x86_64::registers::segmentation::{FS, GS, Segment, SegmentSelector};
 
+extern crate alloc;
+use alloc::sync::Arc;
+
 /// User addresses are below this (the canonical lower half).
 pub const USER_TOP: usize = 0x0000_8000_0000_0000;
 
@@ -63,6 +66,11 @@ pub struct UserContext {
     /// (CR4.TSD, switched at each entry into this thread). Linux keeps it
     /// across fork, clone and execve.
     pub tsc_disabled: bool,
+    /// The LDT this thread runs with (modify_ldt; None: none) and its
+    /// generation. Holding it keeps the table alive while a CPU may have
+    /// it loaded: it is replaced only at the next entry into user mode.
+    ldt: Option<Arc<[u64]>>,
+    ldt_generation: u64,
 }
 
 impl Default for UserContext {
@@ -82,7 +90,27 @@ impl UserContext {
             rflags: RFLAGS_IF | RFLAGS_RESERVED1,
             ..TrapFrame::default()
         };
-        Self { regs, fs_base: 0, gs_base: 0, fs_selector: 0, needs_full_restore: true, tsc_disabled: false }
+        Self {
+            regs,
+            fs_base: 0,
+            gs_base: 0,
+            fs_selector: 0,
+            needs_full_restore: true,
+            tsc_disabled: false,
+            ldt: None,
+            ldt_generation: 0,
+        }
+    }
+
+    /// The generation of the LDT this context runs with (0: none).
+    pub fn ldt_generation(&self) -> u64 {
+        self.ldt_generation
+    }
+
+    /// Runs with `table` as the LDT from the next entry into user mode.
+    pub fn set_ldt(&mut self, generation: u64, table: Option<Arc<[u64]>>) {
+        self.ldt_generation = generation;
+        self.ldt = table.filter(|t| !t.is_empty());
     }
 
     /// arch_prctl(ARCH_SET_FS) and CLONE_SETTLS: a new base with the null
@@ -101,6 +129,7 @@ impl UserContext {
         self.sanitize();
         let ctx = &mut self.regs as *mut TrapFrame;
         cpu::disable_interrupts();
+        percpu::this().load_ldt(self.ldt.as_ref().map_or((0, 0), |t| (t.as_ptr() as u64, t.len())));
         load_fs_selector(self.fs_selector);
         load_user_bases(self.fs_base, self.gs_base);
         load_tsc_mode(self.tsc_disabled);
@@ -198,11 +227,45 @@ fn load_fs_selector(selector: u16) {
     if FS::get_reg().0 == selector {
         return;
     }
-    // SAFETY: the kernel never uses FS. The selector is either null or one
-    // that user code loaded itself on this GDT, so it is valid to load
-    // (DPL 3 data is loadable at CPL 0).
+    // A selector the thread loaded may name an LDT entry cleared since:
+    // then it gets the null one (Linux's loadsegment fixup does the same).
+    let selector = if is_loadable_data(selector) { selector } else { 0 };
+    // SAFETY: the kernel never uses FS. The selector is null or names a
+    // present code-readable or data descriptor that privilege 3 may load
+    // (checked just above, against the tables now loaded), so loading it
+    // cannot fault.
     unsafe { FS::set_reg(SegmentSelector(selector)) };
     percpu::this().set_loaded_fs_base(u64::MAX);
+}
+
+/// Whether a user-mode `mov` could load `selector` into a data segment
+/// register now: present, code-or-data, readable, privilege 3 (`lar`
+/// checks visibility and returns the access rights without faulting).
+fn is_loadable_data(selector: u16) -> bool {
+    if selector & !3 == 0 {
+        return false;
+    }
+    let rights: u32;
+    let visible: u8;
+    // SAFETY: `lar` only reads the descriptor tables and sets ZF; it does
+    // not fault on a bad selector.
+    unsafe {
+        core::arch::asm!(
+            "lar {rights:e}, {sel:e}",
+            "setz {visible}",
+            sel = in(reg) selector as u32,
+            rights = inout(reg) 0u32 => rights,
+            visible = out(reg_byte) visible,
+            options(nostack, nomem),
+        );
+    }
+    const PRESENT: u32 = 1 << 15;
+    const DPL3: u32 = 3 << 13;
+    const CODE_OR_DATA: u32 = 1 << 12;
+    const CODE: u32 = 1 << 11;
+    const READABLE_CODE: u32 = 1 << 9;
+    let readable = rights & CODE == 0 || rights & READABLE_CODE != 0;
+    visible == 1 && rights & (PRESENT | DPL3 | CODE_OR_DATA) == PRESENT | DPL3 | CODE_OR_DATA && readable
 }
 
 fn load_user_bases(fs_base: u64, gs_base: u64) {

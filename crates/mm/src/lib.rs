@@ -39,6 +39,7 @@ pub mod cache;
 pub mod file;
 pub mod frame;
 pub mod layout;
+pub mod ldt;
 pub mod shared;
 pub mod vma;
 

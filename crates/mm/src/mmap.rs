@@ -80,6 +80,17 @@ pub(crate) fn check_as_limit(st: &State, extra: usize) -> KResult<()> {
     if total > st.as_limit { Err(Errno::ENOMEM) } else { Ok(()) }
 }
 
+/// Where MAP_32BIT mappings go (Linux's find_start_end).
+const MAP_32BIT_START: usize = 0x4000_0000;
+const MAP_32BIT_END: usize = 0x8000_0000;
+
+/// The hint, if the `len` bytes there are free.
+fn find_area_hinted(st: &State, hint: usize, len: usize) -> Option<usize> {
+    let hint = layout::page_align_down(hint);
+    (hint != 0 && len <= TASK_SIZE && hint <= TASK_SIZE - len && hint >= MMAP_MIN_ADDR && st.vmas.is_free_with_gaps(hint, hint + len))
+        .then_some(hint)
+}
+
 /// Chooses where a non-fixed mapping of `len` bytes goes: the hint if that
 /// range is free, else the highest free range below the mmap base, else
 /// the lowest one above `TASK_UNMAPPED_BASE` (Linux's top-down allocator
@@ -88,11 +99,8 @@ pub(crate) fn find_area(st: &State, hint: usize, len: usize) -> KResult<usize> {
     if len > TASK_SIZE {
         return Err(Errno::ENOMEM);
     }
-    if hint != 0 {
-        let hint = layout::page_align_down(hint);
-        if hint <= TASK_SIZE - len && hint >= MMAP_MIN_ADDR && st.vmas.is_free_with_gaps(hint, hint + len) {
-            return Ok(hint);
-        }
+    if let Some(addr) = find_area_hinted(st, hint, len) {
+        return Ok(addr);
     }
     st.vmas
         .find_gap_topdown(len, MMAP_MIN_ADDR, st.mmap_base)
@@ -168,7 +176,15 @@ impl AddressSpace {
             }
             addr
         } else {
-            find_area(st, addr, len)?
+            match find_area_hinted(st, addr, len) {
+                Some(addr) => addr,
+                // MAP_32BIT: the first 2 GiB, bottom-up from 1 GiB (Linux's
+                // find_start_end; code of the small model, LDT bases).
+                None if flags & l::MAP_32BIT != 0 => {
+                    st.vmas.find_gap_bottomup(len, MAP_32BIT_START, MAP_32BIT_END).ok_or(Errno::ENOMEM)?
+                }
+                None => find_area(st, 0, len)?,
+            }
         };
         if flags & l::MAP_FIXED_NOREPLACE != 0 && st.vmas.overlaps(addr, addr + len) {
             return Err(Errno::EEXIST);

@@ -80,6 +80,8 @@ pub struct AddressSpace {
     /// Whether `State::def_flags` locks new mappings (mlockall with
     /// MCL_FUTURE), readable without the lock: every mmap asks.
     pub(crate) locks_future: core::sync::atomic::AtomicBool,
+    /// modify_ldt's table (`crate::ldt`).
+    pub ldt: crate::ldt::Ldt,
 }
 
 /// Where a stack was placed.
@@ -157,6 +159,7 @@ impl AddressSpace {
             mmu,
             me: me.clone(),
             locks_future: core::sync::atomic::AtomicBool::new(false),
+            ldt: crate::ldt::Ldt::default(),
         }))
     }
 
@@ -191,6 +194,7 @@ impl AddressSpace {
     /// no pages (the child reads zeros), and no lock is inherited.
     pub fn fork(&self) -> KResult<Arc<Self>> {
         let child = Self::new()?;
+        child.ldt.inherit(&self.ldt);
         let mut parent_guard = self.mmu.lock();
         // Lock order: parent -> child (the child is not reachable by anyone
         // else yet).

@@ -8,7 +8,7 @@ use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
 use crate::sys::{
-    caps, event, fd, futex, ipc, mem, misc, mqueue, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer,
+    caps, event, fd, futex, ipc, ldt, mem, misc, mqueue, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer,
 };
 
 /// One bit per syscall number already reported as unimplemented.
@@ -52,6 +52,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::GETSID => process::getsid(cx, a[0]),
         nr::PRCTL => prctl::prctl(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::ARCH_PRCTL => process::arch_prctl(cx, a[0], a[1]),
+        nr::MODIFY_LDT => ldt::modify_ldt(cx, a[0], a[1], a[2]),
         nr::GETRLIMIT => process::getrlimit(cx, a[0], a[1]),
         nr::SETRLIMIT => process::setrlimit(cx, a[0], a[1]),
         nr::PRLIMIT64 => process::prlimit64(cx, a[0], a[1], a[2], a[3]),

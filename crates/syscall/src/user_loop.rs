@@ -140,6 +140,10 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
             break status;
         }
         vm.activate();
+        if vm.ldt.generation() != regs.ldt_generation() {
+            let (generation, table) = vm.ldt.current();
+            regs.set_ldt(generation, table);
+        }
         if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
             fpu.lock().load();
         }

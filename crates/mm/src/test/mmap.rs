@@ -98,6 +98,20 @@ fn placement_is_top_down_below_mmap_base_and_honours_free_hints() {
 }
 
 #[test]
+fn map_32bit_places_bottom_up_from_one_gib_below_two() {
+    let _s = serial();
+    let s = space();
+    let a = s.mmap(MmapRequest::anon(0, 2 * 4096, RW, PRIV | l::MAP_32BIT)).unwrap();
+    assert_eq!(a, 0x4000_0000);
+    let b = s.mmap(MmapRequest::anon(0, 4096, RW, PRIV | l::MAP_32BIT)).unwrap();
+    assert_eq!(b, a + 2 * 4096);
+    // Nothing left below 2 GiB: ENOMEM, not a high address.
+    assert_eq!(s.mmap(MmapRequest::anon(0, 0x4000_0000, RW, PRIV | l::MAP_32BIT)), Err(Errno::ENOMEM));
+    // A free hint still wins.
+    assert_eq!(s.mmap(MmapRequest::anon(0x1234_5000, 4096, RW, PRIV | l::MAP_32BIT)).unwrap(), 0x1234_5000);
+}
+
+#[test]
 fn placement_keeps_the_stack_guard_gap() {
     let _s = serial();
     let s = space();

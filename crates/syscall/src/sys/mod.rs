@@ -4,6 +4,7 @@ pub mod caps;
 pub mod event;
 pub mod fd;
 pub mod ipc;
+pub mod ldt;
 pub mod futex;
 pub mod mem;
 pub mod memfd;
