@@ -31,6 +31,7 @@ PARTIAL = {
     'getpriority': 'one scheduling class: always nice 0',
     'setpriority': 'accepted; nice values do not change scheduling',
     'sched_setscheduler': 'SCHED_OTHER/BATCH/IDLE accepted and run alike; real-time classes EPERM',
+    'vhangup': 'checks CAP_SYS_TTY_CONFIG; no process has a controlling terminal to hang up (the console never becomes one)',
     'capget': 'sets as Linux keeps them; permission checks still use euid 0, ambient and file capabilities not modelled',
     'capset': 'no ambient set; the sets do not grant or deny permissions (euid 0 does)',
     'mq_notify': 'SIGEV_THREAD fails (no netlink sockets); close-on-exec, dup2 and close_range closes do not drop the registration (docs/fs.md)',

@@ -290,6 +290,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::REBOOT => misc::reboot(cx, a[0], a[1], a[2], a[3]),
         nr::SYNC | nr::SYNCFS => Ok(0),
         nr::SYSLOG => misc::syslog(cx, a[0], a[1], a[2]),
+        nr::VHANGUP => misc::vhangup(cx),
 
         number => not_implemented(number),
     }

@@ -184,3 +184,19 @@ pub fn syslog(cx: &mut SyscallContext<'_>, action: u64, buf: u64, len: u64) -> K
         _ => Err(Errno::EINVAL),
     }
 }
+
+/// vhangup(2): EPERM without CAP_SYS_TTY_CONFIG; otherwise Linux hangs up
+/// the caller's controlling terminal, if it has one. In weft no process
+/// has one: the console is opened as /dev/console, which never becomes a
+/// controlling terminal on Linux either, and TIOCSCTTY does not attach it
+/// (`fs::tty`). So the call has nothing to hang up, as on Linux for a
+/// caller without a controlling terminal. When weft gets terminals that
+/// can be controlling, this must hang them up (SIGHUP and SIGCONT to the
+/// session leader, hung-up file operations).
+pub fn vhangup(cx: &mut SyscallContext<'_>) -> KResult<usize> {
+    const CAP_SYS_TTY_CONFIG: u64 = 26;
+    if !cx.thread.process().cred.lock().caps.has(CAP_SYS_TTY_CONFIG) {
+        return Err(Errno::EPERM);
+    }
+    Ok(0)
+}
