@@ -69,8 +69,10 @@ fn effect(advice: u32) -> KResult<Effect> {
 fn accepts(vma: &Vma, advice: u32) -> bool {
     let private_anon = matches!(vma.backing, Backing::Anon) && !vma.shared;
     match advice {
+        // can_madv_lru_vma: neither drops pages of a locked VMA.
         l::MADV_DONTNEED => !vma.flags.contains(VmaFlags::LOCKED),
-        l::MADV_FREE | l::MADV_WIPEONFORK => private_anon,
+        l::MADV_FREE => private_anon && !vma.flags.contains(VmaFlags::LOCKED),
+        l::MADV_WIPEONFORK => private_anon,
         _ => true,
     }
 }
@@ -106,6 +108,14 @@ impl AddressSpace {
         }
         if cur < end {
             hole = true;
+        }
+        let changes_flags = matches!(effect, Effect::SetFlags(_) | Effect::ClearFlags(_));
+        if changes_flags && let (Some(&(first, _)), Some(&(_, last))) = (ranges.first(), ranges.last()) {
+            // A split past vm.max_map_count: Linux's ENOMEM, which madvise
+            // reports as EAGAIN.
+            if st.vmas.count() + st.vmas.splits_for(first, last) > layout::max_map_count() {
+                return Err(Errno::EAGAIN);
+            }
         }
         let mut unmapped = Unmapped::new();
         for &(s, e) in &ranges {

@@ -84,6 +84,9 @@ impl AddressSpace {
             return Err(Errno::ENOMEM);
         }
         let mapped_end = st.mapped_until(start, end);
+        if st.vmas.count() + st.vmas.splits_for(start, mapped_end) > layout::max_map_count() {
+            return Err(Errno::ENOMEM);
+        }
         st.vmas.update_range(start, mapped_end, |v| v.flags = (v.flags - LOCK_BITS) | lock);
         let ranges = populate_ranges(st, start, mapped_end);
         drop(g);

@@ -216,6 +216,14 @@ impl VmaMap {
     }
 
     /// The VMA containing `addr`.
+    /// How many VMAs a change of `start..end` splits: one straddling
+    /// `start`, one straddling `end` (the same VMA twice when it spans
+    /// both). Linux refuses each split past `vm.max_map_count`.
+    pub fn splits_for(&self, start: usize, end: usize) -> usize {
+        let straddles = |a: usize| self.find(a).is_some_and(|v| v.start < a);
+        usize::from(straddles(start)) + usize::from(straddles(end))
+    }
+
     pub fn find(&self, addr: usize) -> Option<&Vma> {
         self.map.range(..=addr).next_back().map(|(_, v)| v).filter(|v| v.contains(addr))
     }
