@@ -92,11 +92,12 @@ impl FileOps for PipeOps {
         // Linux is_packetized: the writer's O_DIRECT makes each page a packet.
         let packet = file.flags().contains(OpenFlags::DIRECT);
         // Atomic writes wait for room for all of it; larger ones take what fits.
-        let n = if buf.len() <= PIPE_BUF && !st.buf.fits_atomic(buf.len(), packet) {
-            0
-        } else {
-            st.buf.write(buf, packet)
-        };
+        let room = if buf.len() <= PIPE_BUF { st.buf.fits_atomic(buf.len(), packet) } else { !st.buf.is_full() };
+        let n = if room { st.buf.write(buf, packet) } else { 0 };
+        if n == 0 && room {
+            // Room in the pipe, but no memory for the buffer.
+            return Poll::Ready(Err(Errno::ENOMEM));
+        }
         if n == 0 {
             if file.is_nonblocking() {
                 return Poll::Ready(Err(Errno::EAGAIN));

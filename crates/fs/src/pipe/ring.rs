@@ -82,10 +82,13 @@ impl Ring {
     /// Queues as much of `data` as fits and returns the count. As Linux's
     /// pipe_write: the part past whole pages merges into the last buffer
     /// when all of it fits there, the rest fills new slots a page each.
+    /// The memory is taken as it is filled (a pipe may be resized up to
+    /// pipe-max-size): when the heap has none, the count stops short, and
+    /// a write that queued nothing is ENOMEM for the caller.
     pub fn write(&mut self, data: &[u8], packet: bool) -> usize {
         let mut done = 0;
         let tail = data.len() % SLOT_BYTES;
-        if tail != 0 && self.merge_room(packet) >= tail {
+        if tail != 0 && self.merge_room(packet) >= tail && self.bytes.try_reserve(tail).is_ok() {
             if let Some(last) = self.slots.back_mut() {
                 last.len += tail;
                 last.used += tail;
@@ -95,6 +98,9 @@ impl Ring {
         }
         while done < data.len() && !self.is_full() {
             let n = (data.len() - done).min(SLOT_BYTES);
+            if self.slots.try_reserve(1).is_err() || self.bytes.try_reserve(n).is_err() {
+                break;
+            }
             self.slots.push_back(Slot { len: n, used: n, packet });
             self.bytes.extend(&data[done..done + n]);
             done += n;

@@ -396,7 +396,8 @@ pub fn fcntl(cx: &mut SyscallContext<'_>, fd: u64, cmd: u64, arg: u64) -> KResul
                 return Ok(pipe.size());
             }
             let privileged = cx.thread.process().cred.lock().is_privileged();
-            pipe.set_size(arg, privileged)
+            // Linux pipe_fcntl takes the size as an unsigned int.
+            pipe.set_size(arg as u32 as u64, privileged)
         }
         _ => Err(Errno::EINVAL),
     }
