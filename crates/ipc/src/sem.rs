@@ -280,6 +280,9 @@ pub async fn semop(set: &Arc<SemSet>, ops: &[SemBuf], caller: &Caller) -> KResul
 fn register_undo(set: &Arc<SemSet>, tgid: i32) -> KResult<()> {
     let mut owners = UNDO_OWNERS.lock();
     let list = owners.entry(tgid).or_default();
+    // Arrays removed since: forget them, or a process that keeps making
+    // and removing arrays would grow this list (and keep their blocks).
+    list.retain(|w| w.strong_count() > 0);
     if !list.iter().any(|w| core::ptr::eq(w.as_ptr(), Arc::as_ptr(set))) {
         list.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         list.push(Arc::downgrade(set));
