@@ -146,6 +146,9 @@ pub fn open(req: &OpenRequest<'_>) -> KResult<Arc<QueueInode>> {
     if !req.flags.contains(OpenFlags::CREAT) {
         return Err(Errno::ENOENT);
     }
+    // Creating is writing the directory (Linux's vfs_mkobj -> may_create),
+    // as removing is (`QueueDir::remove`).
+    perm::check_access(&fs.root.metadata(), &req.cred, Access::WRITE | Access::EXEC)?;
     let (maxmsg, msgsize) = req.attr.unwrap_or_else(|| {
         let (m, s) = limits::default_attr();
         (m as i64, s as i64)

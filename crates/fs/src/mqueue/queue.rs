@@ -307,9 +307,9 @@ impl FileOps for MessageQueue {
     }
 
     fn seek(&self, file: &OpenFile, offset: i64, whence: u32) -> KResult<u64> {
-        let cur = *file.pos();
-        let at = crate::file::seek_position(cur, super::FILENT_SIZE, offset, whence)?;
-        *file.pos() = at;
+        let mut pos = file.pos();
+        let at = crate::file::seek_position(*pos, super::FILENT_SIZE, offset, whence)?;
+        *pos = at;
         Ok(at)
     }
 
