@@ -59,8 +59,13 @@ pub fn init(cpus: usize) {
     });
     trap::set_irq_handler(trap::VEC_TIMER, on_timer);
     // A wake IPI ends a halt, or tells a busy CPU that a task was queued
-    // for it (it may need its slice tick now).
-    trap::set_irq_handler(trap::VEC_WAKE_IPI, |_| runtime::recheck_tick());
+    // for it (it may need its slice tick now, or it outranks the running
+    // task, which is then preempted as at a tick).
+    trap::set_irq_handler(trap::VEC_WAKE_IPI, |_| {
+        if runtime::recheck_tick() {
+            arch::percpu::this().need_resched.store(true, Ordering::Relaxed);
+        }
+    });
 }
 
 /// The timer interrupt, armed by the runtime (`runtime/src/tick.rs`): a

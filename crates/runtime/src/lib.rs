@@ -15,6 +15,7 @@
 //! |-------------|------------------------------------------------------------|
 //! | `task`      | tasks, state word, spawn/`Builder`, `JoinHandle`, registry |
 //! | `executor`  | per-CPU loop, run queues, placement, stealing, idle        |
+//! | `sched`     | scheduling classes: real-time, fair (nice weights), idle   |
 //! | `time`      | per-CPU timers, `sleep`, `timeout`, `tick`                 |
 //! | `sync`      | `WaitQueue`, `Mutex`, `Semaphore`, `Event`                 |
 //! | `rcu`       | `call_rcu`, grace periods                                  |
@@ -36,6 +37,7 @@ mod loom;
 mod platform;
 mod rcu;
 mod runtime;
+mod sched;
 mod stackful;
 pub mod sync;
 mod task;
@@ -53,6 +55,7 @@ use core::future::Future;
 pub use platform::{Config, Platform};
 pub use rcu::RcuCallback;
 pub use runtime::{CpuInfo, CpuProgress, Runtime};
+pub use sched::{MAX_RT_PRIORITY, NICE_0_WEIGHT, RR_INTERVAL_NS, SchedClass, nice_to_weight};
 #[cfg(target_os = "none")]
 pub use stackful::set_stack_allocator;
 pub use stackful::stackful;
@@ -149,11 +152,18 @@ pub fn tick() -> bool {
 }
 
 /// Call from every interrupt that is not the timer's (a `wake_cpu`): the
-/// CPU may need its slice tick now (see [`Runtime::recheck_tick`]).
-pub fn recheck_tick() {
-    if let Some(rt) = GLOBAL.get() {
-        rt.recheck_tick();
-    }
+/// CPU may need its slice tick now, or a more urgent task was queued for
+/// it; true when the current task should be preempted, as for [`tick`]
+/// (see [`Runtime::recheck_tick`]).
+pub fn recheck_tick() -> bool {
+    GLOBAL.get().is_some_and(|rt| rt.recheck_tick())
+}
+
+/// Whether a more urgent task was queued on this CPU since the current
+/// task was picked (one load): the cheap check after a system call, whose
+/// wake-ups must take effect at once (`should_yield` adds the slice test).
+pub fn preempt_requested() -> bool {
+    GLOBAL.get().is_some_and(|rt| rt.preempt_requested())
 }
 
 /// Whether the current task should yield (its slice is over and others

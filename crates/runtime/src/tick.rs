@@ -109,29 +109,30 @@ impl Runtime {
     }
 
     /// Whether the current task should give the CPU back: the same test as
-    /// `tick`, for cooperative checks in long loops.
+    /// `tick` (`executor/share.rs`), for cooperative checks in long loops
+    /// and for the user-thread loop after each interrupt and system call.
     pub fn should_yield(&self) -> bool {
         let Some(cpu) = self.this_cpu() else { return false };
         self.slice_over(cpu)
     }
 
-    fn slice_over(&self, cpu: usize) -> bool {
-        let c = &self.cpus[cpu];
-        if c.need_resched.load(Relaxed) {
-            return true;
-        }
-        let now = self.now_ns();
-        let over = now.saturating_sub(c.slice_start.load(Relaxed)) >= self.config.slice_ns;
-        over && (c.queue_len.load(Ordering::Relaxed) > 0 || c.timers.due(now))
+    /// Whether `need_resched` is set on the calling CPU (see
+    /// [`crate::preempt_requested`]).
+    pub fn preempt_requested(&self) -> bool {
+        self.this_cpu().is_some_and(|cpu| self.cpus[cpu].need_resched.load(Relaxed))
     }
 
     /// An interrupt other than the timer's arrived (a `wake_cpu`): a task
-    /// may have been queued here while this CPU polled with no slice tick.
-    pub fn recheck_tick(&self) {
-        let Some(cpu) = self.this_cpu() else { return };
-        if self.cpus[cpu].current_id.load(Relaxed) != 0 {
-            self.arm_busy(cpu, self.now_ns());
+    /// may have been queued here while this CPU polled with no slice tick,
+    /// or one that outranks the running task (then this returns true: the
+    /// caller preempts as after `tick`).
+    pub fn recheck_tick(&self) -> bool {
+        let Some(cpu) = self.this_cpu() else { return false };
+        if self.cpus[cpu].current_id.load(Relaxed) == 0 {
+            return false;
         }
+        self.arm_busy(cpu, self.now_ns());
+        self.cpus[cpu].need_resched.load(Relaxed)
     }
 
     /// Before each poll (`current_id` and `slice_start` already set) of a

@@ -165,6 +165,11 @@ async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock
                 }
                 complete_syscall(&mut regs, &mut state, nr, result);
                 ticks.finish(&thread);
+                // The call may have woken a more urgent task onto this CPU
+                // (a futex wake, a pipe write): it runs now, not at the tick.
+                if runtime::preempt_requested() {
+                    runtime::yield_now().await;
+                }
             }
             ReturnReason::Exception { vector, error_code, fault_addr } => {
                 let ticks = KernelTicks::start();

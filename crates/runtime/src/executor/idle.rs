@@ -78,7 +78,7 @@ impl Runtime {
                     break true;
                 }
                 if let Some(task) = self.steal(cpu) {
-                    c.push(task); // still NOTIFIED: run_once pops it next
+                    self.push_to(cpu, task, false); // still NOTIFIED: run_once pops it next
                     break true;
                 }
                 if self.now_ns().saturating_sub(start) >= window {

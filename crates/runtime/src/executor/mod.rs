@@ -13,16 +13,22 @@
 //! One task per iteration keeps timers and RCU checked between polls; a
 //! task that yields goes to the back of its queue.
 
+mod fair;
+mod fifo;
 mod idle;
 mod place;
 mod queue;
+mod share;
 
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering::Relaxed;
-use core::sync::atomic::{AtomicBool, AtomicU64};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use core::task::{Context, Poll, Waker};
 
+pub(crate) use fair::FairEntity;
 pub(crate) use idle::HaltPoll;
+pub(crate) use queue::NOT_QUEUED;
+pub(crate) use share::RtBudget;
 use queue::RunQueue;
 
 use crate::loom::sync::{AtomicUsize, Ordering, SpinLock};
@@ -35,15 +41,30 @@ use crate::{Config, Runtime};
 /// One CPU's executor state.
 ///
 /// `queue` and `queue_len` are shared (wakers on any CPU push, thieves
-/// pop); `current`, `slice_start`, `need_resched` and `sync_wake` are
-/// written by the CPU itself (`need_resched` also by `set_affinity`) and
-/// read by others only for introspection. `timers` has its own lock.
+/// pop); `current`, `slice_start` and `sync_wake` are written by the CPU
+/// itself and read by others only for introspection. `need_resched` is
+/// set by the CPU's tick, by `set_affinity`, and under the queue lock by a
+/// push that outranks `running_rank`; it is cleared under the queue lock
+/// when the next task is picked, so a preemption request for the task
+/// that was picked is never lost and never lands on a later one. `timers`
+/// has its own lock.
 pub(crate) struct Cpu {
     /// Lock order: timers -> queue -> task.next.
     queue: SpinLock<RunQueue>,
     /// `queue.len()`, readable without the lock; changed only under it,
     /// with read-modify-writes (the halting protocol relies on that).
     pub(crate) queue_len: AtomicUsize,
+    /// Published under the queue lock, read without it (tick, placement):
+    /// the rank of the task picked last (`NO_TASK` after its poll), the
+    /// best queued rank (`NO_TASK`: none), the smallest queued virtual
+    /// runtime, and the fair floor (`fair.rs`).
+    pub(crate) running_rank: AtomicU32,
+    pub(crate) best_queued_rank: AtomicU32,
+    pub(crate) fair_leftmost: AtomicU64,
+    pub(crate) fair_or_idle_queued: AtomicBool,
+    pub(crate) min_vruntime: AtomicU64,
+    /// Real-time CPU time in the current throttling period (`rt_throttled`).
+    pub(crate) rt_budget: RtBudget,
     /// The task being polled here (for `current_task`).
     pub(crate) current: ksync::SpinLock<Option<Arc<Task>>>,
     /// Its id, 0 when none: lock-free, for `tick` and introspection.
@@ -76,6 +97,12 @@ impl Cpu {
         Self {
             queue: SpinLock::new(RunQueue::new()),
             queue_len: AtomicUsize::new(0),
+            running_rank: AtomicU32::new(NO_TASK),
+            best_queued_rank: AtomicU32::new(NO_TASK),
+            fair_leftmost: AtomicU64::new(u64::MAX),
+            fair_or_idle_queued: AtomicBool::new(false),
+            min_vruntime: AtomicU64::new(0),
+            rt_budget: RtBudget::new(),
             current: ksync::SpinLock::new(None),
             current_id: AtomicU64::new(0),
             slice_start: AtomicU64::new(0),
@@ -88,30 +115,99 @@ impl Cpu {
         }
     }
 
-    /// Appends a task (its NOTIFIED bit set by the caller's transition);
-    /// returns the queue length before.
-    pub(crate) fn push(&self, task: Arc<Task>) -> usize {
-        let mut queue = self.queue.lock();
-        queue.push_back(task);
-        self.queue_len.fetch_add(1, Ordering::AcqRel)
+    /// Publishes what others read without the lock.
+    fn publish(&self, queue: &RunQueue) {
+        self.best_queued_rank.store(queue.best_rank().unwrap_or(NO_TASK), Relaxed);
+        self.fair_leftmost.store(queue.fair.leftmost_vruntime(), Relaxed);
+        self.fair_or_idle_queued.store(queue.non_rt_len() > 0, Relaxed);
     }
 
-    /// Takes the first task.
-    pub(crate) fn pop(&self) -> Option<Arc<Task>> {
-        if self.queue_len.load(Ordering::Acquire) == 0 {
+    /// Raises the fair floor to `v` if it is higher.
+    pub(crate) fn raise_floor(&self, v: u64) {
+        self.min_vruntime.fetch_max(v, Relaxed);
+    }
+}
+
+/// `Cpu::running_rank` between polls, `best_queued_rank` of an empty queue.
+pub(crate) const NO_TASK: u32 = u32::MAX;
+
+/// What a push did.
+pub(crate) struct Pushed {
+    /// The queue length before.
+    pub(crate) before: usize,
+    /// The task outranks the one picked last on that CPU: `need_resched`
+    /// was set there.
+    pub(crate) preempts: bool,
+}
+
+impl Runtime {
+    /// Appends a task (its NOTIFIED bit set by the caller's transition) to
+    /// `cpu`'s queue; `yielded`: it was woken during its own poll.
+    pub(crate) fn push_to(&self, cpu: usize, task: Arc<Task>, yielded: bool) -> Pushed {
+        let c = &self.cpus[cpu];
+        let mut queue = c.queue.lock();
+        let floor = c.min_vruntime.load(Relaxed);
+        let rank = queue.push(task, cpu, floor, |other| self.cpus[other].min_vruntime.load(Relaxed), yielded);
+        let running = c.running_rank.load(Relaxed);
+        let preempts = running != NO_TASK && rank > running;
+        if preempts {
+            c.need_resched.store(true, Relaxed);
+        }
+        c.publish(&queue);
+        let before = c.queue_len.fetch_add(1, Ordering::AcqRel);
+        Pushed { before, preempts }
+    }
+
+    /// Takes `cpu`'s most urgent task and makes it the one running there.
+    pub(crate) fn pop_from(&self, cpu: usize) -> Option<Arc<Task>> {
+        let c = &self.cpus[cpu];
+        if c.queue_len.load(Ordering::Acquire) == 0 {
             return None;
         }
-        let mut queue = self.queue.lock();
-        let task = queue.pop_front()?;
-        self.queue_len.fetch_sub(1, Ordering::AcqRel);
+        let mut queue = c.queue.lock();
+        let task = queue.pop(self.rt_throttled(cpu))?;
+        c.queue_len.fetch_sub(1, Ordering::AcqRel);
+        self.picked(c, &queue, &task);
         Some(task)
     }
 
-    /// Takes the first task that may run on `thief`.
-    pub(crate) fn steal_for(&self, thief: usize) -> Option<Arc<Task>> {
-        let mut queue = self.queue.lock();
-        let task = queue.remove_first(|t| t.affinity.load(Relaxed) & (1 << thief) != 0)?;
-        self.queue_len.fetch_sub(1, Ordering::AcqRel);
+    /// Takes a task that may run on `thief` from `victim`'s queue.
+    pub(crate) fn steal_from(&self, victim: usize, thief: usize) -> Option<Arc<Task>> {
+        let v = &self.cpus[victim];
+        let mut queue = v.queue.lock();
+        let task = queue.remove_best(|t| t.affinity.load(Relaxed) & (1 << thief) != 0)?;
+        v.queue_len.fetch_sub(1, Ordering::AcqRel);
+        v.publish(&queue);
+        Some(task)
+    }
+
+    /// A stolen `task` is the one running on `cpu` next.
+    pub(crate) fn run_stolen(&self, cpu: usize, task: &Task) {
+        let c = &self.cpus[cpu];
+        let queue = c.queue.lock();
+        self.picked(c, &queue, task);
+    }
+
+    /// Under `c`'s queue lock: `task` is the one running there next.
+    fn picked(&self, c: &Cpu, queue: &RunQueue, task: &Task) {
+        let rank = task.queued_rank.load(Relaxed);
+        c.running_rank.store(rank, Relaxed);
+        // Something queued meanwhile (while it was stolen) may outrank it.
+        let outranked = queue.best_rank().is_some_and(|best| best > rank);
+        c.need_resched.store(outranked, Relaxed);
+        if matches!(task.sched.load(), crate::SchedClass::Fair { .. }) {
+            c.raise_floor(task.fair.vruntime());
+        }
+        c.publish(queue);
+    }
+
+    /// Takes `task` out of `cpu`'s queue if it is there (a class change).
+    pub(crate) fn unqueue(&self, cpu: usize, task: &Task) -> Option<Arc<Task>> {
+        let c = &self.cpus[cpu];
+        let mut queue = c.queue.lock();
+        let task = queue.remove(task, cpu)?;
+        c.queue_len.fetch_sub(1, Ordering::AcqRel);
+        c.publish(&queue);
         Some(task)
     }
 }
@@ -168,16 +264,18 @@ impl Runtime {
 
     /// Edges 2, 5, 6 and 7 of the task lifecycle.
     pub(crate) fn run_task(&'static self, cpu: usize, task: Arc<Task>) {
+        let c = &self.cpus[cpu];
         match task.state.transition_to_running() {
             TransitionToRunning::Poll => {}
-            TransitionToRunning::Skip => return,
+            TransitionToRunning::Skip => {
+                c.running_rank.store(NO_TASK, Relaxed);
+                return;
+            }
         }
-        let c = &self.cpus[cpu];
         *c.current.lock() = Some(task.clone());
         c.current_id.store(task.id.0, Relaxed);
         let now = self.now_ns();
         c.slice_start.store(now, Relaxed);
-        c.need_resched.store(false, Relaxed);
         self.arm_for_poll(cpu, now, task.user_thread);
         c.stats.polls.fetch_add(1, Relaxed);
         task.polls.fetch_add(1, Relaxed);
@@ -190,8 +288,10 @@ impl Runtime {
         drop(waker);
 
         c.current_id.store(0, Relaxed);
+        c.running_rank.store(NO_TASK, Relaxed);
         let me = c.current.lock().take();
         drop(me);
+        self.charge(cpu, &task, self.now_ns().saturating_sub(now));
 
         match poll {
             Poll::Ready(()) => {

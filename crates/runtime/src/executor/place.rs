@@ -8,6 +8,12 @@
 //!    its affinity allows it;
 //! 3. else the next allowed CPU after home.
 //!
+//! A real-time task whose chosen CPU runs a task of its rank or higher goes
+//! instead to the allowed CPU running the least urgent task (a halted CPU
+//! counts as running nothing), if that one is lower: Linux's
+//! `find_lowest_rq`, so that equal real-time tasks spread over CPUs rather
+//! than waiting behind each other.
+//!
 //! After the push (`push_and_notify`): a halted target gets `wake_cpu`;
 //! and when the target is busy and no CPU is in its haltpoll window, one
 //! halted CPU that may run the task is woken so that it can steal it (the
@@ -16,7 +22,9 @@
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering::Relaxed;
 
+use super::{NO_TASK, Pushed};
 use crate::loom::sync::Ordering;
+use crate::sched::{RANK_FAIR, SchedClass};
 use crate::task::{InvalidAffinity, Task};
 use crate::Runtime;
 
@@ -42,7 +50,7 @@ impl Runtime {
     /// Requeues a task woken during its poll (edge 6).
     pub(crate) fn requeue(&'static self, cpu: usize, task: Arc<Task>) {
         let target = self.place(&task, None);
-        self.push_and_notify(target, task, Some(cpu), false);
+        self.push_and_notify_as(target, task, Some(cpu), false, true);
     }
 
     fn place(&self, task: &Task, sync: Option<usize>) -> usize {
@@ -54,16 +62,45 @@ impl Runtime {
                 if allowed & bit(home) != 0 { home } else { next_allowed(allowed, home, self.cpu_count()) }
             }
         };
-        task.cpu.store(target, Relaxed);
+        let rank = task.sched.load().rank();
+        let target = if rank > RANK_FAIR { self.lowest_cpu_for(rank, allowed, target) } else { target };
+        // SeqCst: a class change stores the class, then reads this; the
+        // push reads the class after this (see `set_sched_class`).
+        task.cpu.store(target, Ordering::SeqCst);
         target
     }
 
+    /// `preferred`, or if a task of `rank` would not run there at once, the
+    /// allowed CPU with the least urgent running task, when that is lower.
+    fn lowest_cpu_for(&self, rank: u32, allowed: u64, preferred: usize) -> usize {
+        let halted = self.halted.load(Ordering::Relaxed);
+        let running = |c: usize| {
+            let r = self.cpus[c].running_rank.load(Relaxed);
+            if halted & bit(c) != 0 || (r == NO_TASK && self.cpus[c].queue_len.load(Ordering::Relaxed) == 0) { None } else { Some(r) }
+        };
+        let busy_with = |c: usize| running(c).map_or(0, |r| r.saturating_add(1));
+        if busy_with(preferred) <= rank {
+            return preferred;
+        }
+        (0..self.cpu_count())
+            .filter(|&c| allowed & bit(c) != 0)
+            .min_by_key(|&c| busy_with(c))
+            .filter(|&c| busy_with(c) <= rank)
+            .unwrap_or(preferred)
+    }
+
     fn push_and_notify(&self, target: usize, task: Arc<Task>, me: Option<usize>, sync: bool) {
+        self.push_and_notify_as(target, task, me, sync, false);
+    }
+
+    fn push_and_notify_as(&self, target: usize, task: Arc<Task>, me: Option<usize>, sync: bool, yielded: bool) {
         let allowed = task.affinity.load(Relaxed) & self.online_mask();
-        let before = self.cpus[target].push(task);
+        let Pushed { before, preempts } = self.push_to(target, task, yielded);
         // A read-modify-write, paired with the idle CPU's: see idle.rs.
         let halted = self.halted.fetch_or(0, Ordering::AcqRel);
-        if me != Some(target) && halted & bit(target) != 0 {
+        if me != Some(target) && (preempts || halted & bit(target) != 0) {
+            // Halted: it must look at its queue. Preempted: its interrupt
+            // handler sees `need_resched` (`recheck_tick`).
             self.platform.wake_cpu(target);
             return;
         }
@@ -88,7 +125,7 @@ impl Runtime {
     /// The next task for `cpu`: its own queue first, then stealing. A task
     /// whose affinity no longer allows `cpu` is moved on, not run.
     pub(crate) fn next_task(&'static self, cpu: usize) -> Option<Arc<Task>> {
-        while let Some(task) = self.cpus[cpu].pop() {
+        while let Some(task) = self.pop_from(cpu) {
             if task.affinity.load(Relaxed) & bit(cpu) != 0 {
                 return Some(task);
             }
@@ -96,7 +133,9 @@ impl Runtime {
             let target = self.place(&task, None);
             self.push_and_notify(target, task, Some(cpu), false);
         }
-        self.steal(cpu)
+        let task = self.steal(cpu)?;
+        self.run_stolen(cpu, &task);
+        Some(task)
     }
 
     /// Takes one task that may run on `thief` from another CPU: one with
@@ -107,7 +146,7 @@ impl Runtime {
             let victim = &self.cpus[(thief + i) % n];
             let len = victim.queue_len.load(Ordering::Relaxed);
             let worth_it = len >= 2 || (len == 1 && victim.current_id.load(Relaxed) != 0);
-            if worth_it && let Some(task) = victim.steal_for(thief) {
+            if worth_it && let Some(task) = self.steal_from((thief + i) % n, thief) {
                 task.cpu.store(thief, Relaxed);
                 self.cpus[thief].stats.steals.fetch_add(1, Relaxed);
                 return Some(task);
@@ -133,6 +172,34 @@ impl Runtime {
             }
         }
         Ok(())
+    }
+
+    /// Gives `task` the class `class` (`TaskRef::set_sched_class`).
+    pub(crate) fn set_sched_class(&self, task: &Arc<Task>, class: SchedClass) {
+        if task.sched.swap(class) == class {
+            return;
+        }
+        let cpu = task.cpu.load(Ordering::SeqCst);
+        if let Some(queued) = self.unqueue(cpu, task) {
+            // Still NOTIFIED: we hold its queue ticket now, and put it back
+            // where its new class belongs (maybe preempting there).
+            let target = self.place(&queued, None);
+            self.push_and_notify(target, queued, self.this_cpu(), false);
+            return;
+        }
+        let c = &self.cpus[cpu];
+        if c.current_id.load(Relaxed) == task.id.0 {
+            // Running: a lower class may have to give way now, a higher one
+            // must not be preempted for its old rank.
+            c.running_rank.store(class.rank(), Relaxed);
+            let best = c.best_queued_rank.load(Relaxed);
+            if best != NO_TASK && best > class.rank() {
+                c.need_resched.store(true, Relaxed);
+                if self.this_cpu() != Some(cpu) {
+                    self.platform.wake_cpu(cpu);
+                }
+            }
+        }
     }
 
     /// Runs `f`; every task it wakes is placed on the calling CPU if its

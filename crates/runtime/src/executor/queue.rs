@@ -1,76 +1,139 @@
-//! A run queue: a FIFO linked through the tasks themselves, so pushing
-//! allocates nothing (a wake from an interrupt handler never reaches the
-//! heap).
+//! One CPU's run queue: a FIFO per real-time priority, the fair heap, and
+//! the idle-class FIFO, taken in that order (Linux's class order:
+//! rt_sched_class, fair_sched_class, idle policy).
 //!
-//! The link (`Task::next`) is a `SpinLock<Option<Arc<Task>>>`: the lock is
-//! only taken while this queue's own lock is held, so it is never
-//! contended; it is there to give interior mutability without `unsafe`.
+//! Picking the next task is O(1) for real-time (a bitmap of non-empty
+//! levels) and idle tasks and O(log n) for fair ones (`fair.rs`).
+//!
 //! A task is in at most one queue because only the holder of its NOTIFIED
 //! "ticket" (a `Submit` or `Requeue` action) may push it; `enqueued`
-//! checks that at every push.
+//! checks that at every push. Which list of which CPU holds it is recorded
+//! in the task (`queued_rank`, `queued_on`) under that queue's lock, so a
+//! class change can take it out and put it back in the right place.
 
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering::Relaxed;
 
+use super::fair::FairQueue;
+use super::fifo::Fifo;
+use crate::sched::{RANK_FAIR, RANK_IDLE, RT_LEVELS, SchedClass};
 use crate::task::Task;
 
-/// A FIFO of tasks. Guarded by the owning CPU's queue lock.
+/// `Task::queued_on` of a task in no queue.
+pub(crate) const NOT_QUEUED: usize = usize::MAX;
+
 pub(crate) struct RunQueue {
-    head: Option<Arc<Task>>,
-    tail: Option<Arc<Task>>,
-    len: usize,
+    /// `rt[p - 1]`: real-time tasks of priority p.
+    rt: [Fifo; RT_LEVELS],
+    /// Bit p - 1 set when `rt[p - 1]` is not empty.
+    rt_levels: u128,
+    pub(crate) fair: FairQueue,
+    idle: Fifo,
 }
 
 impl RunQueue {
     pub(crate) const fn new() -> Self {
-        Self { head: None, tail: None, len: 0 }
+        Self { rt: [const { Fifo::new() }; RT_LEVELS], rt_levels: 0, fair: FairQueue::new(), idle: Fifo::new() }
     }
 
-    pub(crate) fn push_back(&mut self, task: Arc<Task>) {
+    /// Queued fair and idle tasks.
+    pub(crate) fn non_rt_len(&self) -> usize {
+        self.fair.len() + self.idle.len()
+    }
+
+    /// The rank of the most urgent queued task (None: empty).
+    pub(crate) fn best_rank(&self) -> Option<u32> {
+        if self.rt_levels != 0 {
+            Some(RANK_FAIR + 128 - self.rt_levels.leading_zeros())
+        } else if self.fair.len() > 0 {
+            Some(RANK_FAIR)
+        } else if !self.idle.is_empty() {
+            Some(RANK_IDLE)
+        } else {
+            None
+        }
+    }
+
+    /// Queues `task` on CPU `cpu` by its current class; `floor`,
+    /// `floor_of` and `yielded` are for the fair order (see `fair.rs`).
+    /// Returns its rank.
+    pub(crate) fn push(&mut self, task: Arc<Task>, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64, yielded: bool) -> u32 {
         assert!(!task.enqueued.swap(true, Relaxed), "task {} queued twice", task.id);
-        debug_assert!(task.next.lock().is_none());
-        match self.tail.replace(task.clone()) {
-            Some(old_tail) => *old_tail.next.lock() = Some(task),
-            None => self.head = Some(task),
-        }
-        self.len += 1;
-    }
-
-    pub(crate) fn pop_front(&mut self) -> Option<Arc<Task>> {
-        let head = self.head.take()?;
-        self.head = head.next.lock().take();
-        if self.head.is_none() {
-            self.tail = None;
-        }
-        self.len -= 1;
-        head.enqueued.store(false, Relaxed);
-        Some(head)
-    }
-
-    /// Unlinks and returns the first task `accept` takes.
-    pub(crate) fn remove_first(&mut self, mut accept: impl FnMut(&Task) -> bool) -> Option<Arc<Task>> {
-        if accept(self.head.as_deref()?) {
-            return self.pop_front();
-        }
-        let mut prev = self.head.clone()?;
-        loop {
-            let cur = prev.next.lock().clone()?;
-            if accept(&cur) {
-                let after = cur.next.lock().take();
-                if after.is_none() {
-                    self.tail = Some(prev.clone());
-                }
-                *prev.next.lock() = after;
-                self.len -= 1;
-                cur.enqueued.store(false, Relaxed);
-                return Some(cur);
+        let class = task.sched.load();
+        let rank = class.rank();
+        task.queued_rank.store(rank, Relaxed);
+        task.queued_on.store(cpu, Relaxed);
+        match class {
+            SchedClass::RealTime { .. } => {
+                let level = (rank - RANK_FAIR - 1) as usize;
+                self.rt[level].push_back(task);
+                self.rt_levels |= 1 << level;
             }
-            prev = cur;
+            SchedClass::Fair { .. } => self.fair.push(task, cpu, floor, floor_of, yielded),
+            SchedClass::Idle => self.idle.push_back(task),
+        }
+        rank
+    }
+
+    /// Takes the most urgent task; `skip_rt`: leave real-time tasks (their
+    /// CPU share is used up, see `Runtime::rt_throttled`) unless nothing
+    /// else is queued.
+    pub(crate) fn pop(&mut self, skip_rt: bool) -> Option<Arc<Task>> {
+        let rt_first = self.rt_levels != 0 && (!skip_rt || self.non_rt_len() == 0);
+        let task = if rt_first {
+            let level = 127 - self.rt_levels.leading_zeros() as usize;
+            let task = self.rt[level].pop_front();
+            self.rt_emptied(level);
+            task
+        } else {
+            self.fair.pop().or_else(|| self.idle.pop_front())
+        }?;
+        Some(self.taken(task))
+    }
+
+    /// Takes `task` out if it is queued here.
+    pub(crate) fn remove(&mut self, task: &Task, cpu: usize) -> Option<Arc<Task>> {
+        if !task.enqueued.load(Relaxed) || task.queued_on.load(Relaxed) != cpu {
+            return None;
+        }
+        let rank = task.queued_rank.load(Relaxed);
+        let removed = match rank {
+            RANK_IDLE => self.idle.remove_first(|t| core::ptr::eq(t, task)),
+            RANK_FAIR => self.fair.remove(task),
+            _ => {
+                let level = (rank - RANK_FAIR - 1) as usize;
+                let removed = self.rt[level].remove_first(|t| core::ptr::eq(t, task));
+                self.rt_emptied(level);
+                removed
+            }
+        }?;
+        Some(self.taken(removed))
+    }
+
+    /// Takes the most urgent task `accept` takes (stealing).
+    pub(crate) fn remove_best(&mut self, accept: impl Fn(&Task) -> bool) -> Option<Arc<Task>> {
+        let mut levels = self.rt_levels;
+        while levels != 0 {
+            let level = 127 - levels.leading_zeros() as usize;
+            if let Some(task) = self.rt[level].remove_first(&accept) {
+                self.rt_emptied(level);
+                return Some(self.taken(task));
+            }
+            levels &= !(1 << level);
+        }
+        let task = self.fair.remove_best(&accept).or_else(|| self.idle.remove_first(&accept))?;
+        Some(self.taken(task))
+    }
+
+    fn rt_emptied(&mut self, level: usize) {
+        if self.rt[level].is_empty() {
+            self.rt_levels &= !(1 << level);
         }
     }
 
-    #[allow(dead_code)]
-    pub(crate) fn len(&self) -> usize {
-        self.len
+    fn taken(&mut self, task: Arc<Task>) -> Arc<Task> {
+        task.enqueued.store(false, Relaxed);
+        task.queued_on.store(NOT_QUEUED, Relaxed);
+        task
     }
 }

@@ -7,6 +7,7 @@ use core::future::Future;
 
 use super::{JoinCell, JoinHandle, Task, TaskRef};
 use crate::Runtime;
+use crate::sched::SchedClass;
 
 /// Options for a new task: name, first CPU, affinity.
 ///
@@ -22,6 +23,7 @@ pub struct Builder<'a> {
     affinity: u64,
     user_thread: bool,
     context: Option<Weak<dyn Any + Send + Sync>>,
+    class: SchedClass,
 }
 
 impl Default for Builder<'_> {
@@ -34,7 +36,7 @@ impl<'a> Builder<'a> {
     /// A builder for the global runtime (installed by [`crate::init`]):
     /// no name, the current CPU, every CPU allowed.
     pub fn new() -> Self {
-        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false, context: None }
+        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false, context: None, class: SchedClass::NORMAL }
     }
 
     /// A builder for a given runtime instance.
@@ -73,6 +75,12 @@ impl<'a> Builder<'a> {
         Self { context: Some(context), ..self }
     }
 
+    /// The task's scheduling class from the start (a new thread inherits
+    /// its creator's; default SCHED_OTHER at nice 0).
+    pub fn sched_class(self, class: SchedClass) -> Self {
+        Self { class, ..self }
+    }
+
     /// Creates the task and queues it. Panics if the affinity mask names
     /// no online CPU.
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
@@ -88,7 +96,7 @@ impl<'a> Builder<'a> {
         let cell = Arc::new(JoinCell::new());
         let output = cell.clone();
         let wrapped = async move { output.complete(future.await) };
-        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread, self.context));
+        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread, self.context, self.class));
         rt.registry.insert(&task);
         let handle = JoinHandle::new(cell, TaskRef(task.clone()));
         rt.submit_new(task);

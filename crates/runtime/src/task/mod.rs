@@ -6,7 +6,9 @@
 //! |------------|---------------------------------------------------------------|
 //! | `state`    | atomic; changed only through `State::transition_to_*`         |
 //! | `future`   | the RUNNING bit: only the executor that set it takes the future out, polls it and puts it back or drops it; the lock is never contended and exists only for interior mutability |
-//! | `next`, `enqueued` | the lock of the run queue the task sits in (NOTIFIED guarantees there is at most one) |
+//! | `next`, `enqueued`, `queued_on`, `queued_rank`, `fair` (heap index) | the lock of the run queue the task sits in (NOTIFIED guarantees there is at most one) |
+//! | `sched`    | atomic word, written by `set_sched_class`                     |
+//! | `fair` (virtual runtime) | the executor running or queueing the task     |
 //! | `cpu`      | atomic hint, written by placement and stealing               |
 //! | `affinity` | atomic, written by `set_affinity`                             |
 //! | `name`     | its own lock                                                  |
@@ -25,7 +27,7 @@ use core::any::Any;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use core::task::Waker;
 
 pub use builder::Builder;
@@ -34,6 +36,8 @@ pub(crate) use join::{JoinCell, JoinNotify};
 pub(crate) use registry::Registry;
 
 use crate::Runtime;
+use crate::executor::FairEntity;
+use crate::sched::{SchedClass, SchedWord};
 use state::{State, TransitionToNotified};
 
 /// The boxed future of a task.
@@ -119,6 +123,10 @@ pub(crate) struct Task {
     pub(crate) next: ksync::SpinLock<Option<Arc<Task>>>,
     /// Set while the task is linked into a run queue: checks "queued once".
     pub(crate) enqueued: AtomicBool,
+    /// While queued: the CPU whose queue holds it and the rank (list) it
+    /// is in (see `executor::queue`).
+    pub(crate) queued_on: AtomicUsize,
+    pub(crate) queued_rank: AtomicU32,
     pub(crate) name: ksync::SpinLock<Option<Box<str>>>,
     /// The join cell, told by the executor when the task is disposed of.
     pub(crate) join: Arc<dyn JoinNotify>,
@@ -128,6 +136,10 @@ pub(crate) struct Task {
     pub(crate) user_thread: bool,
     /// What the task runs for (`Builder::context`).
     context: Option<Weak<dyn Any + Send + Sync>>,
+    /// Its scheduling class (`TaskRef::set_sched_class`).
+    pub(crate) sched: SchedWord,
+    /// Fair order: see `executor::fair`.
+    pub(crate) fair: FairEntity,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -142,6 +154,7 @@ impl Task {
         affinity: u64,
         user_thread: bool,
         context: Option<Weak<dyn Any + Send + Sync>>,
+        class: SchedClass,
     ) -> Self {
         Self {
             state: State::new(),
@@ -152,11 +165,15 @@ impl Task {
             future: ksync::SpinLock::new(Some(future)),
             next: ksync::SpinLock::new(None),
             enqueued: AtomicBool::new(false),
+            queued_on: AtomicUsize::new(crate::executor::NOT_QUEUED),
+            queued_rank: AtomicU32::new(0),
             name: ksync::SpinLock::new(name.map(Into::into)),
             join,
             polls: AtomicU64::new(0),
             user_thread,
             context,
+            sched: SchedWord::new(class),
+            fair: FairEntity::new(),
         }
     }
 
@@ -251,6 +268,25 @@ impl TaskRef {
     /// Fails if `mask` names no online CPU.
     pub fn set_affinity(&self, mask: u64) -> Result<(), InvalidAffinity> {
         self.0.rt.set_affinity(&self.0, mask)
+    }
+
+    /// The task's scheduling class.
+    pub fn sched_class(&self) -> SchedClass {
+        self.0.sched.load()
+    }
+
+    /// Changes the task's scheduling class. A queued task is re-sorted at
+    /// once; a running one that no longer outranks what waits on its CPU
+    /// gives the CPU up; a task that now outranks the one running where it
+    /// is queued preempts it (Linux's `__sched_setscheduler` and
+    /// `rt_mutex_setprio`, which also check preemption at once).
+    pub fn set_sched_class(&self, class: SchedClass) {
+        self.0.rt.set_sched_class(&self.0, class);
+    }
+
+    /// CPU time the task has had in its polls, in nanoseconds.
+    pub fn run_time_ns(&self) -> u64 {
+        self.0.fair.sum_exec_ns()
     }
 
     /// Polls in total so far.
