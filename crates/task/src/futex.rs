@@ -9,7 +9,8 @@
 //!
 //! Lock order: a bucket lock is taken alone, or two buckets lower index
 //! first (`lock_pair`); no other lock is taken while holding one except a
-//! waiter's waker slot.
+//! waiter's waker slot. futex_waitv (`waitv`) queues its words one bucket
+//! at a time and never holds two.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -19,6 +20,9 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
 
 use ksync::{SpinLock, SpinLockGuard};
+
+mod waitv;
+pub use waitv::FutexWaitv;
 
 /// Number of buckets (a power of two; Linux uses 256 per CPU).
 const BUCKETS: usize = 256;
