@@ -2,7 +2,7 @@
  * 700 ms of spinning each sees the other make progress between its own
  * turns (RR's quantum is 100 ms; Linux under TCG stretches it somewhat, so
  * one such resumption each is required), both progress within the first
- * 300 ms (SCHED_FIFO would run one for the whole 700 ms), and a SCHED_OTHER thread pinned to the same CPU gets no
+ * 400 ms (Linux measured up to 194 ms, weft 107 ms; SCHED_FIFO would run one for the whole 700 ms), and a SCHED_OTHER thread pinned to the same CPU gets no
  * CPU at all while they run. On the weft before commit dbb53df every
  * thread got equal turns (and RR was EPERM), so the SCHED_OTHER thread
  * ran; this fails there and passes on Linux. */
@@ -66,7 +66,7 @@ int main(void)
            (unsigned long long)first_run_ns[0] / 1000000, (unsigned long long)first_run_ns[1] / 1000000);
     CHECK(count[0] > 0 && count[1] > 0);
     CHECK(switches[0] >= 1 && switches[1] >= 1);
-    CHECK(first_run_ns[0] < 300000000ull && first_run_ns[1] < 300000000ull);
+    CHECK(first_run_ns[0] < 400000000ull && first_run_ns[1] < 400000000ull);
     unsigned long lo = other_at_start[0] < other_at_start[1] ? other_at_start[0] : other_at_start[1];
     unsigned long hi = other_at_end[0] > other_at_end[1] ? other_at_end[0] : other_at_end[1];
     if (hi != lo)

@@ -1,9 +1,9 @@
 /* A SCHED_FIFO priority-20 thread that wakes from a 20 ms sleep preempts
  * a SCHED_FIFO priority-10 thread spinning on the same CPU within about a
  * tick: the median lateness of its wake-ups with the spinner running
- * exceeds the median without it by less than 5 ms (Debian's Linux under
- * TCG measured 0.1 ms alone and 2.8-4 ms behind the spinner; its tick is
- * 4 ms). A woken thread that had to wait for the spinner to block would
+ * exceeds the median without it by less than 6 ms (Debian's Linux under
+ * TCG measured 0.1 ms alone and 2.8-4 ms behind the spinner, about its
+ * 4 ms tick; weft 0.2 ms and 0.2-1.5 ms). A woken thread that had to wait for the spinner to block would
  * wait up to 600 ms. On the weft before commit dbb53df FIFO was EPERM and a woken
  * thread waited for the spinner's slice to end; this fails there and
  * passes on Linux. */
@@ -66,7 +66,7 @@ int main(void)
     printf("median wake lateness: %llu us alone, %llu us over a lower-priority spinner\n",
            (unsigned long long)alone / 1000, (unsigned long long)behind / 1000);
     CHECK(spun > 0); /* it did run between the wake-ups */
-    if (behind >= alone + 5000000ull)
+    if (behind >= alone + 6000000ull)
         FAIL("a lower-priority spinner delayed wake-ups by %llu us", (unsigned long long)(behind - alone) / 1000);
     PASS();
 }
