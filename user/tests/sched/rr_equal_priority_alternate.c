@@ -1,11 +1,12 @@
 /* Two SCHED_RR threads of equal priority pinned to CPU 0 take turns: over
  * 700 ms of spinning each sees the other make progress between its own
- * turns (RR's quantum is 100 ms; Linux under TCG stretches it somewhat, so
- * one such resumption each is required), both progress within the first
- * 400 ms (Linux measured up to 194 ms, weft 107 ms; SCHED_FIFO would run one for the whole 700 ms), and a SCHED_OTHER thread pinned to the same CPU gets no
- * CPU at all while they run. On the weft before commit dbb53df every
- * thread got equal turns (and RR was EPERM), so the SCHED_OTHER thread
- * ran; this fails there and passes on Linux. */
+ * turns (RR's quantum is 100 ms; Linux under TCG stretches it somewhat,
+ * so one such resumption each is required), both progress within the
+ * first 400 ms (Linux measured up to 194 ms, weft 107 ms; under SCHED_FIFO
+ * one would run for the whole 700 ms), and a SCHED_OTHER thread pinned to
+ * the same CPU gets no CPU at all while they run. On the weft before
+ * commit dbb53df every thread got equal turns (and RR was EPERM), so the
+ * SCHED_OTHER thread ran; this fails there and passes on Linux. */
 #include "st.h"
 
 static volatile unsigned long count[2], other_count;

@@ -3,10 +3,10 @@
  * tick: the median lateness of its wake-ups with the spinner running
  * exceeds the median without it by less than 6 ms (Debian's Linux under
  * TCG measured 0.1 ms alone and 2.8-4 ms behind the spinner, about its
- * 4 ms tick; weft 0.2 ms and 0.2-1.5 ms). A woken thread that had to wait for the spinner to block would
- * wait up to 600 ms. On the weft before commit dbb53df FIFO was EPERM and a woken
- * thread waited for the spinner's slice to end; this fails there and
- * passes on Linux. */
+ * 4 ms tick; weft 0.2 ms and 0.2-1.5 ms). A woken thread that had to wait
+ * for the spinner to block would wait up to 600 ms. On the weft before
+ * commit dbb53df FIFO was EPERM and a woken thread waited for the
+ * spinner's slice to end; this fails there and passes on Linux. */
 #include "st.h"
 
 #define SAMPLES 9
