@@ -52,13 +52,14 @@ pub fn sched_setaffinity(cx: &mut SyscallContext<'_>, tid: u64, len: u64, mask: 
     }
     let task = target_task(cx, tid)?;
     if tid != 0 && tid as i32 != cx.thread.tid() {
-        // Linux's check_same_owner, or CAP_SYS_NICE.
+        // Linux's check_same_owner, or CAP_SYS_NICE (from the sets: a root
+        // process that setuid()s away loses it).
         let thread = find_thread(tid as i32).ok_or(Errno::ESRCH)?;
         // One lock at a time (not a tuple, whose first guard lives on):
         // the target may be a thread of the caller's own process.
         let mine = cx.thread.process().cred.lock().clone();
         let theirs = thread.process().cred.lock().clone();
-        if !mine.is_privileged() && mine.euid != theirs.euid && mine.euid != theirs.uid {
+        if !mine.caps.has(task::caps::CAP_SYS_NICE) && mine.euid != theirs.euid && mine.euid != theirs.uid {
             return Err(Errno::EPERM);
         }
     }
