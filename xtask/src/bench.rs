@@ -247,9 +247,8 @@ fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
         minor: 3,
     });
     let mut found = 0;
-    for (dest, path) in programs.into_iter().chain(rt_tests) {
-        let bench = dest.starts_with("bench/") && !dest[6..].contains('/');
-        if bench || dest.starts_with("usr/") {
+    for (dest, path) in programs {
+        if dest.starts_with("bench/") && !dest[6..].contains('/') {
             let data =
                 std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             entries.push(Entry::File {
@@ -257,8 +256,16 @@ fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
                 mode: 0o755,
                 data,
             });
-            found += usize::from(bench);
+            found += 1;
         }
+    }
+    for (dest, path) in rt_tests {
+        let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        entries.push(Entry::File {
+            path: dest,
+            mode: 0o755,
+            data,
+        });
     }
     if found < suite_programs().len() + HELPERS.len() {
         bail!("only {found} programs from user/bench were built");

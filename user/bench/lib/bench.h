@@ -6,6 +6,10 @@
  *                                            the benchmark documents)
  *     BENCH <name> n/a <reason>              unsupported or failed
  *
+ * (cyclictest prints two rows, "BENCH cyclictest_max ..." and
+ * "BENCH cyclictest_avg ...", or one "BENCH cyclictest n/a ..." for both;
+ * xtask/src/bench.rs MULTI_ROW lists such programs.)
+ *
  * Lines starting with "# " are information only (spread of repetitions,
  * notes). `cargo xtask bench` collects the BENCH lines; docs/bench.md says
  * what each benchmark measures.
