@@ -71,6 +71,26 @@ impl FairEntity {
         self.vruntime.load(Relaxed)
     }
 
+    /// Moves the virtual runtime onto CPU `cpu`'s clock, whose floor is
+    /// `floor` (`floor_of` gives the others'), keeping its distance from
+    /// the floor of the CPU it related to; a new task starts at the floor.
+    /// Called under `cpu`'s queue lock, when the task is queued there or
+    /// stolen by it, never while another CPU may charge it. Returns it.
+    pub(crate) fn rebase(&self, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64) -> u64 {
+        let v = match self.clock_cpu.load(Relaxed) {
+            NEW_TASK => floor,
+            c if c == cpu => self.vruntime(),
+            c => {
+                let old_floor = floor_of(c);
+                let v = self.vruntime();
+                if v >= old_floor { floor.saturating_add(v - old_floor) } else { floor.saturating_sub(old_floor - v) }
+            }
+        };
+        self.vruntime.store(v, Relaxed);
+        self.clock_cpu.store(cpu, Relaxed);
+        v
+    }
+
     pub(crate) fn sum_exec_ns(&self) -> u64 {
         self.sum_exec_ns.load(Relaxed)
     }
@@ -130,22 +150,12 @@ impl FairQueue {
     /// yielding task to be skipped once, to the same effect).
     pub(crate) fn push(&mut self, task: Arc<Task>, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64, yielded: bool) {
         let entity = &task.fair;
-        let v = match entity.clock_cpu.load(Relaxed) {
-            NEW_TASK => floor,
-            c if c == cpu => entity.vruntime(),
-            c => {
-                // Keep the task's distance from its old CPU's floor.
-                let old_floor = floor_of(c);
-                let v = entity.vruntime();
-                if v >= old_floor { floor.saturating_add(v - old_floor) } else { floor.saturating_sub(old_floor - v) }
-            }
-        };
+        let v = entity.rebase(cpu, floor, &floor_of);
         let mut v = v.max(floor.saturating_sub(SLEEPER_CREDIT_NS));
         if yielded {
             v = v.max(self.heap.first().map_or(0, |t| t.fair.vruntime()));
         }
         entity.vruntime.store(v, Relaxed);
-        entity.clock_cpu.store(cpu, Relaxed);
         self.pushes += 1;
         entity.seq.store(self.pushes, Relaxed);
         if self.heap.try_reserve(1).is_err() {

@@ -185,10 +185,13 @@ impl Runtime {
         Some(task)
     }
 
-    /// A stolen `task` is the one running on `cpu` next.
+    /// A stolen `task` is the one running on `cpu` next: its virtual
+    /// runtime moves onto this CPU's clock before it runs and is charged
+    /// here.
     pub(crate) fn run_stolen(&self, cpu: usize, task: &Task) {
         let c = &self.cpus[cpu];
         let queue = c.queue.lock();
+        task.fair.rebase(cpu, c.min_vruntime.load(Relaxed), |other| self.cpus[other].min_vruntime.load(Relaxed));
         self.picked(c, &queue, task);
     }
 
