@@ -126,7 +126,7 @@ fn exit_robust_list(thread: &Thread) {
     // False when the word is misaligned or unreachable: the walk stops.
     let handle = |entry: u64, pi: bool, pending_op: bool| -> bool {
         let word = entry.wrapping_add(offset) as usize;
-        if word % 4 != 0 {
+        if !word.is_multiple_of(4) {
             return false;
         }
         loop {
