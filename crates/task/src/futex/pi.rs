@@ -208,6 +208,16 @@ pub fn exit(thread: &Arc<Thread>) {
     }
 }
 
+/// A thread's own priority changed (sched_setscheduler and friends): if
+/// it waits on a PI futex its place in the queue and the boosts down the
+/// chain follow (Linux's `rt_mutex_adjust_pi`).
+pub fn priority_changed(thread: &Arc<Thread>) {
+    if STATES.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    PI.lock().propagate(thread.clone());
+}
+
 impl PiTable {
     /// Linux's `futex_lock_pi_atomic` for `thread` (the caller, or the top
     /// waiter of a CMP_REQUEUE_PI): takes a free word, or sets
@@ -428,7 +438,9 @@ impl PiTable {
         if waiter.outcome() != WAITING {
             return false;
         }
-        let Some(key) = self.blocked.remove(&id(&waiter.thread)) else { return false };
+        // Not granted, so it is queued: an entry missing here would be a
+        // bug, and reporting the futex as ours would be a worse one.
+        let Some(key) = self.blocked.remove(&id(&waiter.thread)) else { return true };
         let Some(state) = self.states.get_mut(&key) else { return true };
         state.waiters.retain(|w| !Arc::ptr_eq(w, waiter));
         let owner = state.owner.clone();
