@@ -229,11 +229,13 @@ def loop_point(task, thread):
         return None
     env = gdb.Value(body).cast(env_type.pointer()).dereference()
     # Variants after Unresumed/Returned/Panicked are the await points in
-    # source order: prepare_return (signals, stops), dispatch, yield_now.
+    # source order: prepare_return (signals, stops), dispatch, yield_now
+    # (a more urgent task woken by the call), sleep_until (out of memory),
+    # yield_now (after an interrupt).
     state = int(env["__state"])
     if state == 4:
         return ("syscall", int(env["4"]["nr"]))
-    return {0: ("starting", None), 3: ("signals", None), 5: ("preempted", None)}.get(state)
+    return {0: ("starting", None), 3: ("signals", None), 5: ("preempted", None), 6: ("oom", None), 7: ("preempted", None)}.get(state)
 
 
 def waits_on(thread, proc, state, task):
@@ -276,13 +278,44 @@ class WeftRunq(gdb.Command):
             flags = " halted" if halted & (1 << i) else ""
             print("cpu%d: %d queued%s" % (i, atomic(cpu["queue_len"]), flags))
             print("  current: %s" % (describe_task(arc(cur), users) if cur is not None else "(none)"))
-            node = option(locked(cpu["queue"])["head"])
-            n = 0
-            while node is not None and n < 1000:
-                task = arc(node)
+            queue = locked(cpu["queue"])
+            # Real-time levels, most urgent first, then the fair heap (in
+            # heap order, not sorted), then the idle class.
+            levels = queue["rt"]
+            for level in range(levels.type.range()[1], -1, -1):
+                for task in fifo_tasks(levels[level]):
+                    print("  queued:  %s [rt %d]" % (describe_task(task, users), level + 1))
+            fair = queue["fair"]
+            for task in heap_tasks(fair["heap"]):
+                print("  queued:  %s [fair vruntime %d]" % (describe_task(task, users), atomic(task["fair"]["vruntime"])))
+            for task in fifo_tasks(fair["overflow"]) + fifo_tasks(queue["idle"]):
                 print("  queued:  %s [%s]" % (describe_task(task, users), task_state(task)))
-                node = option(locked(task["next"]))
-                n += 1
+
+
+def heap_tasks(vec):
+    """The tasks of a Vec<Arc<Task>>: its raw buffer holds pointers to
+    the tasks' ArcInners, matched against the registry's tasks (whose data
+    sits 16 bytes into the ArcInner)."""
+    by_inner = {int(t.address) - 16: t for t in registry_tasks()}
+    inner = vec["buf"]["inner"]
+    ptr = int(inner["ptr"]["pointer"]["pointer"]) if rust.has_field(inner["ptr"], "pointer") else int(inner["ptr"])
+    out = []
+    for i in range(min(int(vec["len"]), 1000)):
+        task = by_inner.get(rust.read_u64(ptr + 8 * i))
+        if task is not None:
+            out.append(task)
+    return out
+
+
+def fifo_tasks(fifo):
+    """The tasks of an executor::fifo::Fifo, head first."""
+    out = []
+    node = option(fifo["head"])
+    while node is not None and len(out) < 1000:
+        task = arc(node)
+        out.append(task)
+        node = option(locked(task["next"]))
+    return out
 
 
 def space_of(tgid):

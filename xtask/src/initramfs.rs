@@ -48,8 +48,8 @@ pub fn build_with(opts: &BuildOpts, extra: &[(String, PathBuf)], name: &str) -> 
     for applet in BUSYBOX_APPLETS {
         entries.push(Entry::Symlink { path: format!("bin/{applet}"), target: "busybox".into() });
     }
-    for (dest, host) in userprogs::GLIBC_RUNTIME {
-        let data = fs::read(host).with_context(|| format!("reading {host} (Debian's libc6)"))?;
+    for (dest, host) in userprogs::GLIBC_RUNTIME.iter().chain(userprogs::DEBIAN_TOOLS) {
+        let data = fs::read(host).with_context(|| format!("reading {host} (from Debian's libc6, util-linux, bsdutils, coreutils)"))?;
         entries.push(Entry::File { path: dest.to_string(), mode: 0o755, data });
     }
     entries.push(Entry::Symlink { path: "lib".into(), target: "usr/lib".into() });

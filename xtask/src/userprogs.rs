@@ -175,6 +175,15 @@ pub const GLIBC_RUNTIME: &[(&str, &str)] = &[
     ("usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
 ];
 
+/// Debian's own scheduling tools, as the host's Essential packages install
+/// them (util-linux's chrt, bsdutils' renice, coreutils' nice; each needs
+/// only libc.so.6): the `glibc` group's `sched_tools.sh` runs them.
+pub const DEBIAN_TOOLS: &[(&str, &str)] = &[
+    ("usr/bin/chrt", "/usr/bin/chrt"),
+    ("usr/bin/renice", "/usr/bin/renice"),
+    ("usr/bin/nice", "/usr/bin/nice"),
+];
+
 #[derive(Clone, Copy)]
 enum Toolchain {
     /// musl-gcc -static: every other program.

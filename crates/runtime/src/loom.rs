@@ -3,7 +3,8 @@
 //! `tokio/src/loom/mod.rs` does it.
 //!
 //! Only the state that takes part in a protocol goes through this facade:
-//! the task state word, run-queue locks and lengths, the halted-CPU mask,
+//! the task state word, run-queue locks and lengths, `need_resched`, the
+//! halted-CPU mask,
 //! wait-queue and join locks, timer deadlines and the RCU masks. Plain
 //! counters and hints (task ids, statistics, home CPU) use `core` atomics
 //! directly, and a few locks that are only ever taken with no loom

@@ -8,7 +8,7 @@ use abi::{Errno, KResult};
 
 use crate::ctx::SyscallContext;
 use crate::sys::{
-    caps, event, fd, futex, ipc, ldt, mem, misc, mqueue, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer,
+    caps, event, fd, futex, futex_waitv, ipc, ldt, mem, misc, mqueue, path, pidfd, poll, prctl, process, sched, signal, socket, time, timer,
 };
 
 /// One bit per syscall number already reported as unimplemented.
@@ -94,6 +94,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
 
         // Futexes and scheduling.
         nr::FUTEX => futex::futex(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::FUTEX_WAITV => futex_waitv::futex_waitv(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::SCHED_YIELD => sched::sched_yield(cx).await,
         nr::SCHED_GETAFFINITY => sched::sched_getaffinity(cx, a[0], a[1], a[2]),
         nr::SCHED_SETAFFINITY => sched::sched_setaffinity(cx, a[0], a[1], a[2]),

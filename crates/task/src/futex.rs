@@ -9,7 +9,10 @@
 //!
 //! Lock order: a bucket lock is taken alone, or two buckets lower index
 //! first (`lock_pair`); no other lock is taken while holding one except a
-//! waiter's waker slot.
+//! waiter's waker slot and, for CMP_REQUEUE_PI (which holds one bucket),
+//! the process table (owner lookup, `pi`). The PI lock (`pi::PI`) comes
+//! before a bucket. futex_waitv (`waitv`) queues its words one bucket at a
+//! time and never holds two.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -22,6 +25,8 @@ use ksync::{SpinLock, SpinLockGuard};
 
 pub mod pi;
 mod pi_sched;
+mod waitv;
+pub use waitv::FutexWaitv;
 
 /// Number of buckets (a power of two; Linux uses 256 per CPU).
 const BUCKETS: usize = 256;

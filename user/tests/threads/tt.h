@@ -59,6 +59,35 @@ static inline long futex(volatile int *uaddr, int op, int val,
     return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
 }
 
+/* futex_waitv(2) (Linux 5.16+, syscall 449); musl has no wrapper. */
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_PRIVATE FUTEX_PRIVATE_FLAG
+#define FUTEX_WAITV_MAX 128
+
+struct futex_waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t __reserved;
+};
+
+static inline void waitv_set(struct futex_waitv *w, volatile int *word, uint32_t val, uint32_t flags)
+{
+    w->val = val;
+    w->uaddr = (uintptr_t)word;
+    w->flags = flags;
+    w->__reserved = 0;
+}
+
+static inline long futex_waitv(struct futex_waitv *w, unsigned nr, unsigned flags,
+                               const struct timespec *ts, clockid_t clk)
+{
+    return syscall(SYS_futex_waitv, w, nr, flags, ts, clk);
+}
+
 /* A system call that touches neither errno nor TLS: usable in clone()
  * children that share the parent's thread pointer or have a fake one.
  * Returns -errno on failure. */

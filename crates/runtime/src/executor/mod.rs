@@ -72,7 +72,7 @@ pub(crate) struct Cpu {
     /// When the current poll started (`Platform::now_ns`).
     pub(crate) slice_start: AtomicU64,
     /// The current task should give the CPU back (affinity change).
-    pub(crate) need_resched: AtomicBool,
+    pub(crate) need_resched: crate::loom::sync::AtomicBool,
     /// Wakes issued by this CPU place the woken task here (`wake_sync`).
     pub(crate) sync_wake: AtomicBool,
     pub(crate) timers: Timers,
@@ -106,7 +106,7 @@ impl Cpu {
             current: ksync::SpinLock::new(None),
             current_id: AtomicU64::new(0),
             slice_start: AtomicU64::new(0),
-            need_resched: AtomicBool::new(false),
+            need_resched: crate::loom::sync::AtomicBool::new(false),
             sync_wake: AtomicBool::new(false),
             timers: Timers::new(),
             tick: TickState::new(),

@@ -145,6 +145,8 @@ pub(crate) struct Task {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Task {
+    // One caller (`Builder::spawn`), which passes its fields through.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         rt: &'static Runtime,
         future: BoxFuture,

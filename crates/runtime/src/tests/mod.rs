@@ -4,6 +4,7 @@
 
 mod loom_idle;
 mod loom_join;
+mod loom_preempt;
 mod loom_rcu;
 mod loom_task;
 mod loom_tick;

@@ -41,16 +41,7 @@ pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, t
     if realtime && !matches!(cmd, FUTEX_WAIT_BITSET | FUTEX_WAIT | FUTEX_WAIT_REQUEUE_PI | FUTEX_LOCK_PI2) {
         return Err(Errno::ENOSYS);
     }
-    let key = |addr: u64| -> KResult<FutexKey> {
-        if addr % 4 != 0 {
-            return Err(Errno::EINVAL);
-        }
-        // Linux's access_ok, even for a private futex whose word is not read.
-        if addr > mm::layout::TASK_SIZE as u64 - 4 {
-            return Err(Errno::EFAULT);
-        }
-        futex_key(cx.thread, addr, private)
-    };
+    let key = |addr: u64| word_key(cx, addr, private);
     match cmd {
         FUTEX_WAIT => {
             // A relative timeout (or absolute on CLOCK_REALTIME with the flag).
@@ -278,8 +269,21 @@ async fn wait_requeue_pi(
     }
 }
 
+/// The key of the futex word at `addr`: EINVAL when misaligned, EFAULT
+/// outside user space (Linux's `get_futex_key`).
+pub(super) fn word_key(cx: &SyscallContext<'_>, addr: u64, private: bool) -> KResult<FutexKey> {
+    if addr % 4 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    // Linux's access_ok, even for a private futex whose word is not read.
+    if addr > mm::layout::TASK_SIZE as u64 - 4 {
+        return Err(Errno::EFAULT);
+    }
+    futex_key(cx.thread, addr, private)
+}
+
 /// The absolute deadline (monotonic ns) of a futex timeout, if any.
-fn read_deadline(cx: &SyscallContext<'_>, timeout: u64, relative: bool, realtime: bool) -> KResult<Option<u64>> {
+pub(super) fn read_deadline(cx: &SyscallContext<'_>, timeout: u64, relative: bool, realtime: bool) -> KResult<Option<u64>> {
     if timeout == 0 {
         return Ok(None);
     }

@@ -6,6 +6,7 @@ pub mod fd;
 pub mod ipc;
 pub mod ldt;
 pub mod futex;
+pub mod futex_waitv;
 pub mod mem;
 pub mod memfd;
 pub mod misc;

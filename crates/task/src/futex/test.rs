@@ -139,3 +139,122 @@ fn concurrent_waiters_and_wakers_lose_nothing() {
         h.join().unwrap();
     }
 }
+
+/// Queues a waitv on `addrs` (no value checks: the words are implicit).
+fn waitv<'a>(t: &'a FutexTable, addrs: &[u64]) -> FutexWaitv<'a> {
+    let mut v = FutexWaitv::with_capacity(addrs.len()).unwrap();
+    for &a in addrs {
+        v.push(t.lock(key(a)).enqueue(BITSET_ANY));
+    }
+    v
+}
+
+#[test]
+fn waitv_wake_on_any_word_reports_its_index_and_dequeues_all() {
+    let t = FutexTable::new();
+    let (count, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    for woken in 0..3u64 {
+        let v = waitv(&t, &[0x100, 0x200, 0x300]);
+        assert_eq!(v.poll_any(&mut cx), Poll::Pending);
+        // One wake finds exactly one entry, however many it may wake.
+        assert_eq!(t.wake(key(0x100 * (woken + 1)), 10, BITSET_ANY), 1);
+        assert_eq!(v.poll_any(&mut cx), Poll::Ready(()));
+        assert_eq!(v.unqueue(), Some(woken as usize));
+        for a in [0x100, 0x200, 0x300] {
+            assert_eq!(t.waiters(key(a)), 0);
+        }
+    }
+    assert_eq!(count.0.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn waitv_unqueue_reports_the_last_woken_or_none() {
+    let t = FutexTable::new();
+    let v = waitv(&t, &[0x10, 0x20, 0x30]);
+    assert_eq!(t.wake(key(0x10), 1, BITSET_ANY), 1);
+    assert_eq!(t.wake(key(0x20), 1, BITSET_ANY), 1);
+    assert_eq!(v.unqueue(), Some(1));
+    let v = waitv(&t, &[0x10, 0x20]);
+    assert_eq!(v.unqueue(), None);
+    assert_eq!(t.waiters(key(0x10)) + t.waiters(key(0x20)), 0);
+    // Nothing left for a later wake to find.
+    assert_eq!(t.wake(key(0x10), 1, BITSET_ANY), 0);
+}
+
+#[test]
+fn waitv_wake_before_first_poll_is_not_lost() {
+    let t = FutexTable::new();
+    let (_, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    let v = waitv(&t, &[0x40, 0x44]);
+    assert_eq!(t.wake(key(0x44), 1, BITSET_ANY), 1);
+    assert_eq!(v.poll_any(&mut cx), Poll::Ready(()));
+    assert_eq!(v.unqueue(), Some(1));
+}
+
+#[test]
+fn waitv_same_word_twice_is_two_entries() {
+    let t = FutexTable::new();
+    let v = waitv(&t, &[0x80, 0x80]);
+    assert_eq!(t.waiters(key(0x80)), 2);
+    assert_eq!(t.wake(key(0x80), 1, BITSET_ANY), 1);
+    assert_eq!(v.unqueue(), Some(0));
+    assert_eq!(t.waiters(key(0x80)), 0);
+}
+
+/// The syscall's protocol against concurrent wakers: each word is checked
+/// under its own bucket lock, then queued; a waker bumps a word and wakes
+/// it. Every round must end with a mismatch or a woken entry, never a
+/// hang (a lost wake-up).
+#[test]
+fn waitv_concurrent_wakers_lose_nothing() {
+    use core::sync::atomic::AtomicU32;
+    let t = Arc::new(FutexTable::new());
+    let words: Arc<[AtomicU32; 3]> = Arc::new([AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut wakers = std::vec::Vec::new();
+    for j in 0..3usize {
+        let (t, words, stop) = (t.clone(), words.clone(), stop.clone());
+        wakers.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                words[j].fetch_add(1, Ordering::SeqCst);
+                t.wake(key(0x1000 + 4 * j as u64), 1, BITSET_ANY);
+                std::thread::yield_now();
+            }
+        }));
+    }
+    let (_, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    let (mut woke, mut mismatched) = (0, 0);
+    for _ in 0..2000 {
+        let expected: std::vec::Vec<u32> = words.iter().map(|w| w.load(Ordering::SeqCst)).collect();
+        let mut v = FutexWaitv::with_capacity(3).unwrap();
+        let mut mismatch = false;
+        for j in 0..3 {
+            let bucket = t.lock(key(0x1000 + 4 * j as u64));
+            if words[j].load(Ordering::SeqCst) != expected[j] {
+                mismatch = true;
+                break;
+            }
+            v.push(bucket.enqueue(BITSET_ANY));
+        }
+        if mismatch {
+            mismatched += 1;
+            v.unqueue();
+            continue;
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while v.poll_any(&mut cx).is_pending() {
+            assert!(std::time::Instant::now() < deadline, "lost wake-up");
+            std::thread::yield_now();
+        }
+        assert!(v.unqueue().is_some());
+        woke += 1;
+    }
+    stop.store(true, Ordering::SeqCst);
+    for h in wakers {
+        h.join().unwrap();
+    }
+    assert_eq!(woke + mismatched, 2000);
+}
