@@ -92,7 +92,7 @@ int main(void)
     long long none = run(PTHREAD_PRIO_NONE);
     printf("high got the mutex %lld ms before medium ended with PRIO_INHERIT, %lld ms with PRIO_NONE\n",
            inherit / 1000000, none / 1000000);
-    CHECK(inherit > 200000000LL);
+    CHECK(inherit > 100000000LL);
     CHECK(none <= 0);
     PASS();
 }
