@@ -91,6 +91,25 @@ pub struct ThreadSnap {
     pub affinity: u64,
     /// Polls of its runtime task: each is one time it was given a CPU.
     pub polls: u64,
+    /// Scheduling: `task_prio` (20 + nice, or -1 - the real-time
+    /// priority), nice, rt_priority and policy.
+    pub sched: SchedSnap,
+}
+
+/// What /proc shows of a thread's scheduling attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchedSnap {
+    pub prio: i32,
+    pub nice: i32,
+    pub rt_priority: u32,
+    pub policy: u32,
+}
+
+impl Default for SchedSnap {
+    /// SCHED_OTHER at nice 0 (kernel tasks).
+    fn default() -> Self {
+        Self { prio: 20, nice: 0, rt_priority: 0, policy: 0 }
+    }
 }
 
 /// A user address space's figures.
@@ -182,6 +201,10 @@ pub fn thread(t: &Thread, stopped: bool) -> ThreadSnap {
         blocked: t.signals.blocked().0,
         affinity: task.map_or(u64::MAX, |k| k.affinity()),
         polls: task.map_or(0, |k| k.polls()),
+        sched: {
+            let params = t.sched.params();
+            SchedSnap { prio: t.sched.task_prio(), nice: params.nice, rt_priority: params.rt_priority, policy: params.policy }
+        },
     }
 }
 

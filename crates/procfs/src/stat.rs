@@ -13,8 +13,6 @@ use crate::snapshot::{ProcSnap, ThreadSnap, VmSnap};
 
 /// Linux's PF_KTHREAD task flag (the only flag tools look at).
 const PF_KTHREAD: u64 = 0x0020_0000;
-/// `task_prio` of a SCHED_OTHER task at nice 0.
-const PRIORITY: i64 = 20;
 
 /// The stat line of process `p` (`tid` None: the whole group, Linux's
 /// "whole" mode) or of its thread `tid`.
@@ -40,13 +38,18 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     let _ = write!(s, "{} {} {} 0 -1 ", p.ppid, p.pgid, p.sid); // tty_nr, tpgid: no controlling tty is tracked
     let _ = write!(s, "{} 0 0 0 0 ", if p.kernel { PF_KTHREAD } else { 0 }); // flags, page faults (not counted)
     let _ = write!(s, "{} {} {} {} ", ticks(utime), ticks(stime), ticks(p.child_user_ns), ticks(p.child_system_ns));
-    let _ = write!(s, "{PRIORITY} 0 {} 0 {} ", p.threads.len().max(1), ticks(start_ns));
+    // Scheduling fields are the thread's, or the leader's for the whole
+    // process (do_task_stat reads them from the task the file is for).
+    let sched = one.or(main).map(|t| t.sched).unwrap_or_default();
+    let _ = write!(s, "{} {} {} 0 {} ", sched.prio, sched.nice, p.threads.len().max(1), ticks(start_ns));
     let _ = write!(s, "{} {} {rsslim} ", vm.map_or(0, |v| v.stats.vm_pages * 4096), vm.map_or(0, |v| v.stats.rss_pages));
     let _ = write!(s, "{} {} {} 0 0 ", layout.start_code, layout.end_code, layout.start_stack); // esp, eip: 0 as Linux shows
     let sig31 = |x: u64| x & 0x7fff_ffff;
     let _ = write!(s, "{} {} {} {} ", sig31(pending), sig31(blocked), sig31(p.ignored), sig31(p.caught));
     let cpu = main.map_or(0, |t| t.cpu);
-    let _ = write!(s, "0 0 0 {} {cpu} 0 0 0 0 0 ", p.exit_signal); // wchan, nswap, cnswap; rt_priority, policy, blkio, guest times
+    // wchan, nswap, cnswap, exit_signal, processor, rt_priority, policy;
+    // blkio delay and guest times 0.
+    let _ = write!(s, "0 0 0 {} {cpu} {} {} 0 0 0 ", p.exit_signal, sched.rt_priority, sched.policy);
     match vm {
         Some(v) => {
             let _ = write!(s, "{} {} {} 0 0 0 0 ", layout.start_data, layout.end_data, v.stats.brk_start);

@@ -102,6 +102,8 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::SCHED_GETSCHEDULER => sched::sched_getscheduler(cx, a[0]),
         nr::SCHED_GETPARAM => sched::sched_getparam(cx, a[0], a[1]),
         nr::SCHED_SETSCHEDULER => sched::sched_setscheduler(cx, a[0], a[1], a[2]),
+        nr::SCHED_SETPARAM => sched::sched_setparam(cx, a[0], a[1]),
+        nr::SCHED_RR_GET_INTERVAL => sched::sched_rr_get_interval(cx, a[0], a[1]),
         nr::SCHED_GET_PRIORITY_MAX => sched::priority_range(a[0], true),
         nr::SCHED_GET_PRIORITY_MIN => sched::priority_range(a[0], false),
         nr::GETPRIORITY => sched::getpriority(cx, a[0], a[1]),

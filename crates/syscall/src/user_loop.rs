@@ -90,9 +90,13 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
         .name(name)
         .affinity(affinity)
         .user_thread()
+        .sched_class(thread.sched.class())
         .context(Arc::downgrade(&thread) as alloc::sync::Weak<dyn core::any::Any + Send + Sync>)
         .spawn(UserThread { thread: thread.clone(), fpu, body });
     thread.set_task(handle.task().clone());
+    // A change made between reading the class above and recording the
+    // task (another thread's sched_setscheduler) reaches the task now.
+    thread.apply_sched();
 }
 
 /// The future a user thread's task runs.

@@ -13,6 +13,9 @@ use abi::{Errno, KResult};
 pub const CAP_LAST_CAP: u64 = 40;
 /// The capability needed to drop from the bounding set.
 pub const CAP_SETPCAP: u64 = 8;
+/// Raising priorities, real-time policies, other users' threads
+/// (sched_setscheduler, setpriority, sched_setaffinity).
+pub const CAP_SYS_NICE: u64 = 23;
 /// Every valid capability.
 pub const FULL_SET: u64 = (1 << (CAP_LAST_CAP + 1)) - 1;
 

@@ -19,6 +19,7 @@ pub mod futex;
 pub mod ids;
 pub mod process;
 pub mod rlimit;
+pub mod sched;
 pub mod signal;
 pub mod topology;
 pub mod wait_status;

@@ -79,7 +79,8 @@ impl FairEntity {
     /// only counts it (`weight` None: real-time tasks have no virtual
     /// runtime). Returns the new virtual runtime.
     pub(crate) fn charge(&self, ran_ns: u64, weight: Option<u32>) -> u64 {
-        self.sum_exec_ns.fetch_add(ran_ns, Relaxed);
+        // Only the executor that polled the task charges it.
+        self.sum_exec_ns.store(self.sum_exec_ns.load(Relaxed).saturating_add(ran_ns), Relaxed);
         let v = self.vruntime.load(Relaxed);
         match weight {
             Some(w) => {

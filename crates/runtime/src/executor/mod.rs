@@ -122,9 +122,13 @@ impl Cpu {
         self.fair_or_idle_queued.store(queue.non_rt_len() > 0, Relaxed);
     }
 
-    /// Raises the fair floor to `v` if it is higher.
+    /// Raises the fair floor to `v` if it is higher. Only the CPU itself
+    /// calls this (after its poll, or picking its next task), so a plain
+    /// load and store suffice.
     pub(crate) fn raise_floor(&self, v: u64) {
-        self.min_vruntime.fetch_max(v, Relaxed);
+        if v > self.min_vruntime.load(Relaxed) {
+            self.min_vruntime.store(v, Relaxed);
+        }
     }
 }
 

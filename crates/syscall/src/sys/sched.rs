@@ -1,8 +1,16 @@
-//! Scheduling system calls: yield, CPU affinity, getcpu, and the policy
-//! queries programs make (weft has one policy, SCHED_OTHER).
+//! Scheduling system calls: yield, CPU affinity, getcpu, membarrier, and
+//! the per-thread policy, priority and nice value (the rules live in
+//! `task::sched`; these decode and encode).
+
+use alloc::sync::Arc;
 
 use abi::{Errno, KResult};
-use task::process::find_thread;
+use task::process::prio_targets::prio_targets;
+use task::process::{Thread, find_thread};
+use task::sched::{
+    DeadlineParams, MAX_NICE, MIN_NICE, SCHED_FLAG_KEEP_POLICY, SCHED_FLAG_RESET_ON_FORK, SCHED_FLAG_UTIL_CLAMP, SCHED_RESET_ON_FORK,
+    SchedPermission, SchedRequest,
+};
 
 use crate::ctx::SyscallContext;
 
@@ -44,13 +52,14 @@ pub fn sched_setaffinity(cx: &mut SyscallContext<'_>, tid: u64, len: u64, mask: 
     }
     let task = target_task(cx, tid)?;
     if tid != 0 && tid as i32 != cx.thread.tid() {
-        // Linux's check_same_owner, or CAP_SYS_NICE.
+        // Linux's check_same_owner, or CAP_SYS_NICE (from the sets: a root
+        // process that setuid()s away loses it).
         let thread = find_thread(tid as i32).ok_or(Errno::ESRCH)?;
         // One lock at a time (not a tuple, whose first guard lives on):
         // the target may be a thread of the caller's own process.
         let mine = cx.thread.process().cred.lock().clone();
         let theirs = thread.process().cred.lock().clone();
-        if !mine.is_privileged() && mine.euid != theirs.euid && mine.euid != theirs.uid {
+        if !mine.caps.has(task::caps::CAP_SYS_NICE) && mine.euid != theirs.euid && mine.euid != theirs.uid {
             return Err(Errno::EPERM);
         }
     }
@@ -69,60 +78,117 @@ pub fn getcpu(cx: &mut SyscallContext<'_>, cpu: u64, node: u64) -> KResult<usize
     Ok(0)
 }
 
-pub fn sched_getscheduler(_cx: &mut SyscallContext<'_>, pid: u64) -> KResult<usize> {
-    if (pid as i32) < 0 {
+/// The thread a scheduling call names: 0 is the caller, others a tid
+/// (Linux's find_process_by_pid finds any thread).
+fn target_thread(cx: &SyscallContext<'_>, pid: i32) -> KResult<Arc<Thread>> {
+    if pid == 0 {
+        return Ok(cx.thread.clone());
+    }
+    find_thread(pid).ok_or(Errno::ESRCH)
+}
+
+pub fn sched_getscheduler(cx: &mut SyscallContext<'_>, pid: u64) -> KResult<usize> {
+    let pid = pid as i32;
+    if pid < 0 {
         return Err(Errno::EINVAL);
     }
-    Ok(0) // SCHED_OTHER
+    let params = target_thread(cx, pid)?.sched.params();
+    let flag = if params.reset_on_fork { SCHED_RESET_ON_FORK } else { 0 };
+    Ok((params.policy | flag) as usize)
 }
 
 pub fn sched_getparam(cx: &mut SyscallContext<'_>, pid: u64, param: u64) -> KResult<usize> {
-    if (pid as i32) < 0 || param == 0 {
+    let pid = pid as i32;
+    if pid < 0 || param == 0 {
         return Err(Errno::EINVAL);
     }
-    cx.write(param, &0i32)?;
+    let params = target_thread(cx, pid)?.sched.params();
+    let priority = if params.is_real_time() { params.rt_priority as i32 } else { 0 };
+    cx.write(param, &priority)?;
     Ok(0)
 }
 
 pub fn sched_setscheduler(cx: &mut SyscallContext<'_>, pid: u64, policy: u64, param: u64) -> KResult<usize> {
-    if (pid as i32) < 0 || param == 0 {
+    let policy = policy as i32;
+    if policy < 0 {
         return Err(Errno::EINVAL);
     }
-    // struct sched_param: the priority, read before the policy is checked.
-    let priority: i32 = cx.read(param)?;
-    // Only SCHED_OTHER/BATCH/IDLE need no privilege; weft runs them alike.
-    match policy & !0x4000_0000 {
-        0 | 3 | 5 if priority != 0 => Err(Errno::EINVAL),
-        0 | 3 | 5 => Ok(0),
-        1 | 2 => Err(Errno::EPERM),
-        _ => Err(Errno::EINVAL),
+    set_scheduler_param(cx, pid as i32, Some(policy as u32), param)
+}
+
+pub fn sched_setparam(cx: &mut SyscallContext<'_>, pid: u64, param: u64) -> KResult<usize> {
+    set_scheduler_param(cx, pid as i32, None, param)
+}
+
+/// do_sched_setscheduler: a `struct sched_param` request, the legacy
+/// SCHED_RESET_ON_FORK bit in the policy, the thread's nice kept.
+fn set_scheduler_param(cx: &mut SyscallContext<'_>, pid: i32, policy: Option<u32>, param: u64) -> KResult<usize> {
+    if param == 0 || pid < 0 {
+        return Err(Errno::EINVAL);
     }
+    let priority: i32 = cx.read(param)?;
+    let target = target_thread(cx, pid)?;
+    let reset = policy.is_some_and(|p| p & SCHED_RESET_ON_FORK != 0);
+    let req = SchedRequest {
+        policy: policy.map(|p| p & !SCHED_RESET_ON_FORK),
+        flags: if reset { SCHED_FLAG_RESET_ON_FORK } else { 0 },
+        priority: priority as u32,
+        nice: target.sched.params().nice,
+        ..SchedRequest::default()
+    };
+    target.set_scheduler(&req, &SchedPermission::of(cx.thread.process(), &target))?;
+    Ok(0)
 }
 
 pub fn priority_range(policy: u64, max: bool) -> KResult<usize> {
-    match policy {
-        0 | 3 | 5 => Ok(0),
+    match policy as i32 {
+        0 | 3 | 5 | 6 => Ok(0),
         1 | 2 => Ok(if max { 99 } else { 1 }),
         _ => Err(Errno::EINVAL),
     }
 }
 
-pub fn getpriority(_cx: &mut SyscallContext<'_>, which: u64, _who: u64) -> KResult<usize> {
-    if which > 2 {
+/// sched_rr_get_interval(2): SCHED_RR's quantum, 0 for SCHED_FIFO, and
+/// for the fair and idle policies the slice the executor gives (Linux
+/// reports CFS's sched_slice there).
+pub fn sched_rr_get_interval(cx: &mut SyscallContext<'_>, pid: u64, interval: u64) -> KResult<usize> {
+    let pid = pid as i32;
+    if pid < 0 {
         return Err(Errno::EINVAL);
     }
-    // The raw syscall returns 20 - nice.
-    Ok(20)
+    let ns = match target_thread(cx, pid)?.sched.class() {
+        runtime::SchedClass::RealTime { round_robin: true, .. } => runtime::RR_INTERVAL_NS,
+        runtime::SchedClass::RealTime { round_robin: false, .. } => 0,
+        _ => runtime::Config::default().slice_ns,
+    };
+    let ts = [(ns / 1_000_000_000) as i64, (ns % 1_000_000_000) as i64];
+    cx.write(interval, &ts)?;
+    Ok(0)
 }
 
-pub fn setpriority(cx: &mut SyscallContext<'_>, which: u64, _who: u64, prio: u64) -> KResult<usize> {
-    if which > 2 {
-        return Err(Errno::EINVAL);
+/// getpriority(2): the raw call returns 20 - the lowest nice value among
+/// the threads named (ESRCH when none).
+pub fn getpriority(cx: &mut SyscallContext<'_>, which: u64, who: u64) -> KResult<usize> {
+    let targets = prio_targets(cx.thread, which as i32, who as i32)?;
+    let best = targets.iter().map(|t| 20 - t.sched.params().nice).max().ok_or(Errno::ESRCH)?;
+    Ok(best as usize)
+}
+
+/// setpriority(2): each named thread by set_one_prio's rules; the result
+/// is the last refusal (EPERM, EACCES), or success once any thread
+/// changed, or ESRCH when none was named.
+pub fn setpriority(cx: &mut SyscallContext<'_>, which: u64, who: u64, prio: u64) -> KResult<usize> {
+    let nice = (prio as i32).clamp(MIN_NICE, MAX_NICE);
+    let targets = prio_targets(cx.thread, which as i32, who as i32)?;
+    let mut result = Err(Errno::ESRCH);
+    for t in &targets {
+        match t.set_nice(nice, &SchedPermission::of(cx.thread.process(), t)) {
+            Err(e) => result = Err(e),
+            Ok(()) if result == Err(Errno::ESRCH) => result = Ok(0),
+            Ok(()) => {}
+        }
     }
-    if (prio as i32) < 0 && !cx.thread.process().cred.lock().is_privileged() {
-        return Err(Errno::EACCES);
-    }
-    Ok(0)
+    result
 }
 
 const MEMBARRIER_CMD_QUERY: u64 = 0;
@@ -179,31 +245,44 @@ pub async fn membarrier(cx: &mut SyscallContext<'_>, cmd: u64, flags: u64, _cpu:
 const SCHED_ATTR_SIZE_VER0: u32 = 48;
 const SCHED_ATTR_SIZE_VER1: u32 = 56;
 
-/// sched_getattr(2), consistent with sched_getscheduler: every thread is
-/// SCHED_OTHER at nice 0 until weft has scheduling policies (issue 14).
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from(u32_at(b, at)) | u64::from(u32_at(b, at + 4)) << 32
+}
+
+/// sched_getattr(2): policy, reset-on-fork, and the priority (real-time)
+/// or nice (others); no utilization clamps (Linux without
+/// CONFIG_UCLAMP_TASK reports 0). `size` bytes, at most the kernel's.
 pub fn sched_getattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, size: u64, flags: u64) -> KResult<usize> {
-    let size = size as u32;
-    if (pid as i32) < 0 || flags != 0 || attr == 0 || !(SCHED_ATTR_SIZE_VER0..=4096).contains(&size) {
+    let (pid, size) = (pid as i32, size as u32);
+    if attr == 0 || pid < 0 || !(SCHED_ATTR_SIZE_VER0..=4096).contains(&size) || flags as u32 != 0 {
         return Err(Errno::EINVAL);
     }
-    if pid != 0 && find_thread(pid as i32).is_none() {
-        return Err(Errno::ESRCH);
-    }
+    let params = target_thread(cx, pid)?.sched.params();
     let size = size.min(SCHED_ATTR_SIZE_VER1);
-    // size, policy (SCHED_OTHER), flags, nice, priority, runtime, deadline,
-    // period, util_min, util_max.
-    let mut bytes = alloc::vec![0u8; SCHED_ATTR_SIZE_VER1 as usize];
+    let mut bytes = [0u8; SCHED_ATTR_SIZE_VER1 as usize];
     bytes[0..4].copy_from_slice(&size.to_le_bytes());
-    bytes[52..56].copy_from_slice(&1024u32.to_le_bytes()); // util_max: SCHED_CAPACITY_SCALE
+    bytes[4..8].copy_from_slice(&params.policy.to_le_bytes());
+    let flags = if params.reset_on_fork { SCHED_FLAG_RESET_ON_FORK } else { 0 };
+    bytes[8..16].copy_from_slice(&flags.to_le_bytes());
+    if params.is_real_time() {
+        bytes[20..24].copy_from_slice(&params.rt_priority.to_le_bytes());
+    } else {
+        bytes[16..20].copy_from_slice(&params.nice.to_le_bytes());
+    }
     cx.write_bytes(attr, &bytes[..size as usize])?;
     Ok(0)
 }
 
-/// sched_setattr(2): the normal policies are accepted (weft runs them
-/// alike, as sched_setscheduler does); real-time ones are EPERM and
-/// SCHED_DEADLINE EINVAL until weft has policies (issue 14).
+/// sched_setattr(2): Linux's sched_copy_attr (size rules, E2BIG with the
+/// kernel's size written back), then the same change as
+/// sched_setscheduler with the attr's flags, nice and priority.
 pub fn sched_setattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, flags: u64) -> KResult<usize> {
-    if (pid as i32) < 0 || flags != 0 || attr == 0 {
+    let pid = pid as i32;
+    if attr == 0 || pid < 0 || flags as u32 != 0 {
         return Err(Errno::EINVAL);
     }
     let mut size: u32 = cx.read(attr)?;
@@ -211,23 +290,31 @@ pub fn sched_setattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, flags: u6
         size = SCHED_ATTR_SIZE_VER0;
     }
     if size < SCHED_ATTR_SIZE_VER0 || size > 4096 {
-        // Linux writes back the size it knows.
         cx.write(attr, &SCHED_ATTR_SIZE_VER1)?;
         return Err(Errno::E2BIG);
     }
-    let bytes = cx.read_bytes(attr, size as usize)?;
+    let mut bytes = cx.read_bytes(attr, size as usize)?;
     if bytes.get(SCHED_ATTR_SIZE_VER1 as usize..).is_some_and(|rest| rest.iter().any(|&b| b != 0)) {
         cx.write(attr, &SCHED_ATTR_SIZE_VER1)?;
         return Err(Errno::E2BIG);
     }
-    let policy = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
-    let priority = u32::from_le_bytes(bytes[20..24].try_into().expect("4 bytes"));
-    if pid != 0 && find_thread(pid as i32).is_none() {
-        return Err(Errno::ESRCH);
+    bytes.resize(SCHED_ATTR_SIZE_VER1 as usize, 0);
+    let sched_flags = u64_at(&bytes, 8);
+    if sched_flags & SCHED_FLAG_UTIL_CLAMP != 0 && size < SCHED_ATTR_SIZE_VER1 {
+        return Err(Errno::EINVAL);
     }
-    match policy {
-        0 | 3 | 5 if priority == 0 => Ok(0),
-        1 | 2 => Err(Errno::EPERM),
-        _ => Err(Errno::EINVAL),
+    let policy = u32_at(&bytes, 4);
+    if (policy as i32) < 0 {
+        return Err(Errno::EINVAL);
     }
+    let req = SchedRequest {
+        policy: if sched_flags & SCHED_FLAG_KEEP_POLICY != 0 { None } else { Some(policy) },
+        flags: sched_flags,
+        priority: u32_at(&bytes, 20),
+        nice: (u32_at(&bytes, 16) as i32).clamp(MIN_NICE, MAX_NICE),
+        deadline: DeadlineParams { runtime: u64_at(&bytes, 24), deadline: u64_at(&bytes, 32), period: u64_at(&bytes, 40) },
+    };
+    let target = target_thread(cx, pid)?;
+    target.set_scheduler(&req, &SchedPermission::of(cx.thread.process(), &target))?;
+    Ok(0)
 }

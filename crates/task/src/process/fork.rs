@@ -90,6 +90,7 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
     };
     let thread = Thread::new(tid, process.clone(), vm, files, fs, sighand, parent.comm(), now_ns);
     thread.attrs.inherit(&parent.attrs);
+    thread.sched.inherit(&parent.sched);
     thread.signals.set_blocked(parent.signals.blocked());
     // A child sharing the address space (a thread, or vfork) must not use
     // the parent's alternate stack; a forked copy keeps it (Linux).

@@ -12,6 +12,7 @@ pub mod group_stop;
 pub mod oom;
 pub mod parent_death;
 pub mod posix_timer;
+pub mod prio_targets;
 #[allow(clippy::module_inception)]
 pub mod process;
 pub mod signal_quota;

@@ -29,6 +29,7 @@ use runtime::sync::Event;
 
 use super::process::Process;
 use super::thread_attrs::ThreadAttrs;
+use crate::sched::ThreadSched;
 use crate::signal::frame::AltStack;
 use crate::signal::{SigActions, SigPending, SigSet};
 use crate::topology::Pid;
@@ -229,6 +230,8 @@ pub struct Thread {
     pdeath_signal: AtomicU32,
     /// prctl-set attributes the thread keeps for itself.
     pub attrs: ThreadAttrs,
+    /// Scheduling policy, priority, nice and PI boost (`crate::sched`).
+    pub sched: ThreadSched,
 }
 
 impl Thread {
@@ -263,6 +266,7 @@ impl Thread {
             start_ns,
             pdeath_signal: AtomicU32::new(0),
             attrs: ThreadAttrs::default(),
+            sched: ThreadSched::default(),
         })
     }
 
