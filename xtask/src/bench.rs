@@ -9,6 +9,7 @@
 mod boot;
 mod chart;
 mod linux;
+mod rt_tests;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -30,6 +31,10 @@ pub enum Unit {
     BytesPerThread,
     /// A thread count (the BENCH line's iteration field); more is better.
     Threads,
+    /// Microseconds of latency (the value); less is better.
+    Micros,
+    /// Seconds for a whole run (the value); less is better.
+    Seconds,
 }
 
 impl Unit {
@@ -38,6 +43,8 @@ impl Unit {
             Unit::NsPerOp => "ns/op",
             Unit::BytesPerThread => "bytes/thread",
             Unit::Threads => "threads",
+            Unit::Micros => "µs",
+            Unit::Seconds => "s",
         }
     }
 }
@@ -63,10 +70,52 @@ pub const SUITE: &[(&str, Unit)] = &[
     ("kill_64_threads", Unit::NsPerOp),
     ("thread_mem_bytes", Unit::BytesPerThread),
     ("threads_max", Unit::Threads),
+    ("cyclictest_max", Unit::Micros),
+    ("cyclictest_avg", Unit::Micros),
+    ("hackbench", Unit::Seconds),
 ];
+
+/// Programs that print several rows of SUITE: (program, its rows). Every
+/// other row is printed by the program of the same name. A program's
+/// `BENCH <program> n/a <reason>` line (it failed, hung, crashed) stands
+/// for each of its rows.
+const MULTI_ROW: &[(&str, &[&str])] = &[("cyclictest", &["cyclictest_max", "cyclictest_avg"])];
 
 /// Programs in user/bench that are not benchmarks.
 const HELPERS: &[&str] = &["bench_all", "true"];
+
+/// The user/bench program that prints `row`.
+fn program_of(row: &str) -> &str {
+    MULTI_ROW
+        .iter()
+        .find(|(_, rows)| rows.contains(&row))
+        .map(|(p, _)| *p)
+        .unwrap_or(row)
+}
+
+/// The programs of SUITE (what bench_all runs), in suite order.
+fn suite_programs() -> Vec<&'static str> {
+    let mut out: Vec<&str> = Vec::new();
+    for (row, _) in SUITE {
+        let p = program_of(row);
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A parsed result line as rows: a multi-row program's own n/a line
+/// becomes one n/a per row.
+pub fn expand(name: String, outcome: Outcome) -> Vec<(String, Outcome)> {
+    match MULTI_ROW.iter().find(|(p, _)| *p == name) {
+        Some((_, rows)) => rows
+            .iter()
+            .map(|r| (r.to_string(), outcome.clone()))
+            .collect(),
+        None => vec![(name, outcome)],
+    }
+}
 
 fn unit_of(name: &str) -> Unit {
     SUITE
@@ -141,7 +190,9 @@ fn bench_dir() -> PathBuf {
 }
 
 /// The initramfs both kernels boot: `/bench/*` (the programs of
-/// user/bench, built by `crate::userprogs` like every user program), empty
+/// user/bench, built by `crate::userprogs` like every user program),
+/// Debian's cyclictest and hackbench under /usr/bin with the glibc and
+/// libnuma they load (`rt_tests`), empty
 /// /proc, /dev and /tmp, and /dev/console, written with
 /// `crate::initramfs`'s newc writer. Init is `/bench/bench_all`, named on
 /// the command line. (The full `initramfs::build` archive would do as well,
@@ -150,13 +201,39 @@ fn bench_dir() -> PathBuf {
 fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
     use initramfs::Entry;
     let programs = crate::userprogs::build(build)?;
+    let rt_tests = rt_tests::files().context("Debian's rt-tests (cyclictest, hackbench)")?;
     let mut entries = Vec::new();
-    for d in ["bench", "dev", "proc", "sys", "tmp"] {
+    for d in [
+        "bench",
+        "dev",
+        "proc",
+        "sys",
+        "tmp",
+        "usr",
+        "usr/bin",
+        "usr/lib",
+        "usr/lib/x86_64-linux-gnu",
+        "usr/lib64",
+    ] {
         entries.push(Entry::Dir {
             path: d.into(),
             mode: 0o755,
         });
     }
+    // Debian's layout, which the rt-tests programs' PT_INTERP
+    // (/lib64/ld-linux-x86-64.so.2) and the loader's search path expect.
+    entries.push(Entry::Symlink {
+        path: "lib".into(),
+        target: "usr/lib".into(),
+    });
+    entries.push(Entry::Symlink {
+        path: "lib64".into(),
+        target: "usr/lib64".into(),
+    });
+    entries.push(Entry::Symlink {
+        path: "usr/lib64/ld-linux-x86-64.so.2".into(),
+        target: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2".into(),
+    });
     entries.push(Entry::CharDev {
         path: "dev/console".into(),
         mode: 0o600,
@@ -182,7 +259,15 @@ fn bench_initramfs(build: &BuildOpts, dir: &Path) -> Result<PathBuf> {
             found += 1;
         }
     }
-    if found < SUITE.len() + HELPERS.len() {
+    for (dest, path) in rt_tests {
+        let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        entries.push(Entry::File {
+            path: dest,
+            mode: 0o755,
+            data,
+        });
+    }
+    if found < suite_programs().len() + HELPERS.len() {
         bail!("only {found} programs from user/bench were built");
     }
     let out = dir.join("initramfs.cpio.gz");
@@ -202,7 +287,7 @@ fn check_suite() -> Result<()> {
         .filter(|n| !HELPERS.contains(&n.as_str()))
         .collect();
     found.sort();
-    let mut known: Vec<String> = SUITE.iter().map(|(n, _)| n.to_string()).collect();
+    let mut known: Vec<String> = suite_programs().iter().map(|n| n.to_string()).collect();
     known.sort();
     if found != known {
         let extra: Vec<&String> = found.iter().filter(|n| !known.contains(n)).collect();
@@ -215,11 +300,15 @@ fn check_suite() -> Result<()> {
     Ok(())
 }
 
-/// The selected benchmark names, in suite order.
+/// The selected rows, in suite order. A name is a row or a program
+/// (`cyclictest` selects both of its rows; so does either row, since the
+/// program prints both).
 fn selection(only: &[String]) -> Result<Vec<String>> {
-    for name in only {
-        if !SUITE.iter().any(|(n, _)| n == name) {
-            let all: Vec<&str> = SUITE.iter().map(|(n, _)| *n).collect();
+    let wanted: Vec<&str> = only.iter().map(|n| program_of(n)).collect();
+    for (name, program) in only.iter().zip(&wanted) {
+        if !suite_programs().contains(program) {
+            let mut all: Vec<&str> = SUITE.iter().map(|(n, _)| *n).collect();
+            all.extend(MULTI_ROW.iter().map(|(p, _)| *p));
             bail!(
                 "no benchmark named \"{name}\"; the benchmarks are: {}",
                 all.join(" ")
@@ -229,7 +318,7 @@ fn selection(only: &[String]) -> Result<Vec<String>> {
     Ok(SUITE
         .iter()
         .map(|(n, _)| n.to_string())
-        .filter(|n| only.is_empty() || only.contains(n))
+        .filter(|n| only.is_empty() || wanted.contains(&program_of(n)))
         .collect())
 }
 
@@ -581,7 +670,12 @@ pub fn run(opts: &BenchOpts) -> Result<()> {
         args.push("-q".to_string());
     }
     if !opts.only.is_empty() {
-        args.extend(names.iter().cloned());
+        for n in &names {
+            let p = program_of(n).to_string();
+            if !args.contains(&p) {
+                args.push(p);
+            }
+        }
     }
     let suite = SuiteRun {
         names: &names,
@@ -815,6 +909,9 @@ fn human(value: f64, unit: Unit) -> String {
         Unit::NsPerOp => format!("{} ms", sig3(value / 1e6)),
         Unit::BytesPerThread => format!("{:.1} KiB", value / 1024.0),
         Unit::Threads => format!("{value:.0}"),
+        Unit::Micros if value < 100.0 => format!("{value:.1} µs"),
+        Unit::Micros => format!("{value:.0} µs"),
+        Unit::Seconds => format!("{value:.2} s"),
     }
 }
 
@@ -934,7 +1031,11 @@ fn to_csv(rows: &[Row]) -> String {
         let side = |o: &Outcome| -> (String, String, String) {
             match o {
                 Outcome::Value { iterations, value } => (
-                    format!("{:.1}", o.figure(r.unit).unwrap()),
+                    if r.unit == Unit::Seconds {
+                        format!("{:.3}", o.figure(r.unit).unwrap())
+                    } else {
+                        format!("{:.1}", o.figure(r.unit).unwrap())
+                    },
                     iterations.to_string(),
                     if r.unit == Unit::Threads {
                         format!("{value:.0} ns per thread created")
@@ -1123,6 +1224,12 @@ pub fn smoke(target: Target, build: &BuildOpts) -> Result<Vec<(String, Result<()
         .map(|n| {
             let verdict = match col.results.get(n) {
                 Some(Outcome::Value { value, .. }) if *value > 0.0 => Ok(()),
+                // A mean latency can round to 0 µs on a fast machine.
+                Some(Outcome::Value { value, .. })
+                    if *value == 0.0 && unit_of(n) == Unit::Micros =>
+                {
+                    Ok(())
+                }
                 Some(Outcome::Value { value, .. }) => Err(format!("implausible figure {value}")),
                 Some(Outcome::Na(why)) => Err(why.clone()),
                 None => Err("no result".to_string()),
@@ -1192,6 +1299,39 @@ mod tests {
     }
 
     #[test]
+    fn multi_row_programs() {
+        assert_eq!(program_of("cyclictest_avg"), "cyclictest");
+        assert_eq!(program_of("hackbench"), "hackbench");
+        let progs = suite_programs();
+        assert!(progs.contains(&"cyclictest") && !progs.contains(&"cyclictest_max"));
+        assert_eq!(progs.len(), SUITE.len() - 1);
+        // The program's n/a stands for both rows; a row's line is itself.
+        let rows = expand("cyclictest".into(), Outcome::Na("failed: x".into()));
+        let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["cyclictest_max", "cyclictest_avg"]);
+        assert!(
+            rows.iter()
+                .all(|(_, o)| matches!(o, Outcome::Na(w) if w == "failed: x"))
+        );
+        let (name, outcome) = parse_line("BENCH cyclictest_avg 8460 294.5").unwrap();
+        assert!(
+            matches!(&expand(name, outcome)[..], [(n, Outcome::Value { iterations: 8460, .. })] if n == "cyclictest_avg")
+        );
+        // Selecting the program or one row selects both rows.
+        for only in ["cyclictest", "cyclictest_max"] {
+            assert_eq!(
+                selection(&[only.to_string()]).unwrap(),
+                ["cyclictest_max", "cyclictest_avg"]
+            );
+        }
+        assert_eq!(
+            selection(&["hackbench".to_string()]).unwrap(),
+            ["hackbench"]
+        );
+        assert!(selection(&["cyclic".to_string()]).is_err());
+    }
+
+    #[test]
     fn csv_round_trip() {
         let f = csv_split(&csv_field("a, \"b\""));
         assert_eq!(f, vec!["a, \"b\"".to_string()]);
@@ -1238,5 +1378,8 @@ mod tests {
         assert_eq!(human(512.4, Unit::NsPerOp), "512 ns");
         assert_eq!(human(36_512.0, Unit::NsPerOp), "36.5 µs");
         assert_eq!(human(1_450_000.0, Unit::NsPerOp), "1.45 ms");
+        assert_eq!(human(6.5, Unit::Micros), "6.5 µs");
+        assert_eq!(human(20501.0, Unit::Micros), "20501 µs");
+        assert_eq!(human(12.4817, Unit::Seconds), "12.48 s");
     }
 }

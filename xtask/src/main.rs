@@ -132,7 +132,8 @@ pub struct BenchOpts {
     /// Also print the change against a results.csv saved from an earlier run.
     #[arg(long, value_name = "OLD.CSV")]
     pub compare: Option<PathBuf>,
-    /// Only these benchmarks (names as in the table; several, or comma-separated).
+    /// Only these benchmarks (names as in the table, or `cyclictest` for both of its rows;
+    /// several, or comma-separated).
     #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',')]
     pub only: Vec<String>,
     /// One repetition with tiny iteration counts: checks the pipeline, measures nothing.

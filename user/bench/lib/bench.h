@@ -6,6 +6,10 @@
  *                                            the benchmark documents)
  *     BENCH <name> n/a <reason>              unsupported or failed
  *
+ * (cyclictest prints two rows, "BENCH cyclictest_max ..." and
+ * "BENCH cyclictest_avg ...", or one "BENCH cyclictest n/a ..." for both;
+ * xtask/src/bench.rs MULTI_ROW lists such programs.)
+ *
  * Lines starting with "# " are information only (spread of repetitions,
  * notes). `cargo xtask bench` collects the BENCH lines; docs/bench.md says
  * what each benchmark measures.
@@ -118,5 +122,26 @@ void parked_release(struct parked *p);
  * checked. Thread creation is not timed; the clock runs from releasing the
  * threads to joining the last. Does not return. */
 void mutex_contended_main(int argc, char **argv, const char *name, int threads) __attribute__((noreturn));
+
+/* External programs (lib/external.c): Debian's rt-tests binaries that
+ * cargo xtask puts under /usr/bin in the bench initramfs. */
+
+/* Runs argv[0] (an absolute path) with `argv` and PATH=/usr/bin:/bin,
+ * reading its stdout and stderr (one pipe) into `out` (NUL-terminated,
+ * truncated at `cap` - 1 bytes) until it exits; each output line is also
+ * forwarded as a "# <name>: <line>" note for the serial log. Returns the
+ * wait status, or -1 with errno when pipe/fork/waitpid failed. An execve
+ * failure is exit status 127 with "cannot execute <path>: <error>" as the
+ * output. */
+int external_run(char *const argv[], char *out, size_t cap);
+
+/* The last `lines` (at most 8) non-empty lines of `out`, trimmed and joined
+ * with " / ", into `buf` (truncated at `cap` - 1 bytes): a failure reason. */
+void external_tail(const char *out, int lines, char *buf, size_t cap);
+
+/* Prints "BENCH <name> n/a failed: <how argv[0] ended>: <last output line>"
+ * for a run that ended badly (status from external_run) or printed no
+ * summary, and exits 1. */
+void external_failed(const char *path, int status, const char *out, const char *what) __attribute__((noreturn));
 
 #endif

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
-use super::{Outcome, parse_line};
+use super::{Outcome, expand, parse_line};
 
 /// What to boot.
 pub struct Boot<'a> {
@@ -172,10 +172,12 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
                     notes.push(note.to_string());
                 } else if let Some((name, outcome)) = parse_line(trimmed) {
                     last_activity = Instant::now();
-                    progress.suspend(|| {
-                        eprintln!("  {:<24} {:<28} {}", name, boot.label, outcome.short())
-                    });
-                    results.push((name, outcome));
+                    for (name, outcome) in expand(name, outcome) {
+                        progress.suspend(|| {
+                            eprintln!("  {:<24} {:<28} {}", name, boot.label, outcome.short())
+                        });
+                        results.push((name, outcome));
+                    }
                 }
             }
             Ok(None) => eof = true,
@@ -206,7 +208,7 @@ pub fn run(boot: &Boot<'_>, progress: &ProgressBar) -> Result<Run> {
                             if t.starts_with("BENCH_SUITE_END") {
                                 finished = true;
                             } else if let Some((name, outcome)) = parse_line(t) {
-                                results.push((name, outcome));
+                                results.extend(expand(name, outcome));
                             }
                             if t.contains("KERNEL PANIC") || t.contains("Kernel panic") {
                                 panic_line.get_or_insert_with(|| t.to_string());
