@@ -82,8 +82,13 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
     let mirror = Arc::new(AtomicUsize::new(usize::MAX));
     let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None, mirror: mirror.clone() }));
     let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone(), mirror));
+    // A new thread or process starts with its creator's CPU affinity
+    // (Linux's dup_task_struct copies cpus_mask); the spawner is the
+    // creator's task, or none when the kernel starts init.
+    let affinity = runtime::current_task().map_or(u64::MAX, |creator| creator.affinity());
     let handle = runtime::Builder::new()
         .name(name)
+        .affinity(affinity)
         .user_thread()
         .sched_class(thread.sched.class())
         .context(Arc::downgrade(&thread) as alloc::sync::Weak<dyn core::any::Any + Send + Sync>)

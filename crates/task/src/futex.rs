@@ -9,8 +9,10 @@
 //!
 //! Lock order: a bucket lock is taken alone, or two buckets lower index
 //! first (`lock_pair`); no other lock is taken while holding one except a
-//! waiter's waker slot. futex_waitv (`waitv`) queues its words one bucket
-//! at a time and never holds two.
+//! waiter's waker slot and, for CMP_REQUEUE_PI (which holds one bucket),
+//! the process table (owner lookup, `pi`). The PI lock (`pi::PI`) comes
+//! before a bucket. futex_waitv (`waitv`) queues its words one bucket at a
+//! time and never holds two.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -21,6 +23,8 @@ use core::task::{Context, Poll, Waker};
 
 use ksync::{SpinLock, SpinLockGuard};
 
+pub mod pi;
+mod pi_sched;
 mod waitv;
 pub use waitv::FutexWaitv;
 
@@ -31,7 +35,7 @@ const BUCKETS: usize = 256;
 pub const BITSET_ANY: u32 = u32::MAX;
 
 /// What a futex word is identified by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FutexKey {
     /// FUTEX_PRIVATE_FLAG: the address space's id and the virtual address.
     Private { space: usize, addr: u64 },
@@ -63,6 +67,9 @@ pub struct Waiter {
     bitset: u32,
     woken: AtomicBool,
     waker: SpinLock<Option<Waker>>,
+    /// FUTEX_WAIT_REQUEUE_PI: only CMP_REQUEUE_PI may take this waiter
+    /// (plain wakes and requeues pass it by; the syscall refuses them).
+    requeue_pi: Option<Arc<pi::RequeuePi>>,
 }
 
 impl Waiter {
@@ -102,16 +109,35 @@ pub struct LockedBucket<'a> {
 impl<'a> LockedBucket<'a> {
     /// Queues a waiter for `bitset` (non-zero) and returns the future that
     /// completes when it is woken. Dropping the future dequeues it.
-    pub fn enqueue(mut self, bitset: u32) -> FutexWait<'a> {
+    pub fn enqueue(self, bitset: u32) -> FutexWait<'a> {
+        self.push(bitset, None)
+    }
+
+    /// Queues a FUTEX_WAIT_REQUEUE_PI waiter, to be woken only by a
+    /// CMP_REQUEUE_PI that acquires or queues it on the PI futex.
+    pub fn enqueue_requeue_pi(self, link: Arc<pi::RequeuePi>) -> FutexWait<'a> {
+        self.push(BITSET_ANY, Some(link))
+    }
+
+    fn push(mut self, bitset: u32, requeue_pi: Option<Arc<pi::RequeuePi>>) -> FutexWait<'a> {
         let waiter = Arc::new(Waiter {
             key: SpinLock::new(self.key),
             bitset,
             woken: AtomicBool::new(false),
             waker: SpinLock::new(None),
+            requeue_pi,
         });
         self.guard.push(waiter.clone());
         FutexWait { table: self.table, waiter }
     }
+}
+
+/// What CMP_REQUEUE_PI does with the waiter it is shown.
+pub enum Visit {
+    /// Dequeue and wake it (its `RequeuePi` says what happened).
+    Take,
+    /// Leave it and the rest.
+    Stop,
 }
 
 impl FutexTable {
@@ -150,7 +176,7 @@ impl FutexTable {
         let woken = wake_in(src, from, n_wake, BITSET_ANY);
         let mut moved = Vec::new();
         src.retain(|w| {
-            if moved.len() < n_requeue && *w.key.lock() == from {
+            if moved.len() < n_requeue && *w.key.lock() == from && w.requeue_pi.is_none() {
                 moved.push(w.clone());
                 false
             } else {
@@ -216,6 +242,39 @@ impl FutexTable {
         }
     }
 
+    /// CMP_REQUEUE_PI: with `key`'s bucket locked, runs `check` (the
+    /// comparison with the expected value), then shows `visit` the waiters
+    /// on `key` in queue order (`None` for a plain waiter) until it stops
+    /// or fails; the waiters it takes are dequeued and woken.
+    pub fn visit_requeue_pi<E>(
+        &self,
+        key: FutexKey,
+        check: impl FnOnce() -> Result<(), E>,
+        mut visit: impl FnMut(Option<&Arc<pi::RequeuePi>>) -> Result<Visit, E>,
+    ) -> Result<(), E> {
+        let mut bucket = self.buckets[key.bucket()].lock();
+        check()?;
+        let mut i = 0;
+        while i < bucket.len() {
+            if *bucket[i].key.lock() != key {
+                i += 1;
+                continue;
+            }
+            match visit(bucket[i].requeue_pi.as_ref())? {
+                Visit::Stop => break,
+                Visit::Take => bucket.remove(i).wake(),
+            };
+        }
+        Ok(())
+    }
+
+    /// Whether FUTEX_WAIT_REQUEUE_PI waiters are queued on `key` (FUTEX_WAKE
+    /// and the plain requeues refuse such a futex with EINVAL).
+    pub fn has_requeue_pi(&self, key: FutexKey) -> bool {
+        pi::requeue_waiters_exist()
+            && self.buckets[key.bucket()].lock().iter().any(|w| w.requeue_pi.is_some() && *w.key.lock() == key)
+    }
+
     /// Waiters queued on `key` (for tests and /proc).
     pub fn waiters(&self, key: FutexKey) -> usize {
         self.buckets[key.bucket()].lock().iter().filter(|w| *w.key.lock() == key).count()
@@ -239,7 +298,7 @@ impl FutexTable {
 fn wake_in(bucket: &mut Bucket, key: FutexKey, n: usize, bitset: u32) -> usize {
     let mut woken = 0;
     bucket.retain(|w| {
-        if woken < n && *w.key.lock() == key && w.bitset & bitset != 0 {
+        if woken < n && *w.key.lock() == key && w.bitset & bitset != 0 && w.requeue_pi.is_none() {
             w.wake();
             woken += 1;
             false

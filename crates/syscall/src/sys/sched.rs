@@ -137,6 +137,8 @@ fn set_scheduler_param(cx: &mut SyscallContext<'_>, pid: i32, policy: Option<u32
         ..SchedRequest::default()
     };
     target.set_scheduler(&req, &SchedPermission::of(cx.thread.process(), &target))?;
+    // A PI waiter's new priority moves it in its queue and down the chain.
+    task::futex::pi::priority_changed(&target);
     Ok(0)
 }
 
@@ -316,5 +318,7 @@ pub fn sched_setattr(cx: &mut SyscallContext<'_>, pid: u64, attr: u64, flags: u6
     };
     let target = target_thread(cx, pid)?;
     target.set_scheduler(&req, &SchedPermission::of(cx.thread.process(), &target))?;
+    // A PI waiter's new priority moves it in its queue and down the chain.
+    task::futex::pi::priority_changed(&target);
     Ok(0)
 }

@@ -2,7 +2,8 @@
 //! `exit_notify`, `release_task`).
 //!
 //! Order of a thread's exit, each step after the previous one:
-//! 1. `exit_robust_list` and `exit_clear_child_tid` (needs the thread's
+//! 1. `exit_robust_list`, the PI futexes it owns handed to their waiters
+//!    (`futex::pi::exit`), and `exit_clear_child_tid` (needs the thread's
 //!    address space; pthread_join waits on the CLEARTID futex);
 //! 2. vfork parent released;
 //! 3. CPU time moved to the group's dead-thread totals;
@@ -22,6 +23,7 @@ use super::process::Process;
 use super::signal_send::{self, notify_parent};
 use super::table::TABLE;
 use super::thread::Thread;
+use crate::futex::pi::{FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS};
 use crate::futex::{BITSET_ANY, FutexKey};
 use crate::signal::{SIGKILL, SigInfo};
 use crate::topology::{GroupDeath, Pid};
@@ -30,10 +32,6 @@ use crate::wait_status::WaitStatus;
 /// The futex table shared by the whole kernel.
 pub static FUTEXES: ksync::Lazy<crate::futex::FutexTable> = ksync::Lazy::new(crate::futex::FutexTable::new);
 
-/// FUTEX_OWNER_DIED and FUTEX_WAITERS bits of a robust futex word.
-const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
-const FUTEX_WAITERS: u32 = 0x8000_0000;
-const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
 /// Linux's ROBUST_LIST_LIMIT: walks stop after this many entries.
 const ROBUST_LIST_LIMIT: usize = 2048;
 
@@ -104,8 +102,10 @@ fn exit_clear_child_tid(thread: &Thread) {
 }
 
 /// Walks the robust futex list (set_robust_list): every lock the dying
-/// thread holds gets FUTEX_OWNER_DIED and one waiter is woken
-/// (kernel/futex/core.c `exit_robust_list`).
+/// thread holds gets FUTEX_OWNER_DIED and, for a plain futex, one waiter is
+/// woken (kernel/futex/core.c `exit_robust_list`, `handle_futex_death`).
+/// An entry pointer with bit 0 set is a PI futex: its waiters are handed
+/// the lock by `pi::exit`, which runs next.
 fn exit_robust_list(thread: &Thread) {
     let (head, _len) = *thread.robust_list.lock();
     if head == 0 {
@@ -116,37 +116,66 @@ fn exit_robust_list(thread: &Thread) {
     // address space reads as a fault.
     let read = |addr: u64, field: u64| vm.read_val::<u64>(addr.checked_add(field)? as usize).ok();
     // struct robust_list_head { next; long futex_offset; list_op_pending; }
-    let (Some(mut entry), Some(offset), Some(pending)) = (read(head, 0), read(head, 8), read(head, 16)) else {
+    let (Some(first), Some(offset), Some(pending)) = (read(head, 0), read(head, 8), read(head, 16)) else {
         return;
     };
+    // Bit 0 of an entry pointer marks a PI futex (fetch_robust_entry).
+    let split = |raw: u64| (raw & !1, raw & 1 != 0);
+    let (pending, pending_pi) = split(pending);
     let tid = thread.tid() as u32;
-    let handle = |entry: u64| {
+    // False when the word is misaligned or unreachable: the walk stops.
+    let handle = |entry: u64, pi: bool, pending_op: bool| -> bool {
         let word = entry.wrapping_add(offset) as usize;
-        let Ok(value) = vm.load_u32(word) else { return };
-        if value & FUTEX_TID_MASK != tid {
-            return;
+        if !word.is_multiple_of(4) {
+            return false;
         }
-        let new = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
-        if vm.cmpxchg_u32(word, value, new).is_ok() && value & FUTEX_WAITERS != 0 {
-            for private in [false, true] {
-                if let Ok(key) = futex_key(thread, word as u64, private) {
-                    FUTEXES.wake(key, 1, BITSET_ANY);
-                }
+        loop {
+            let Ok(value) = vm.load_u32(word) else { return false };
+            let owner = value & FUTEX_TID_MASK;
+            // An unlock interrupted between clearing the word and waking
+            // a waiter: do the wake it would have done.
+            if pending_op && !pi && owner == 0 {
+                wake_both(thread, word as u64);
+                return true;
             }
+            if owner != tid {
+                return true;
+            }
+            let new = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+            match vm.cmpxchg_u32(word, value, new) {
+                Ok(seen) if seen != value => continue,
+                Ok(_) => {}
+                Err(_) => return true,
+            }
+            if !pi && value & FUTEX_WAITERS != 0 {
+                wake_both(thread, word as u64);
+            }
+            return true;
         }
     };
+    let (mut entry, mut pi) = split(first);
     let mut walked = 0;
     while entry != head && entry != 0 && walked < ROBUST_LIST_LIMIT {
         let next = read(entry, 0);
-        if entry != pending {
-            handle(entry);
+        if entry != pending && !handle(entry, pi, false) {
+            return;
         }
         let Some(next) = next else { break };
-        entry = next;
+        (entry, pi) = split(next);
         walked += 1;
     }
     if pending != 0 {
-        handle(pending);
+        handle(pending, pending_pi, true);
+    }
+}
+
+/// Wakes one waiter of the word at `addr` under either key flavour: the
+/// waiter may have used FUTEX_PRIVATE or not.
+fn wake_both(thread: &Thread, addr: u64) {
+    for private in [false, true] {
+        if let Ok(key) = futex_key(thread, addr, private) {
+            FUTEXES.wake(key, 1, BITSET_ANY);
+        }
     }
 }
 
@@ -154,6 +183,7 @@ fn exit_robust_list(thread: &Thread) {
 /// status (exit(2)'s code, or the killing signal).
 pub fn exit_thread(thread: &Arc<Thread>, status: WaitStatus) {
     exit_robust_list(thread);
+    crate::futex::pi::exit(thread);
     exit_clear_child_tid(thread);
     if let Some(done) = thread.vfork_done.lock().take() {
         done.set();

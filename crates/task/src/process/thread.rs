@@ -217,6 +217,9 @@ pub struct Thread {
     must_exit: AtomicBool,
     /// Set once the thread has finished exiting.
     dead: AtomicBool,
+    /// Set when the thread gave up its PI futexes at exit: no new PI
+    /// state may name it as owner (Linux's FUTEX_STATE_DEAD).
+    futex_dead: AtomicBool,
     /// CLONE_VFORK: the parent waits on this until we exec or exit.
     pub vfork_done: SpinLock<Option<Arc<Event>>>,
     /// The last group stop this thread took part in (`group_stop`).
@@ -257,6 +260,7 @@ impl Thread {
             task: Once::new(),
             must_exit: AtomicBool::new(false),
             dead: AtomicBool::new(false),
+            futex_dead: AtomicBool::new(false),
             vfork_done: SpinLock::new(None),
             stop_seen: AtomicU64::new(0),
             start_ns,
@@ -409,6 +413,15 @@ impl Thread {
 
     pub fn is_dead(&self) -> bool {
         self.dead.load(Ordering::Acquire)
+    }
+
+    /// Whether the thread has released its PI futexes for good.
+    pub fn futex_dead(&self) -> bool {
+        self.futex_dead.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mark_futex_dead(&self) {
+        self.futex_dead.store(true, Ordering::Release);
     }
 
     pub(crate) fn mark_dead(&self) {
