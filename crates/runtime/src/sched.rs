@@ -2,10 +2,10 @@
 //! choose between it and the others (Linux's sched classes, policies and
 //! nice weights, kernel/sched/core.c).
 //!
-//! Three classes, in strict order: real-time (SCHED_FIFO and SCHED_RR,
-//! priority 1..=99, higher first) before fair (SCHED_OTHER and
-//! SCHED_BATCH, shares by weight) before idle (SCHED_IDLE, runs only when
-//! nothing else would). The kernel's thread code decides a thread's class
+//! Real-time tasks (SCHED_FIFO and SCHED_RR, priority 1..=99, higher
+//! first) run before fair ones (SCHED_OTHER and SCHED_BATCH, shares by
+//! weight). SCHED_IDLE tasks share the fair order at Linux's tiny weight
+//! 3, and any fair task's wake preempts one (as Linux's CFS treats them). The kernel's thread code decides a thread's class
 //! (policy, nice, priority-inheritance boosts) and hands the result to
 //! [`crate::TaskRef::set_sched_class`]; the runtime only orders tasks by it.
 //!
@@ -24,7 +24,8 @@ pub enum SchedClass {
     /// SCHED_OTHER or SCHED_BATCH: CPU time in proportion to `weight`
     /// ([`nice_to_weight`]), in virtual-runtime order.
     Fair { weight: u32 },
-    /// SCHED_IDLE: runs only when no real-time or fair task is runnable.
+    /// SCHED_IDLE: in the fair order at weight 3 (about 0.3 % of a CPU
+    /// beside a nice-0 task); a fair task's wake preempts it.
     Idle,
 }
 
@@ -56,6 +57,9 @@ pub(crate) const RT_LEVELS: usize = MAX_RT_PRIORITY as usize;
 
 /// The weight of nice 0 (Linux's NICE_0_LOAD at its user-visible scale).
 pub const NICE_0_WEIGHT: u32 = 1024;
+/// SCHED_IDLE's weight in the fair order (Linux's WEIGHT_IDLEPRIO): about
+/// 0.3 % of a CPU beside one nice-0 task, but never starved for good.
+pub(crate) const IDLE_WEIGHT: u32 = 3;
 
 /// SCHED_RR's time slice (Linux's RR_TIMESLICE, 100 ms), also what
 /// sched_rr_get_interval reports.

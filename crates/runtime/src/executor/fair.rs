@@ -38,6 +38,10 @@ use crate::task::Task;
 /// Linux's 6 ms sched_latency.
 pub(crate) const SLEEPER_CREDIT_NS: u64 = 3_000_000;
 
+/// How many of the heap's first entries a thief looks at (its top three
+/// levels and a bit).
+pub(crate) const STEAL_SCAN: usize = 8;
+
 /// `FairEntity::clock_cpu` of a task that has never been queued.
 const NEW_TASK: usize = usize::MAX;
 /// `FairEntity::heap_index` of a task not in a heap.
@@ -185,15 +189,19 @@ impl FairQueue {
         self.overflow.remove_first(|t| core::ptr::eq(t, task))
     }
 
-    /// Takes the leftmost task `accept` takes (an O(n) scan: stealing
-    /// with an affinity test, where the queue is short).
+    /// Takes the most urgent task `accept` takes among the top
+    /// `STEAL_SCAN` of the heap (stealing, with an affinity test). The
+    /// scan is bounded because a thief holds this CPU's queue lock while
+    /// it looks: scanning thousands of queued tasks on every attempt of an
+    /// idle CPU's polling loop starved the CPU that owns them. A task
+    /// deeper in the heap is not urgent enough to be worth moving.
     pub(crate) fn remove_best(&mut self, accept: impl Fn(&Task) -> bool) -> Option<Arc<Task>> {
-        let best = (0..self.heap.len())
+        let best = (0..self.heap.len().min(STEAL_SCAN))
             .filter(|&i| accept(&self.heap[i]))
             .min_by_key(|&i| key(&self.heap[i]));
         match best {
             Some(at) => Some(self.remove_at(at)),
-            None => self.overflow.remove_first(accept),
+            None => self.overflow.remove_first_within(STEAL_SCAN, accept),
         }
     }
 

@@ -41,12 +41,21 @@ impl Fifo {
     }
 
     /// Unlinks and returns the first task `accept` takes.
-    pub(crate) fn remove_first(&mut self, mut accept: impl FnMut(&Task) -> bool) -> Option<Arc<Task>> {
+    pub(crate) fn remove_first(&mut self, accept: impl FnMut(&Task) -> bool) -> Option<Arc<Task>> {
+        self.remove_first_within(usize::MAX, accept)
+    }
+
+    /// Unlinks and returns the first task `accept` takes among the first
+    /// `limit` (a thief's bounded look, see `FairQueue::remove_best`).
+    pub(crate) fn remove_first_within(&mut self, limit: usize, mut accept: impl FnMut(&Task) -> bool) -> Option<Arc<Task>> {
+        if limit == 0 {
+            return None;
+        }
         if accept(self.head.as_deref()?) {
             return self.pop_front();
         }
         let mut prev = self.head.clone()?;
-        loop {
+        for _ in 1..limit {
             let cur = prev.next.lock().clone()?;
             if accept(&cur) {
                 let after = cur.next.lock().take();
@@ -59,6 +68,7 @@ impl Fifo {
             }
             prev = cur;
         }
+        None
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -197,12 +197,13 @@ impl Runtime {
 
     /// Under `c`'s queue lock: `task` is the one running there next.
     fn picked(&self, c: &Cpu, queue: &RunQueue, task: &Task) {
-        let rank = task.queued_rank.load(Relaxed);
+        let class = task.sched.load();
+        let rank = class.rank();
         c.running_rank.store(rank, Relaxed);
         // Something queued meanwhile (while it was stolen) may outrank it.
         let outranked = queue.best_rank().is_some_and(|best| best > rank);
         c.need_resched.store(outranked, Relaxed);
-        if matches!(task.sched.load(), crate::SchedClass::Fair { .. }) {
+        if !class.is_real_time() {
             c.raise_floor(task.fair.vruntime());
         }
         c.publish(queue);

@@ -1,9 +1,9 @@
-//! One CPU's run queue: a FIFO per real-time priority, the fair heap, and
-//! the idle-class FIFO, taken in that order (Linux's class order:
-//! rt_sched_class, fair_sched_class, idle policy).
+//! One CPU's run queue: a FIFO per real-time priority, then the fair heap
+//! (Linux's class order: rt_sched_class, fair_sched_class). SCHED_IDLE
+//! tasks are in the fair heap at Linux's weight 3, as in Linux's CFS.
 //!
 //! Picking the next task is O(1) for real-time (a bitmap of non-empty
-//! levels) and idle tasks and O(log n) for fair ones (`fair.rs`).
+//! levels) and O(log n) for fair ones (`fair.rs`).
 //!
 //! A task is in at most one queue because only the holder of its NOTIFIED
 //! "ticket" (a `Submit` or `Requeue` action) may push it; `enqueued`
@@ -14,9 +14,9 @@
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering::Relaxed;
 
-use super::fair::FairQueue;
+use super::fair::{FairQueue, STEAL_SCAN};
 use super::fifo::Fifo;
-use crate::sched::{RANK_FAIR, RANK_IDLE, RT_LEVELS, SchedClass};
+use crate::sched::{RANK_FAIR, RT_LEVELS, SchedClass};
 use crate::task::Task;
 
 /// `Task::queued_on` of a task in no queue.
@@ -28,17 +28,16 @@ pub(crate) struct RunQueue {
     /// Bit p - 1 set when `rt[p - 1]` is not empty.
     rt_levels: u128,
     pub(crate) fair: FairQueue,
-    idle: Fifo,
 }
 
 impl RunQueue {
     pub(crate) const fn new() -> Self {
-        Self { rt: [const { Fifo::new() }; RT_LEVELS], rt_levels: 0, fair: FairQueue::new(), idle: Fifo::new() }
+        Self { rt: [const { Fifo::new() }; RT_LEVELS], rt_levels: 0, fair: FairQueue::new() }
     }
 
     /// Queued fair and idle tasks.
     pub(crate) fn non_rt_len(&self) -> usize {
-        self.fair.len() + self.idle.len()
+        self.fair.len()
     }
 
     /// The rank of the most urgent queued task (None: empty).
@@ -47,8 +46,6 @@ impl RunQueue {
             Some(RANK_FAIR + 128 - self.rt_levels.leading_zeros())
         } else if self.fair.len() > 0 {
             Some(RANK_FAIR)
-        } else if !self.idle.is_empty() {
-            Some(RANK_IDLE)
         } else {
             None
         }
@@ -61,7 +58,8 @@ impl RunQueue {
         assert!(!task.enqueued.swap(true, Relaxed), "task {} queued twice", task.id);
         let class = task.sched.load();
         let rank = class.rank();
-        task.queued_rank.store(rank, Relaxed);
+        // The list it is in: idle tasks share the fair heap.
+        task.queued_rank.store(rank.max(RANK_FAIR), Relaxed);
         task.queued_on.store(cpu, Relaxed);
         match class {
             SchedClass::RealTime { .. } => {
@@ -69,8 +67,7 @@ impl RunQueue {
                 self.rt[level].push_back(task);
                 self.rt_levels |= 1 << level;
             }
-            SchedClass::Fair { .. } => self.fair.push(task, cpu, floor, floor_of, yielded),
-            SchedClass::Idle => self.idle.push_back(task),
+            SchedClass::Fair { .. } | SchedClass::Idle => self.fair.push(task, cpu, floor, floor_of, yielded),
         }
         rank
     }
@@ -86,7 +83,7 @@ impl RunQueue {
             self.rt_emptied(level);
             task
         } else {
-            self.fair.pop().or_else(|| self.idle.pop_front())
+            self.fair.pop()
         }?;
         Some(self.taken(task))
     }
@@ -98,7 +95,6 @@ impl RunQueue {
         }
         let rank = task.queued_rank.load(Relaxed);
         let removed = match rank {
-            RANK_IDLE => self.idle.remove_first(|t| core::ptr::eq(t, task)),
             RANK_FAIR => self.fair.remove(task),
             _ => {
                 let level = (rank - RANK_FAIR - 1) as usize;
@@ -110,18 +106,19 @@ impl RunQueue {
         Some(self.taken(removed))
     }
 
-    /// Takes the most urgent task `accept` takes (stealing).
+    /// Takes the most urgent task `accept` takes, looking at no more than
+    /// `STEAL_SCAN` tasks of each list (stealing: see `FairQueue::remove_best`).
     pub(crate) fn remove_best(&mut self, accept: impl Fn(&Task) -> bool) -> Option<Arc<Task>> {
         let mut levels = self.rt_levels;
         while levels != 0 {
             let level = 127 - levels.leading_zeros() as usize;
-            if let Some(task) = self.rt[level].remove_first(&accept) {
+            if let Some(task) = self.rt[level].remove_first_within(STEAL_SCAN, &accept) {
                 self.rt_emptied(level);
                 return Some(self.taken(task));
             }
             levels &= !(1 << level);
         }
-        let task = self.fair.remove_best(&accept).or_else(|| self.idle.remove_first(&accept))?;
+        let task = self.fair.remove_best(&accept)?;
         Some(self.taken(task))
     }
 

@@ -10,7 +10,7 @@
 //! | SCHED_FIFO| only then (it runs until it blocks or yields), or its budget is spent |
 //! | SCHED_RR  | also after `RR_INTERVAL_NS` when a task of its priority is queued     |
 //! | fair      | also after a slice when a queued fair task's virtual runtime is below its own |
-//! | idle      | also after a slice when anything is queued                            |
+//! | idle      | to any fair task at once; after a slice when anything is queued      |
 //!
 //! A wake of a more urgent task does not wait for the tick: the push sets
 //! `need_resched` on the target CPU and interrupts it (`place.rs`).
@@ -30,7 +30,7 @@ use core::sync::atomic::Ordering::Relaxed;
 use super::NO_TASK;
 use super::fair::scale;
 use crate::Runtime;
-use crate::sched::{RANK_FAIR, RR_INTERVAL_NS, SchedClass};
+use crate::sched::{IDLE_WEIGHT, RANK_FAIR, RR_INTERVAL_NS, SchedClass};
 use crate::task::Task;
 
 /// Linux's sched_rt_period_us and sched_rt_runtime_us defaults.
@@ -77,7 +77,8 @@ impl Runtime {
                 c.raise_floor(v.min(c.fair_leftmost.load(Relaxed)));
             }
             SchedClass::Idle => {
-                task.fair.charge(ran_ns, None);
+                let v = task.fair.charge(ran_ns, Some(IDLE_WEIGHT));
+                c.raise_floor(v.min(c.fair_leftmost.load(Relaxed)));
             }
             SchedClass::RealTime { .. } => {
                 task.fair.charge(ran_ns, None);
