@@ -25,3 +25,13 @@ pub fn download(package: &str, dir: &Path) -> Result<PathBuf> {
         })
         .with_context(|| format!("apt-get download left no {package}_*.deb in {}", dir.display()))
 }
+
+/// Unpacks a downloaded .deb into `dir` (`dpkg-deb -x`) and removes it.
+pub fn unpack(deb: &Path, dir: &Path) -> Result<()> {
+    let status = Command::new("dpkg-deb").arg("-x").arg(deb).arg(dir).status().context("running dpkg-deb")?;
+    if !status.success() {
+        bail!("unpacking {} with dpkg-deb failed", deb.display());
+    }
+    std::fs::remove_file(deb).ok();
+    Ok(())
+}

@@ -23,16 +23,7 @@ pub fn binary() -> Result<PathBuf> {
     }
     eprintln!("xtask: fetching Debian's {PACKAGE} into {}", dir.display());
     let deb = crate::debian::download(PACKAGE, &dir.join("download"))?;
-    let status = Command::new("dpkg-deb")
-        .arg("-x")
-        .arg(&deb)
-        .arg(&dir)
-        .status()
-        .context("running dpkg-deb")?;
-    if !status.success() {
-        bail!("unpacking {} with dpkg-deb failed", deb.display());
-    }
-    std::fs::remove_file(&deb).ok();
+    crate::debian::unpack(&deb, &dir)?;
     if !bin.exists() {
         bail!("{} holds no usr/bin/trinity", deb.display());
     }

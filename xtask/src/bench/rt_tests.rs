@@ -105,16 +105,7 @@ fn fetch(dir: &Path) -> Result<()> {
     );
     for package in PACKAGES {
         let deb = crate::debian::download(package, &dir.join("download"))?;
-        let status = Command::new("dpkg-deb")
-            .arg("-x")
-            .arg(&deb)
-            .arg(dir)
-            .status()
-            .context("running dpkg-deb")?;
-        if !status.success() {
-            bail!("unpacking {} with dpkg-deb failed", deb.display());
-        }
-        std::fs::remove_file(&deb).ok();
+        crate::debian::unpack(&deb, dir)?;
     }
     Ok(())
 }
