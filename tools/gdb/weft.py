@@ -280,7 +280,8 @@ class WeftRunq(gdb.Command):
             print("  current: %s" % (describe_task(arc(cur), users) if cur is not None else "(none)"))
             queue = locked(cpu["queue"])
             # Real-time levels, most urgent first, then the fair heap (in
-            # heap order, not sorted), then the idle class.
+            # heap order, not sorted; SCHED_IDLE tasks are in it at weight 3),
+            # then the fair tasks the heap had no room for.
             levels = queue["rt"]
             for level in range(levels.type.range()[1], -1, -1):
                 for task in fifo_tasks(levels[level]):
@@ -288,7 +289,7 @@ class WeftRunq(gdb.Command):
             fair = queue["fair"]
             for task in heap_tasks(fair["heap"]):
                 print("  queued:  %s [fair vruntime %d]" % (describe_task(task, users), atomic(task["fair"]["vruntime"])))
-            for task in fifo_tasks(fair["overflow"]) + fifo_tasks(queue["idle"]):
+            for task in fifo_tasks(fair["overflow"]):
                 print("  queued:  %s [%s]" % (describe_task(task, users), task_state(task)))
 
 
