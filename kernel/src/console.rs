@@ -10,7 +10,7 @@ use arch::trap::{self, TrapFrame};
 use fs::tty::{Tty, TtyHost};
 use ksync::Once;
 use task::process::signal_send::send_to_process;
-use task::process::table::process_group;
+use task::process::group_signal::GroupSignal;
 use task::signal::SigInfo;
 
 /// COM1's ISA interrupt line.
@@ -22,8 +22,9 @@ struct SerialHost;
 
 impl TtyHost for SerialHost {
     fn signal_foreground(&self, pgrp: i32, sig: u32) {
-        for p in process_group(pgrp) {
-            let _ = send_to_process(&p, SigInfo::kernel(sig));
+        let send = GroupSignal::begin(|table| table.group_members(pgrp));
+        for p in &send.targets {
+            let _ = send_to_process(p, SigInfo::kernel(sig));
         }
     }
 

@@ -4,7 +4,8 @@ use alloc::sync::Arc;
 
 use abi::{Errno, KResult};
 use task::process::signal_send::{has_interrupt, kill_process, may_signal, send_to_process, send_to_thread, user_code_allowed};
-use task::process::table::{TABLE, find_thread, process_group};
+use task::process::group_signal::GroupSignal;
+use task::process::table::find_thread;
 use task::process::Thread;
 use task::signal::frame::{AltStack, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK};
 use task::signal::{SigAction, SigInfo, SigSet, is_valid};
@@ -249,32 +250,34 @@ pub fn kill(cx: &mut SyscallContext<'_>, pid: u64, sig: u64) -> KResult<usize> {
     if pid > 0 {
         return kill_process(&me, pid, info).map(|_| 0);
     }
-    let targets: alloc::vec::Vec<Arc<task::process::Process>> = if pid == -1 {
-        TABLE.lock().processes().filter(|p| p.pid() != 1 && p.pid() != me.pid() && p.thread_count() > 0).cloned().collect()
-    } else {
-        let pgid = if pid == 0 { TABLE.lock().topo.group(me.pid()).map(|g| g.pgid).unwrap_or(0) } else { -pid };
-        process_group(pgid)
-    };
-    if !targets.is_empty() && sig != 0 && !is_valid(sig) {
+    // Forks in the targets restart until every target is signalled: a
+    // child cannot escape the group signal (GroupSignal).
+    let send = GroupSignal::begin(|table| {
+        if pid == -1 {
+            table.processes().filter(|p| p.pid() != 1 && p.pid() != me.pid() && p.thread_count() > 0).cloned().collect()
+        } else {
+            let pgid = if pid == 0 { table.topo.group(me.pid()).map(|g| g.pgid).unwrap_or(0) } else { -pid };
+            table.group_members(pgid)
+        }
+    });
+    if !send.targets.is_empty() && sig != 0 && !is_valid(sig) {
         return Err(Errno::EINVAL);
     }
-    let mut sent = 0;
-    let mut denied = false;
-    for p in &targets {
-        if may_signal(&me, p) {
-            send_to_process(p, info)?;
-            sent += 1;
-        } else {
-            denied = true;
+    // Every target is tried: success if one was signalled, else the last
+    // error (Linux's __kill_pgrp_info and kill -1).
+    let mut sent = false;
+    let mut error = Errno::ESRCH;
+    for p in &send.targets {
+        if !may_signal(&me, p) {
+            error = Errno::EPERM;
+            continue;
+        }
+        match send_to_process(p, info) {
+            Ok(()) => sent = true,
+            Err(e) => error = e,
         }
     }
-    if sent > 0 {
-        Ok(0)
-    } else if denied {
-        Err(Errno::EPERM)
-    } else {
-        Err(Errno::ESRCH)
-    }
+    if sent { Ok(0) } else { Err(error) }
 }
 
 pub fn tkill(cx: &mut SyscallContext<'_>, tid: u64, sig: u64) -> KResult<usize> {

@@ -13,6 +13,7 @@ use fs::{FdTable, FsContext};
 use ksync::SpinLock;
 use mm::AddressSpace;
 
+use super::group_signal;
 use super::process::Process;
 use super::table::TABLE;
 use super::thread::Thread;
@@ -53,12 +54,22 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
         // init cannot make siblings (Linux: SIGNAL_UNKILLABLE -> EINVAL).
         return Err(Errno::EINVAL);
     }
+    let ticket = group_signal::fork_ticket();
     let vm = clone_vm(parent, flags)?;
     let files = clone_files(parent, flags);
     let fs = clone_fs(parent, flags);
     let sighand = clone_sighand(parent, flags);
 
     let mut table = TABLE.lock();
+    // A parent being killed makes no child (Linux: fatal_signal_pending ->
+    // EINTR, never seen); one a group signal overlapped tries again after
+    // taking it, so the child cannot escape it.
+    if parent.must_exit() {
+        return Err(Errno::EINTR);
+    }
+    if !group_signal::fork_may_finish(ticket, &table) {
+        return Err(Errno::ERESTARTNOINTR);
+    }
     if table.thread_count() >= table.threads_max {
         return Err(Errno::EAGAIN);
     }

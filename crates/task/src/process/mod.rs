@@ -8,6 +8,7 @@ pub mod exec;
 pub mod exit;
 pub mod expiry;
 pub mod fork;
+pub mod group_signal;
 pub mod group_stop;
 pub mod oom;
 pub mod parent_death;

@@ -83,6 +83,11 @@ impl ProcessTable {
         self.threads.remove(&tid)
     }
 
+    /// The processes of group `pgid` (zombies included).
+    pub fn group_members(&self, pgid: Pid) -> Vec<Arc<Process>> {
+        self.topo.process_group(pgid).filter_map(|pid| self.process(pid)).collect()
+    }
+
     /// Threads whose real uid is `uid` (RLIMIT_NPROC counts them).
     pub fn threads_of_user(&self, uid: u32) -> usize {
         self.processes
@@ -105,6 +110,5 @@ pub fn find_thread(tid: Pid) -> Option<Arc<Thread>> {
 
 /// Pids of the live (non-zombie) members of process group `pgid`.
 pub fn process_group(pgid: Pid) -> Vec<Arc<Process>> {
-    let table = TABLE.lock();
-    table.topo.process_group(pgid).filter_map(|pid| table.process(pid)).collect()
+    TABLE.lock().group_members(pgid)
 }
