@@ -117,7 +117,7 @@ pub fn fuzz_once(build: &BuildOpts, fuzzer: Fuzzer<'_>, seed: u64, seconds: u64,
     let machine = Machine { elf: &elf, initrd: Some(&initrd), append, smp, mem: "1G".into() };
     let name = fuzzer.name();
     let progress = crate::progress::spinner(&format!("{name}: fuzzing weft for {seconds} s (seed {seed}, {smp} CPUs)"));
-    let run = qemu::run_captured(&machine, b"", Duration::from_secs(seconds + 150))?;
+    let run = qemu::run_captured(&machine, b"", Duration::from_secs(seconds + 180))?;
     progress.finish_and_clear();
     let log = crate::root().join("target/fuzz");
     std::fs::create_dir_all(&log)?;
@@ -148,7 +148,12 @@ fn judge(run: Captured) -> Verdict {
     let end = out.lines().find(|l| l.starts_with("FUZZ end"));
     if let (Some(base), Some(end)) = (baseline, end) {
         match (field(base, "procs="), field(end, "procs=")) {
-            (Some(b), Some(e)) if e > b => problems.push(format!("{} processes left behind ({b} before, {e} after)", e - b)),
+            (Some(b), Some(e)) if e > b => {
+                // The fuzzer names the first leftovers: put them in the
+                // verdict itself, which CI's excerpt always shows.
+                let named: Vec<&str> = out.lines().filter(|l| l.starts_with("FUZZ leftover")).map(str::trim).collect();
+                problems.push(format!("{} processes left behind ({b} before, {e} after)\n{}", e - b, named.join("\n")))
+            }
             (Some(_), Some(_)) => {}
             _ => problems.push("no process counts in the fuzzer's report".into()),
         }
@@ -165,7 +170,10 @@ fn judge(run: Captured) -> Verdict {
     if done && run.ending != Ending::DebugExit(qemu::exit_code::POWER_OFF) && run.ending != Ending::Exited(0) {
         problems.push(format!("the machine did not power off after the fuzzer ({:?})", run.ending));
     }
-    let summary = end.map(|l| l.trim().to_string()).unwrap_or_default();
+    let mut summary = end.map(|l| l.trim().to_string()).unwrap_or_default();
+    if let Some(slow) = out.lines().find(|l| l.starts_with("FUZZ slow exits")) {
+        summary = format!("{summary} ({})", slow.trim());
+    }
     Verdict { problems, summary, output: out }
 }
 
