@@ -15,6 +15,7 @@ use crate::{FileBacking, FileId, PAGE_SIZE};
 mod concurrent;
 mod fault;
 mod fork;
+mod gap_hint;
 mod mmap;
 mod model;
 mod remap;
