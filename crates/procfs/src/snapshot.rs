@@ -165,9 +165,9 @@ impl ProcSnap {
         if self.stopped {
             return RunState::Stopped;
         }
-        match self.threads.first() {
-            Some(t) if t.tid == self.pid => t.state.unwrap_or(RunState::Running),
-            _ => RunState::Zombie,
+        match self.threads.iter().find(|t| t.tid == self.pid) {
+            Some(t) => t.state.unwrap_or(RunState::Running),
+            None => RunState::Zombie,
         }
     }
 

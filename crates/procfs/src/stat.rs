@@ -18,7 +18,7 @@ const PF_KTHREAD: u64 = 0x0020_0000;
 /// "whole" mode) or of its thread `tid`.
 pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     let one: Option<&ThreadSnap> = tid.and_then(|t| p.thread(t));
-    let main = one.or_else(|| p.threads.first().filter(|t| t.tid == p.pid));
+    let main = one.or_else(|| p.threads.iter().find(|t| t.tid == p.pid));
     let (id, comm, state) = match one {
         Some(t) => (t.tid, &t.comm, t.state.unwrap_or(p.state())),
         None => (p.pid, &p.comm, p.state()),

@@ -20,7 +20,7 @@ const ALL_CAPS: u64 = (1 << 41) - 1;
 /// it) on a machine with `ncpus` CPUs.
 pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
     let one = tid.and_then(|t| p.thread(t));
-    let leader = p.threads.first().filter(|t| t.tid == p.pid);
+    let leader = p.threads.iter().find(|t| t.tid == p.pid);
     let shown = one.or(leader);
     let (id, name, state) = match one {
         Some(t) => (t.tid, &t.comm, t.state.unwrap_or(p.state())),

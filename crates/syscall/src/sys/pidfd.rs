@@ -84,7 +84,7 @@ pub fn pidfd_getfd(cx: &mut SyscallContext<'_>, pidfd: u64, targetfd: u64, flags
         return Err(Errno::EINVAL);
     }
     let (process, _) = target(&*file(cx, pidfd)?)?;
-    let Some(owner) = process.threads().first().cloned() else { return Err(Errno::ESRCH) };
+    let Some(owner) = process.first_thread() else { return Err(Errno::ESRCH) };
     // ptrace's PTRACE_MODE_ATTACH_REALCREDS, as far as weft has it: root,
     // or the same real uid.
     // One lock at a time: a tuple would hold the first guard while taking

@@ -365,6 +365,7 @@ pub async fn de_thread(thread: &Arc<Thread>) -> KResult<()> {
         table.topo.exec_take_leadership(old_tid)?;
         table.remove_thread(old_tid);
         thread.set_tid(process.pid());
+        process.rekey_thread(old_tid, thread);
         table.insert_thread(thread.clone());
         super::parent_death::parent_thread_renamed(&table, process.pid(), old_tid, process.pid());
     }

@@ -57,7 +57,7 @@ fn choose_and_kill(faulting: &Arc<Process>) -> OomVerdict {
     // The table lock only to collect; sizes are asked of each address
     // space with no process lock held.
     let candidates: Vec<Arc<Process>> = TABLE.lock().processes().filter(|p| p.pid() != 1).cloned().collect();
-    let resident = |p: &Arc<Process>| p.threads().first().and_then(|t| t.try_vm()).map_or(0, |vm| vm.stats().rss_pages);
+    let resident = |p: &Arc<Process>| p.first_thread().and_then(|t| t.try_vm()).map_or(0, |vm| vm.stats().rss_pages);
     let Some((victim, pages)) = candidates.iter().map(|p| (p, resident(p))).max_by_key(|&(_, pages)| pages) else {
         return OomVerdict::KillSelf;
     };

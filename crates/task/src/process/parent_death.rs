@@ -43,7 +43,7 @@ pub(crate) fn parent_thread_renamed(table: &ProcessTable, tgid: crate::topology:
 /// thread and sends the parent-death signals they asked for.
 pub(crate) fn notify_children(dying: &Thread, children: Vec<Arc<Process>>) {
     let process = dying.process();
-    let survivor = process.threads().first().map(|t| t.tid());
+    let survivor = process.first_thread().map(|t| t.tid());
     let uid = process.cred.lock().uid;
     for child in children {
         // Reparented to another process: that process's leader stands for

@@ -4,6 +4,7 @@
 //! wait4 sleeps on.
 
 pub use super::group_stop::StopState;
+use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
@@ -47,9 +48,10 @@ pub struct Process {
     /// execve). weft never uses transparent huge pages for user memory, so
     /// this is only reported back.
     pub thp_disabled: AtomicBool,
-    /// Live threads, the leader first while it lives.
+    /// Live threads by tid: adding or removing one is O(log n), so a
+    /// process of 100,000 threads that all exit does not take O(n^2).
     /// Lock order: TABLE -> threads -> a thread's signal locks.
-    threads: SpinLock<Vec<Arc<Thread>>>,
+    threads: SpinLock<BTreeMap<Pid, Arc<Thread>>>,
     /// Process-directed signals not yet taken by a thread.
     pub shared_pending: SpinLock<SigPending>,
     /// The parent's wait4 sleeps on its own process's queue; a child's
@@ -101,7 +103,7 @@ impl Process {
             parent_pid: AtomicI32::new(0),
             parent_thread: AtomicI32::new(0),
             thp_disabled: AtomicBool::new(false),
-            threads: SpinLock::new(Vec::new()),
+            threads: SpinLock::new(BTreeMap::new()),
             shared_pending: SpinLock::new(SigPending::default()),
             child_wait: WaitQueue::new(),
             limits: SpinLock::new(limits),
@@ -152,23 +154,44 @@ impl Process {
     }
 
     /// A snapshot of the live threads.
+    /// The live threads, by tid: O(n).
     pub fn threads(&self) -> Vec<Arc<Thread>> {
-        self.threads.lock().clone()
+        self.threads.lock().values().cloned().collect()
     }
 
     pub fn thread_count(&self) -> usize {
         self.threads.lock().len()
     }
 
+    /// The leader while it lives, else the live thread with the lowest tid
+    /// (None once all are gone): O(log n), for what any thread answers
+    /// (the shared signal actions, the address space, the name).
+    pub fn first_thread(&self) -> Option<Arc<Thread>> {
+        let threads = self.threads.lock();
+        threads.get(&self.pid).or_else(|| threads.values().next()).cloned()
+    }
+
     pub(crate) fn add_thread(&self, thread: Arc<Thread>) {
-        self.threads.lock().push(thread);
+        self.threads.lock().insert(thread.tid(), thread);
     }
 
     /// Removes a thread; returns how many remain.
     pub(crate) fn remove_thread(&self, thread: &Arc<Thread>) -> usize {
         let mut threads = self.threads.lock();
-        threads.retain(|t| !Arc::ptr_eq(t, thread));
+        if threads.get(&thread.tid()).is_some_and(|t| Arc::ptr_eq(t, thread)) {
+            threads.remove(&thread.tid());
+        }
         threads.len()
+    }
+
+    /// A thread's tid changed from `old` to its own (execve by a thread
+    /// that is not the leader takes the leader's id).
+    pub(crate) fn rekey_thread(&self, old: Pid, thread: &Arc<Thread>) {
+        let mut threads = self.threads.lock();
+        if let Some(t) = threads.remove(&old) {
+            debug_assert!(Arc::ptr_eq(&t, thread));
+            threads.insert(thread.tid(), t);
+        }
     }
 
     pub fn is_exiting(&self) -> bool {
@@ -188,7 +211,7 @@ impl Process {
         );
         // (Host tests have no runtime: no thread is running there.)
         let now = if runtime::is_initialized() { runtime::now_ns() } else { 0 };
-        for t in self.threads.lock().iter() {
+        for t in self.threads.lock().values() {
             let (u, s) = t.cpu_time.adjusted(now);
             user += u;
             system += s;
@@ -200,7 +223,7 @@ impl Process {
     /// (CLOCK_PROCESS_CPUTIME_ID).
     pub fn cpu_total(&self, now_ns: u64) -> u64 {
         let dead = self.times.dead_user_ns.load(Ordering::Relaxed) + self.times.dead_system_ns.load(Ordering::Relaxed);
-        dead + self.threads.lock().iter().map(|t| t.cpu_time.total(now_ns)).sum::<u64>()
+        dead + self.threads.lock().values().map(|t| t.cpu_time.total(now_ns)).sum::<u64>()
     }
 
     /// Counts CPU time one of the threads just spent against the CPU-time
@@ -232,7 +255,7 @@ impl Process {
     /// left so far and of the one in use.
     pub fn maxrss_pages(&self) -> usize {
         // The thread list's lock is released before the address space's.
-        let first = self.threads.lock().first().cloned();
+        let first = self.first_thread();
         let live = first.and_then(|t| t.try_vm()).map_or(0, |vm| vm.rss_peak_pages());
         live.max(self.times.maxrss_pages.load(Ordering::Relaxed))
     }
@@ -250,6 +273,6 @@ impl Process {
     /// The name shown by ps: the main thread's comm, or the first live
     /// thread's.
     pub fn comm(&self) -> [u8; super::thread::COMM_LEN] {
-        self.threads.lock().first().map(|t| t.comm()).unwrap_or_default()
+        self.first_thread().map(|t| t.comm()).unwrap_or_default()
     }
 }

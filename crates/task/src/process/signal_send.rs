@@ -156,7 +156,7 @@ pub fn kernel_signal(pid: Pid, sig: u32) {
 /// SA_NOCLDWAIT) is reaped at once.
 pub fn notify_parent(child: Pid, parent: Pid, exit_signal: u32, status: WaitStatus, times: (u64, u64)) {
     let Some(parent_process) = find_process(parent) else { return };
-    let action = parent_process.threads().first().map(|t| t.sighand().lock().get(SIGCHLD));
+    let action = parent_process.first_thread().map(|t| t.sighand().lock().get(SIGCHLD));
     let autoreap = action.is_some_and(|a| a.is_ignore() || a.flags & SA_NOCLDWAIT != 0);
     if autoreap {
         let reaped = {
@@ -193,7 +193,7 @@ pub fn notify_parent(child: Pid, parent: Pid, exit_signal: u32, status: WaitStat
 fn notify_parent_stop(child: Pid, parent: Pid, status: WaitStatus) {
     let Some(parent_process) = find_process(parent) else { return };
     let nocldstop =
-        parent_process.threads().first().is_some_and(|t| t.sighand().lock().get(SIGCHLD).flags & SA_NOCLDSTOP != 0);
+        parent_process.first_thread().is_some_and(|t| t.sighand().lock().get(SIGCHLD).flags & SA_NOCLDSTOP != 0);
     if !nocldstop {
         let (si_code, si_status) = status.siginfo_code_status();
         let info = SigInfo { signo: SIGCHLD, code: si_code, pid: child, status: si_status, ..SigInfo::default() };
