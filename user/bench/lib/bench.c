@@ -246,7 +246,11 @@ static void *parked_main(void *arg)
 
 void parked_create(struct parked *p, unsigned long cap, size_t stack)
 {
+    struct parked marking = *p;
     memset(p, 0, sizeof *p);
+    p->mark_every = marking.mark_every;
+    p->marks = marking.marks;
+    p->on_mark = marking.on_mark;
     p->cap = cap;
     p->ids = calloc(cap, sizeof(pthread_t));
     if (!p->ids) {
@@ -264,6 +268,12 @@ void parked_create(struct parked *p, unsigned long cap, size_t stack)
             break;
         }
         p->count++;
+        if (p->mark_every && p->count % p->mark_every == 0) {
+            unsigned long i = p->count / p->mark_every - 1;
+            p->marks[i] = now_ns();
+            if (p->on_mark)
+                p->on_mark(p, i);
+        }
     }
     pthread_attr_destroy(&attr);
     while ((unsigned long)__atomic_load_n(&p->started, __ATOMIC_SEQ_CST) < p->count) {
