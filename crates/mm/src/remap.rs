@@ -94,7 +94,7 @@ impl AddressSpace {
             && let Some(new_end) = new_end
             && !st.vmas.overlaps(old_end, new_end)
         {
-            st.vmas.get_mut(vma.start).expect("VMA found above").end = new_end;
+            assert!(st.vmas.set_end(vma.start, new_end), "VMA found above");
             st.vmas.merge_around(vma.start, new_end);
             return Ok(old_addr);
         }

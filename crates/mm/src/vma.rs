@@ -194,6 +194,10 @@ impl Vma {
 #[derive(Clone, Default)]
 pub struct VmaMap {
     map: BTreeMap<usize, Vma>,
+    /// Bytes mapped, kept as VMAs come and go: RLIMIT_AS is checked on
+    /// every mmap, and summing 200,000 thread stacks each time made thread
+    /// creation linear in the thread count.
+    total_bytes: usize,
     /// What the last top-down search learned (see `TopdownHint`).
     topdown: Cell<TopdownHint>,
 }
@@ -228,9 +232,9 @@ impl VmaMap {
         self.map.values()
     }
 
-    /// Bytes mapped.
+    /// Bytes mapped: O(1).
     pub fn total_bytes(&self) -> usize {
-        self.map.values().map(Vma::len).sum()
+        self.total_bytes
     }
 
     /// The VMA containing `addr`.
@@ -287,6 +291,7 @@ impl VmaMap {
         debug_assert!(!vma.is_empty() && vma.start.is_multiple_of(PAGE_SIZE) && vma.end.is_multiple_of(PAGE_SIZE));
         debug_assert!(!self.overlaps(vma.start, vma.end), "VMA {:#x}..{:#x} overlaps", vma.start, vma.end);
         let (start, end) = (vma.start, vma.end);
+        self.total_bytes += end - start;
         self.map.insert(vma.start, vma);
         self.merge_around(start, end);
     }
@@ -308,7 +313,9 @@ impl VmaMap {
         self.split_at(start);
         self.split_at(end);
         let keys: Vec<usize> = self.map.range(start..end).map(|(&k, _)| k).collect();
-        keys.into_iter().map(|k| self.map.remove(&k).unwrap()).collect()
+        let removed: Vec<Vma> = keys.into_iter().map(|k| self.map.remove(&k).unwrap()).collect();
+        self.total_bytes -= removed.iter().map(Vma::len).sum::<usize>();
+        removed
     }
 
     /// Applies `f` to every VMA inside `start..end` after splitting at both
@@ -344,16 +351,24 @@ impl VmaMap {
         }
     }
 
-    /// Mutable access to the VMA starting at `start`.
-    pub fn get_mut(&mut self, start: usize) -> Option<&mut Vma> {
+    /// Moves the end of the VMA starting at `start` to `new_end` (mremap
+    /// in place); growing needs the space free. False if no VMA starts
+    /// there.
+    pub fn set_end(&mut self, start: usize, new_end: usize) -> bool {
+        let Some(vma) = self.map.get_mut(&start) else { return false };
+        debug_assert!(new_end > start && new_end.is_multiple_of(PAGE_SIZE));
+        self.total_bytes = self.total_bytes - vma.len() + (new_end - start);
+        vma.end = new_end;
+        // A shrink opens a hole the hint does not know of.
         self.forget_topdown_hint();
-        self.map.get_mut(&start)
+        true
     }
 
     /// Moves the start of the VMA at `old_start` down to `new_start` (stack
     /// growth); the space must be free.
     pub fn extend_down(&mut self, old_start: usize, new_start: usize) {
         let mut vma = self.map.remove(&old_start).unwrap();
+        self.total_bytes += old_start - new_start;
         if let Some(offset) = vma.backing.offset_mut() {
             *offset -= (old_start - new_start) as u64;
         }
@@ -446,6 +461,10 @@ impl VmaMap {
                 }
             }
             prev = Some(v);
+        }
+        let sum: usize = self.map.values().map(Vma::len).sum();
+        if sum != self.total_bytes {
+            return Err(alloc::format!("{} bytes counted, {sum} mapped", self.total_bytes));
         }
         Ok(())
     }

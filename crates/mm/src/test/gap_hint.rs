@@ -71,6 +71,7 @@ proptest! {
                     }
                 }
             }
+            prop_assert!(map.check().is_ok(), "{:?}", map.check());
             // Every size, not only the one placed, against the full walk.
             for pages in SIZES {
                 let len = pages * PAGE_SIZE;

@@ -258,3 +258,31 @@ fn waitv_concurrent_wakers_lose_nothing() {
     }
     assert_eq!(woke + mismatched, 2000);
 }
+
+#[test]
+fn waiters_of_a_key_are_woken_first_queued_first_and_a_departure_keeps_the_order() {
+    let t = FutexTable::new();
+    let waits: Vec<_> = (0..4).map(|_| t.lock(key(32)).enqueue(BITSET_ANY)).collect();
+    let mut waits: Vec<Option<FutexWait<'_>>> = waits.into_iter().map(Some).collect();
+    // The second gives up (a timeout or a kill): it leaves the queue.
+    waits[1] = None;
+    assert_eq!(t.waiters(key(32)), 3);
+    assert_eq!(t.wake(key(32), 1, BITSET_ANY), 1);
+    assert!(waits[0].as_ref().unwrap().is_woken());
+    assert!(!waits[2].as_ref().unwrap().is_woken() && !waits[3].as_ref().unwrap().is_woken());
+    assert_eq!(t.wake(key(32), 1, BITSET_ANY), 1);
+    assert!(waits[2].as_ref().unwrap().is_woken());
+    assert!(!waits[3].as_ref().unwrap().is_woken());
+}
+
+#[test]
+fn a_requeued_waiter_goes_behind_those_already_there() {
+    let t = FutexTable::new();
+    let there = t.lock(key(48)).enqueue(BITSET_ANY);
+    let moved = t.lock(key(40)).enqueue(BITSET_ANY);
+    assert_eq!(t.requeue::<()>(key(40), key(48), 0, 1, || Ok(())), Ok(1));
+    assert_eq!(t.wake(key(48), 1, BITSET_ANY), 1);
+    assert!(there.is_woken() && !moved.is_woken());
+    drop(moved);
+    assert_eq!(t.waiters(key(48)), 0);
+}
