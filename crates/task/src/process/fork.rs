@@ -22,6 +22,11 @@ use crate::rlimit::RLIMIT_NPROC;
 use crate::signal::SigActions;
 use crate::signal::frame::AltStack;
 
+/// What a new thread costs at most before its program runs: its kernel
+/// objects (under 4 KiB, docs/threads.md) and the page of user stack it
+/// touches first, rounded up.
+const NEW_THREAD_BYTES: usize = 16 * 1024;
+
 fn clone_vm(parent: &Thread, flags: CloneFlags) -> KResult<Arc<AddressSpace>> {
     if flags.contains(CloneFlags::VM) { Ok(parent.vm()) } else { parent.vm().fork() }
 }
@@ -53,6 +58,13 @@ pub fn copy_process(parent: &Arc<Thread>, args: &CloneArgs, now_ns: u64) -> KRes
     if flags.contains(CloneFlags::PARENT) && parent.pid() == 1 {
         // init cannot make siblings (Linux: SIGNAL_UNKILLABLE -> EINVAL).
         return Err(Errno::EINVAL);
+    }
+    // At memory's end clone fails (ENOMEM, as Linux's does when no kernel
+    // stack can be had) while the new thread's objects and the first page
+    // of its stack still fit outside the kernel's reserve; otherwise the
+    // next thread's first stack fault would bring the OOM killer.
+    if !mm::frame::user_may_take_bytes(NEW_THREAD_BYTES) {
+        return Err(Errno::ENOMEM);
     }
     let ticket = group_signal::fork_ticket();
     let vm = clone_vm(parent, flags)?;

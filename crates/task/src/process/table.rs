@@ -51,11 +51,13 @@ impl ProcessTable {
         self.threads.get(&tid).cloned()
     }
 
-    /// Sets threads-max from memory: one thread per 8 free pages (Linux
-    /// uses 32, sized for its 16 KiB kernel stacks; a blocked weft thread
-    /// needs no kernel stack).
+    /// Sets threads-max from memory: one thread per 2 pages. Linux allows
+    /// one per 32 (8 x its 16 KiB kernel stack), so that kernel stacks fill
+    /// at most an eighth of memory; a blocked weft thread has no kernel
+    /// stack and costs about 2 pages with the one page of user stack it
+    /// touches, so memory, not this policy, ends thread creation.
     pub fn set_threads_max_for_memory(&mut self, frames: usize) {
-        self.threads_max = (frames / 8).clamp(20, 4_000_000);
+        self.threads_max = (frames / 2).clamp(20, 4_000_000);
     }
 
     pub fn thread_count(&self) -> usize {
