@@ -52,6 +52,7 @@ static const char *const SUITE[] = {
     "kill_64_threads",
     "thread_mem_bytes",
     "threads_max",
+    "kill_many_threads",
     "cyclictest",
     "hackbench",
 };
@@ -175,7 +176,8 @@ static int run_one(const char *dir, const char *name, int quick)
      * so do hackbench's 320 processes and cyclictest's 7.5 s of sleeps;
      * threads_max goes up to 200,000 threads. */
     int slow = strcmp(name, "thread_mem_bytes") == 0 || strcmp(name, "cyclictest") == 0 || strcmp(name, "hackbench") == 0;
-    int limit = strcmp(name, "threads_max") == 0 ? BENCH_KILL_SCALE_S : slow ? BENCH_KILL_LONG_S : BENCH_KILL_S;
+    int scale = strcmp(name, "threads_max") == 0 || strcmp(name, "kill_many_threads") == 0;
+    int limit = scale ? BENCH_KILL_SCALE_S : slow ? BENCH_KILL_LONG_S : BENCH_KILL_S;
     uint64_t deadline = t0 + (uint64_t)limit * 1000000000ull;
     int timed_out = 0, poll_works = 1;
     for (;;) {

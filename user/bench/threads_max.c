@@ -33,32 +33,13 @@ static void on_mark(struct parked *p, unsigned long i)
                (double)(p->marks[i] - since) / 1000.0 / (double)p->mark_every);
 }
 
-/* Raises vm.max_map_count to `want` if it is lower and we may. */
-static void raise_max_map_count(long want)
-{
-    long have = -1;
-    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
-    if (!f)
-        return;
-    if (fscanf(f, "%ld", &have) != 1)
-        have = -1;
-    fclose(f);
-    if (have < 0 || have >= want)
-        return;
-    f = fopen("/proc/sys/vm/max_map_count", "w");
-    if (f && fprintf(f, "%ld\n", want) > 0 && fclose(f) == 0)
-        bench_note("vm.max_map_count raised from %ld to %ld", have, want);
-    else if (f)
-        fclose(f);
-}
-
 int main(int argc, char **argv)
 {
     bench_init(argc, argv, "threads_max");
     bench_watchdog(BENCH_WATCHDOG_SCALE_S);
     unsigned long cap = bench_quick ? QUICK_CAP : CAP;
     unsigned long every = bench_quick ? QUICK_MARK_EVERY : MARK_EVERY;
-    raise_max_map_count(4L * CAP);
+    bench_raise_max_map_count(4L * CAP);
     static struct parked p;
     p.mark_every = every;
     p.marks = calloc(cap / every, sizeof *p.marks);

@@ -70,6 +70,7 @@ pub const SUITE: &[(&str, Unit)] = &[
     ("kill_64_threads", Unit::NsPerOp),
     ("thread_mem_bytes", Unit::BytesPerThread),
     ("threads_max", Unit::Threads),
+    ("kill_many_threads", Unit::NsPerOp),
     ("cyclictest_max", Unit::Micros),
     ("cyclictest_avg", Unit::Micros),
     ("hackbench", Unit::Seconds),
@@ -570,8 +571,10 @@ fn spread(note: &str) -> Option<(String, (f64, f64))> {
 fn is_interesting(note: &str) -> bool {
     (note.starts_with("threads_max:")
         || note.starts_with("thread_mem_bytes:")
+        || note.starts_with("kill_many_threads:")
         || note.starts_with("pagefault_64m:"))
         && !note.contains(" reps x ")
+        && !note.contains(" us per create")
         && !note.ends_with(" s")
 }
 

@@ -292,3 +292,22 @@ void parked_release(struct parked *p)
     free(p->ids);
     p->ids = NULL;
 }
+
+/* Raises vm.max_map_count to `want` if it is lower and we may. */
+void bench_raise_max_map_count(long want)
+{
+    long have = -1;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (!f)
+        return;
+    if (fscanf(f, "%ld", &have) != 1)
+        have = -1;
+    fclose(f);
+    if (have < 0 || have >= want)
+        return;
+    f = fopen("/proc/sys/vm/max_map_count", "w");
+    if (f && fprintf(f, "%ld\n", want) > 0 && fclose(f) == 0)
+        bench_note("vm.max_map_count raised from %ld to %ld", have, want);
+    else if (f)
+        fclose(f);
+}

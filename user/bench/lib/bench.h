@@ -98,6 +98,11 @@ void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int futex_wait(volatile int *addr, int val);
 int futex_wake(volatile int *addr, int count);
 
+/* As root, raises vm.max_map_count to `want` if it is lower (a note says
+ * so): every thread takes two mappings, its stack and its guard page, and
+ * Linux's default of 65,530 stops a process near 32,000 threads. */
+void bench_raise_max_map_count(long want);
+
 /* A field of /proc/meminfo in KiB, or -1 (errno set) when unreadable. */
 long meminfo_kb(const char *field);
 
