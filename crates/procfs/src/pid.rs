@@ -56,7 +56,7 @@ impl View {
     }
 
     fn snap(&self) -> KResult<ProcSnap> {
-        let s = snapshot::process(self.pid).ok_or(Errno::ESRCH)?;
+        let s = snapshot::process_view(self.pid, self.tid).ok_or(Errno::ESRCH)?;
         if let Some(tid) = self.tid
             && s.thread(tid).is_none()
         {
@@ -91,13 +91,7 @@ const ENTRIES: &[(&str, Make)] = &[
 /// The directory of process `pid` (`tid` None) or of one of its threads.
 /// None if there is no such process or thread.
 pub fn pid_dir(ctx: Ctx, view: View, parent: &Arc<dyn Inode>) -> Option<Arc<dyn Inode>> {
-    let snap = snapshot::process(view.pid)?;
-    if let Some(tid) = view.tid
-        && snap.thread(tid).is_none()
-    {
-        return None;
-    }
-    let owner = (snap.cred.euid, snap.cred.egid);
+    let owner = snapshot::owner(view.pid, view.tid)?;
     let entries = move || ENTRIES.iter().filter(move |(name, _)| view.tid.is_none() || *name != "task");
     let m = node::meta(ctx, view.ino(1), FileType::Directory, 0o555, owner.0, owner.1);
     Some(node::dir(

@@ -116,6 +116,7 @@ impl Default for SchedSnap {
 #[derive(Clone, Debug, Default)]
 pub struct VmSnap {
     pub stats: SpaceStats,
+    /// The mappings `stat::Layout` looks at (`AddressSpace::layout_maps`).
     pub maps: Vec<MapsEntry>,
 }
 
@@ -130,8 +131,11 @@ pub struct ProcSnap {
     pub kernel: bool,
     pub zombie: bool,
     pub stopped: bool,
-    /// Live threads, the leader first while it lives.
+    /// Live threads by tid; for a view of one thread (`process_view`),
+    /// only that one and the leader.
     pub threads: Vec<ThreadSnap>,
+    /// How many live threads there are when `threads` holds only some.
+    pub total_threads: Option<usize>,
     /// The name of the process (its main thread's, or the program's).
     pub comm: Vec<u8>,
     pub exit_signal: u32,
@@ -156,6 +160,11 @@ pub struct ProcSnap {
 }
 
 impl ProcSnap {
+    /// The number of live threads.
+    pub fn num_threads(&self) -> usize {
+        self.total_threads.unwrap_or(self.threads.len())
+    }
+
     /// The state of the process as a whole: that of its leader (Linux
     /// shows a group whose leader exited as a zombie too).
     pub fn state(&self) -> RunState {
@@ -208,9 +217,38 @@ pub fn thread(t: &Thread, stopped: bool) -> ThreadSnap {
     }
 }
 
+/// Who owns /proc/`pid` (or its task/`tid`): the process's effective uid
+/// and gid, None when there is no such process or live thread of it. O(log
+/// n), without a snapshot: a listing of /proc/<pid>/task calls it once per
+/// thread.
+pub fn owner(pid: Pid, tid: Option<Pid>) -> Option<(u32, u32)> {
+    if pid >= KTHREAD_PID_BASE {
+        return kernel_task_info(pid).filter(|_| tid.is_none_or(|t| t == pid)).map(|_| (0, 0));
+    }
+    let p = {
+        let table = TABLE.lock();
+        table.topo.group(pid)?;
+        table.process(pid)?
+    };
+    if let Some(tid) = tid
+        && !p.has_thread(tid)
+    {
+        return None;
+    }
+    let cred = p.cred.lock();
+    Some((cred.euid, cred.egid))
+}
+
 /// A snapshot of process `pid` (live or zombie), or of the kernel task
 /// shown under that pid.
 pub fn process(pid: Pid) -> Option<ProcSnap> {
+    process_view(pid, None)
+}
+
+/// As `process`, for /proc/<pid>/task/<tid> when `tid` is given: only that
+/// thread and the leader are looked at, so reading the stat of each of
+/// 100,000 threads is not quadratic.
+pub fn process_view(pid: Pid, tid: Option<Pid>) -> Option<ProcSnap> {
     if pid >= KTHREAD_PID_BASE {
         return kernel_task(pid);
     }
@@ -225,12 +263,19 @@ pub fn process(pid: Pid) -> Option<ProcSnap> {
         };
         (p, g.parent, g.pgid, g.sid, zombie, g.exit_signal)
     };
-    Some(user_process(&p, ppid, pgid, sid, zombie_status, exit_signal))
+    Some(user_process(&p, ppid, pgid, sid, zombie_status, exit_signal, tid))
 }
 
-fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option<i32>, exit_signal: u32) -> ProcSnap {
+fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option<i32>, exit_signal: u32, only: Option<Pid>) -> ProcSnap {
     let stopped = p.stop.lock().stopped;
-    let members = p.threads();
+    let (members, total_threads) = match only {
+        None => (p.threads(), None),
+        Some(tid) => {
+            let mut some: Vec<Arc<Thread>> = p.first_thread().into_iter().collect();
+            some.extend(p.thread(tid).filter(|t| t.tid() != p.pid()));
+            (some, Some(p.thread_count()))
+        }
+    };
     let threads: Vec<ThreadSnap> = members.iter().map(|t| thread(t, stopped)).collect();
     let (user_ns, system_ns) = p.cpu_time();
     let (child_user_ns, child_system_ns) = p.children_cpu_time();
@@ -253,6 +298,7 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
         cred: p.cred.lock().clone(),
         limits: p.limits.lock().clone(),
         threads,
+        total_threads,
         ..ProcSnap::default()
     };
     // Shared resources through any live member; none for a zombie.
@@ -278,7 +324,7 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
     // No lock is held here: the address space may take its own.
     if let Some(vm) = t.try_vm() {
         // Unnamed: a name may walk /proc itself, which snapshots processes.
-        snap.vm = Some(VmSnap { stats: vm.stats(), maps: vm.maps_unnamed() });
+        snap.vm = Some(VmSnap { stats: vm.stats(), maps: vm.layout_maps() });
     }
     snap
 }

@@ -41,7 +41,7 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     // Scheduling fields are the thread's, or the leader's for the whole
     // process (do_task_stat reads them from the task the file is for).
     let sched = one.or(main).map(|t| t.sched).unwrap_or_default();
-    let _ = write!(s, "{} {} {} 0 {} ", sched.prio, sched.nice, p.threads.len().max(1), ticks(start_ns));
+    let _ = write!(s, "{} {} {} 0 {} ", sched.prio, sched.nice, p.num_threads().max(1), ticks(start_ns));
     let _ = write!(s, "{} {} {rsslim} ", vm.map_or(0, |v| v.stats.vm_pages * 4096), vm.map_or(0, |v| v.stats.rss_pages));
     let _ = write!(s, "{} {} {} 0 0 ", layout.start_code, layout.end_code, layout.start_stack); // esp, eip: 0 as Linux shows
     let sig31 = |x: u64| x & 0x7fff_ffff;

@@ -45,7 +45,7 @@ pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
         vm_lines(&mut s, v);
     }
     let _ = writeln!(s, "CoreDumping:\t0\nTHP_enabled:\t0");
-    let _ = writeln!(s, "Threads:\t{}", p.threads.len().max(1));
+    let _ = writeln!(s, "Threads:\t{}", p.num_threads().max(1));
     let queued = (shown.map_or(0, |t| t.pending) | p.shared_pending).count_ones();
     let limit = p.limits.get(RLIMIT_SIGPENDING).map_or(0, |l| l.cur);
     let _ = writeln!(s, "SigQ:\t{queued}/{limit}");

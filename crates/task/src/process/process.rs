@@ -159,6 +159,16 @@ impl Process {
         self.threads.lock().values().cloned().collect()
     }
 
+    /// Live thread `tid` of this process: O(log n).
+    pub fn thread(&self, tid: Pid) -> Option<Arc<Thread>> {
+        self.threads.lock().get(&tid).cloned()
+    }
+
+    /// Whether `tid` is a live thread of this process: O(log n).
+    pub fn has_thread(&self, tid: Pid) -> bool {
+        self.threads.lock().contains_key(&tid)
+    }
+
     pub fn thread_count(&self) -> usize {
         self.threads.lock().len()
     }
