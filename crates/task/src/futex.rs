@@ -100,7 +100,6 @@ impl Waiter {
 }
 
 /// The waiters of the keys hashed to one bucket.
-#[derive(Default)]
 struct Bucket {
     queue: BTreeMap<Place, Arc<Waiter>>,
     next_ticket: u64,

@@ -1,6 +1,7 @@
 //! A FIFO of tasks linked through the tasks themselves, so pushing
 //! allocates nothing (a wake from an interrupt handler never reaches the
-//! heap). Real-time priority levels and the idle class are such lists.
+//! heap). Each real-time priority level is such a list (fair and idle
+//! tasks are in the fair heap, `fair.rs`).
 //!
 //! The link (`Task::next`) is a `SpinLock<Option<Arc<Task>>>`: the lock is
 //! only taken while the run queue's own lock is held, so it is never
