@@ -196,6 +196,16 @@ impl AddressSpace {
         let child = Self::new()?;
         child.ldt.inherit(&self.ldt);
         let mut parent_guard = self.mmu.lock();
+        // The copy's page tables and VMA list are kernel memory, which the
+        // kernel takes infallibly in places. A fork whose copy would eat
+        // into the kernel's reserve fails here with ENOMEM, as Linux's
+        // dup_mmap does when its allocations fail; a chain of forks can
+        // then not starve the kernel.
+        let copy_bytes = parent_guard.pt().table_frames() * PAGE_SIZE
+            + parent_guard.data.vmas.count() * core::mem::size_of::<Vma>();
+        if !crate::frame::user_may_take_bytes(copy_bytes) {
+            return Err(Errno::ENOMEM);
+        }
         // Lock order: parent -> child (the child is not reachable by anyone
         // else yet).
         let mut child_guard = child.mmu.lock();
@@ -209,11 +219,16 @@ impl AddressSpace {
         cstate.vmas.update_range(0, TASK_SIZE, |v| v.flags -= VmaFlags::LOCKED | VmaFlags::LOCK_ON_FAULT);
         let mut protected = 0;
         let mut caches = Vec::new();
+        let mut copied = Ok(());
         for vma in pstate.vmas.iter() {
             if vma.flags.intersects(VmaFlags::DONT_FORK | VmaFlags::WIPE_ON_FORK) {
                 continue;
             }
             if let Backing::SharedFile { pages, .. } = &vma.backing {
+                if caches.try_reserve(1).is_err() {
+                    copied = Err(Errno::ENOMEM);
+                    break;
+                }
                 caches.push(pages.clone());
                 continue;
             }
@@ -223,20 +238,30 @@ impl AddressSpace {
                     pte.flags.writable.then_some(crate::pt::PteFlags { writable: false, ..pte.flags })
                 });
             }
-            let mut pages = Vec::new();
-            ppt.for_each(vma.start, vma.end, |va, pte| pages.push((va, pte.flags)));
-            for (va, flags) in pages {
+            // Each entry is copied as the walk meets it: no list of the
+            // pages is built, so the copy allocates only the child's tables.
+            ppt.for_each(vma.start, vma.end, |va, pte| {
+                if copied.is_err() {
+                    return;
+                }
                 let frame = ppt.frame(va).expect("page vanished under the lock");
-                cpt.map(va, frame, flags).map_err(|_| Errno::ENOMEM)?;
+                if cpt.map(va, frame, pte.flags).is_err() {
+                    copied = Err(Errno::ENOMEM);
+                }
+            });
+            if copied.is_err() {
+                break;
             }
         }
         if protected > 0 {
             // Other threads of the parent must stop writing through their
-            // old writable translations before fork returns.
+            // old writable translations before fork returns (also when the
+            // copy failed: the entries stay write-protected).
             self.mmu.flush(0, TASK_SIZE);
         }
         drop(child_guard);
         drop(parent_guard);
+        copied?;
         for pages in caches {
             pages.add_mapper(&child.me);
         }
