@@ -190,3 +190,42 @@ fn real_time_tasks_leave_fair_ones_five_percent_of_each_second() {
     let t = fair_first_ran.load(SeqCst);
     assert!((950_000_000..1_000_000_000).contains(&t), "the fair task first ran at {t} ns");
 }
+
+/// A fork chain: each link runs 1 ms, spawns its successor and ends.
+fn spawn_chain_link(rt: &'static Runtime, p: &'static common::ManualPlatform, total: Arc<AtomicU64>, mine: Arc<AtomicU64>) {
+    rt.spawn(async move {
+        if total.load(SeqCst) >= 2_000 {
+            return;
+        }
+        p.advance(1_000_000);
+        total.fetch_add(1, SeqCst);
+        mine.fetch_add(1, SeqCst);
+        spawn_chain_link(rt, p, total, mine);
+    });
+}
+
+/// Each link of a fork chain starts where its creator stood, plus the start
+/// debit, so the chain cannot starve a busy task by starting every link at
+/// the floor (as it did: 4 ms of 2,000 for the busy task). Like Linux, the
+/// debit leaves the chain somewhat less than half.
+#[test]
+fn a_fork_chain_cannot_starve_a_busy_task() {
+    let (p, rt) = manual(1);
+    let total = Arc::new(AtomicU64::new(0));
+    let (busy, chain) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let (t, b) = (total.clone(), busy.clone());
+    rt.spawn(async move {
+        while t.load(SeqCst) < 2_000 {
+            p.advance(1_000_000);
+            t.fetch_add(1, SeqCst);
+            b.fetch_add(1, SeqCst);
+            if rt.should_yield() {
+                yield_now().await;
+            }
+        }
+    });
+    spawn_chain_link(rt, p, total, chain.clone());
+    rt.run_until_idle();
+    let (busy, chain) = (busy.load(SeqCst), chain.load(SeqCst));
+    assert!(busy >= 900 && chain >= 300, "a busy task and a fork chain ran {busy} : {chain} ms");
+}

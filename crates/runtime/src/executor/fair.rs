@@ -16,7 +16,13 @@
 //! two floors (Linux's migration renormalisation). A task that slept is
 //! placed at most `SLEEPER_CREDIT_NS` behind the floor (Linux's
 //! `place_entity` with GENTLE_FAIR_SLEEPERS), so a long sleep earns a
-//! short head start, not a monopoly; a new task starts at the floor.
+//! short head start, not a monopoly.
+//!
+//! A new task starts where its creator stood, but no earlier than
+//! `START_DEBIT_NS` past the floor (Linux's `task_fork_fair` with
+//! START_DEBIT): a chain of forks, each child forking the next and
+//! leaving, then runs as one task would, instead of each child jumping
+//! ahead of every task above the floor.
 //!
 //! The queue is a binary min-heap on (virtual runtime, task id) in a
 //! `Vec`; each task records its index, so a task can be taken out from the
@@ -28,7 +34,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering::Relaxed;
-use core::sync::atomic::{AtomicU64, AtomicUsize};
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 
 use super::fifo::Fifo;
 use crate::sched::NICE_0_WEIGHT;
@@ -37,6 +43,11 @@ use crate::task::Task;
 /// How far behind its CPU's floor a waking task may be placed: half of
 /// Linux's 6 ms sched_latency.
 pub(crate) const SLEEPER_CREDIT_NS: u64 = 3_000_000;
+
+/// How far past its CPU's floor a new task is placed at the least: the
+/// virtual slice of one of two nice-0 tasks under Linux's 6 ms
+/// sched_latency.
+pub(crate) const START_DEBIT_NS: u64 = 3_000_000;
 
 /// How many of the heap's first entries a thief looks at (its top three
 /// levels and a bit).
@@ -58,6 +69,8 @@ pub(crate) struct FairEntity {
     /// The heap's tie-breaker: the order of pushes (FIFO among equals).
     seq: AtomicU64,
     sum_exec_ns: AtomicU64,
+    /// Not yet queued: the first push places it with the start debit.
+    new: AtomicBool,
 }
 
 impl FairEntity {
@@ -68,7 +81,16 @@ impl FairEntity {
             heap_index: AtomicUsize::new(NOT_IN_HEAP),
             seq: AtomicU64::new(0),
             sum_exec_ns: AtomicU64::new(0),
+            new: AtomicBool::new(true),
         }
+    }
+
+    /// Starts a new task's virtual runtime at its creator's (the running
+    /// task that spawns it), on the creator's clock. Called before the
+    /// first push.
+    pub(crate) fn inherit(&self, creator: &FairEntity) {
+        self.vruntime.store(creator.vruntime(), Relaxed);
+        self.clock_cpu.store(creator.clock_cpu.load(Relaxed), Relaxed);
     }
 
     pub(crate) fn vruntime(&self) -> u64 {
@@ -77,7 +99,8 @@ impl FairEntity {
 
     /// Moves the virtual runtime onto CPU `cpu`'s clock, whose floor is
     /// `floor` (`floor_of` gives the others'), keeping its distance from
-    /// the floor of the CPU it related to; a new task starts at the floor.
+    /// the floor of the CPU it related to; a task with no clock yet starts
+    /// at the floor.
     /// Called under `cpu`'s queue lock, when the task is queued there or
     /// stolen by it, never while another CPU may charge it. Returns it.
     pub(crate) fn rebase(&self, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64) -> u64 {
@@ -155,7 +178,11 @@ impl FairQueue {
     pub(crate) fn push(&mut self, task: Arc<Task>, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64, yielded: bool) {
         let entity = &task.fair;
         let v = entity.rebase(cpu, floor, &floor_of);
-        let mut v = v.max(floor.saturating_sub(SLEEPER_CREDIT_NS));
+        let mut v = if entity.new.swap(false, Relaxed) {
+            v.max(floor.saturating_add(START_DEBIT_NS))
+        } else {
+            v.max(floor.saturating_sub(SLEEPER_CREDIT_NS))
+        };
         if yielded {
             v = v.max(self.heap.first().map_or(0, |t| t.fair.vruntime()));
         }

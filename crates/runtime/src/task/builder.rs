@@ -81,8 +81,9 @@ impl<'a> Builder<'a> {
         Self { class, ..self }
     }
 
-    /// Creates the task and queues it. Panics if the affinity mask names
-    /// no online CPU.
+    /// Creates the task and queues it; a fair task starts at the virtual
+    /// runtime of the task that spawns it (`executor/fair.rs`). Panics if
+    /// the affinity mask names no online CPU.
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -97,6 +98,9 @@ impl<'a> Builder<'a> {
         let output = cell.clone();
         let wrapped = async move { output.complete(future.await) };
         let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread, self.context, self.class));
+        if let Some(creator) = rt.current_task() {
+            task.fair.inherit(&creator.0.fair);
+        }
         rt.registry.insert(&task);
         let handle = JoinHandle::new(cell, TaskRef(task.clone()));
         rt.submit_new(task);
