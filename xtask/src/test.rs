@@ -192,6 +192,9 @@ struct UserSuite {
 const USER_SUITES: &[UserSuite] = &[
     UserSuite { groups: "basic basic_weftonly busybox proc glibc", cpus: &[2], test_timeout_s: 60, runs: 1 },
     UserSuite { groups: "threads signals events sockets go rust sched", cpus: &[1, 2, 4], test_timeout_s: 60, runs: 1 },
+    // Issue 15: threads and signals once more at 8 CPUs, with the 10,000
+    // thread futex ping-pong.
+    UserSuite { groups: "threads signals scale", cpus: &[8], test_timeout_s: 120, runs: 1 },
     // 60 s each (issue 21: 2,000 sleepers, a heartbeat that must stay on
     // time), three boots at 2 and at 4 CPUs.
     UserSuite { groups: "stress", cpus: &[2, 4], test_timeout_s: 180, runs: 3 },

@@ -161,3 +161,28 @@ fn queueing_behind_a_busy_cpu_wakes_a_halted_one_to_steal() {
     assert_eq!(*seen.lock().unwrap(), [1], "the spare halted cpu1 was woken");
     assert!(b.is_finished());
 }
+
+/// New user threads start on the least loaded CPU (Linux balances at
+/// fork), kernel tasks on their creator's: 8 threads made by a task on
+/// CPU 0 of 4 spread two to a CPU.
+#[test]
+fn new_user_threads_spread_over_the_cpus_and_kernel_tasks_stay_home() {
+    let (_p, rt) = manual(4);
+    let homes = Arc::new(Mutex::new(Vec::new()));
+    let h = homes.clone();
+    rt.spawn_on(0, async move {
+        for _ in 0..8 {
+            let t = rt.builder().user_thread().spawn(async {});
+            h.lock().unwrap().push(t.task().cpu());
+        }
+        let k = rt.spawn(async {});
+        h.lock().unwrap().push(k.task().cpu());
+    });
+    rt.run_until_idle();
+    let homes = homes.lock().unwrap().clone();
+    let (threads, kernel_task) = homes.split_at(8);
+    for cpu in 0..4 {
+        assert_eq!(threads.iter().filter(|&&c| c == cpu).count(), 2, "user threads went to CPUs {threads:?}");
+    }
+    assert_eq!(kernel_task, [0], "a kernel task starts on its creator's CPU");
+}

@@ -50,8 +50,9 @@ impl<'a> Builder<'a> {
     }
 
     /// Queues the task on `cpu` first (default: the calling CPU, or CPU 0
-    /// when the caller is not one of the runtime's CPUs). If `cpu` is not
-    /// in the affinity mask the first allowed CPU is used instead.
+    /// when the caller is not one of the runtime's CPUs; for a user thread
+    /// the least loaded allowed CPU). If `cpu` is not in the affinity mask
+    /// the first allowed CPU is used instead.
     pub fn cpu(self, cpu: usize) -> Self {
         Self { cpu: Some(cpu), ..self }
     }
@@ -92,7 +93,13 @@ impl<'a> Builder<'a> {
         let rt = self.rt.unwrap_or_else(crate::global);
         let affinity = self.affinity & rt.online_mask();
         assert!(affinity != 0, "spawn: affinity {:#x} names no online CPU", self.affinity);
-        let cpu = self.cpu.or_else(|| rt.this_cpu()).unwrap_or(0).min(rt.cpu_count() - 1);
+        let here = rt.this_cpu().unwrap_or(0);
+        let cpu = match self.cpu {
+            Some(cpu) => cpu,
+            None if self.user_thread => rt.idlest_cpu(affinity, here),
+            None => here,
+        };
+        let cpu = cpu.min(rt.cpu_count() - 1);
 
         let cell = Arc::new(JoinCell::new());
         let output = cell.clone();
