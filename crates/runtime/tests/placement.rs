@@ -163,16 +163,17 @@ fn queueing_behind_a_busy_cpu_wakes_a_halted_one_to_steal() {
 }
 
 /// New user threads start on the least loaded CPU (Linux balances at
-/// fork), kernel tasks on their creator's: 8 threads made by a task on
-/// CPU 0 of 4 spread two to a CPU.
+/// fork), one made `near_creator` with its otherwise idle creator, and
+/// kernel tasks on their creator's CPU: 8 threads made by a task on CPU 0
+/// of 4 spread two to a CPU.
 #[test]
 fn new_user_threads_spread_over_the_cpus_and_kernel_tasks_stay_home() {
     let (_p, rt) = manual(4);
     let homes = Arc::new(Mutex::new(Vec::new()));
     let h = homes.clone();
     rt.spawn_on(0, async move {
-        for _ in 0..8 {
-            let t = rt.builder().user_thread().spawn(async {});
+        for i in 0..8 {
+            let t = rt.builder().user_thread().near_creator(i == 0).spawn(async {});
             h.lock().unwrap().push(t.task().cpu());
         }
         let k = rt.spawn(async {});
@@ -181,6 +182,7 @@ fn new_user_threads_spread_over_the_cpus_and_kernel_tasks_stay_home() {
     rt.run_until_idle();
     let homes = homes.lock().unwrap().clone();
     let (threads, kernel_task) = homes.split_at(8);
+    assert_eq!(threads[..2], [0, 1], "the thread near its creator stays there, the next goes to an idle CPU");
     for cpu in 0..4 {
         assert_eq!(threads.iter().filter(|&&c| c == cpu).count(), 2, "user threads went to CPUs {threads:?}");
     }

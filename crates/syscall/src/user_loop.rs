@@ -90,6 +90,8 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
         .name(name)
         .affinity(affinity)
         .user_thread()
+        // A new process, or a process's second thread: see `near_creator`.
+        .near_creator(thread.process().thread_count() <= 2)
         .sched_class(thread.sched.class())
         .context(Arc::downgrade(&thread) as alloc::sync::Weak<dyn core::any::Any + Send + Sync>)
         .spawn(UserThread { thread: thread.clone(), fpu, body });

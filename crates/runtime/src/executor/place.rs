@@ -49,17 +49,21 @@ impl Runtime {
     }
 
     /// The CPU for a new user thread: the allowed CPU with the fewest
-    /// tasks running or queued, `preferred` (the creator's) on a tie, as
-    /// Linux balances at fork (`select_task_rq` with SD_BALANCE_FORK).
-    /// Starting every thread on its creator's CPU left 10,000 threads on
-    /// one or two of eight CPUs: stealing moves one task at a time, and
-    /// only when a CPU has nothing left. O(CPUs).
-    pub(crate) fn idlest_cpu(&self, allowed: u64, preferred: usize) -> usize {
+    /// tasks running or queued, `preferred` (the creator's) on a tie
+    /// (Linux balances at fork, `select_task_rq` with SD_BALANCE_FORK);
+    /// but `preferred` when `near_creator` and it runs nothing but the
+    /// creator. Starting every thread on its creator's CPU left 10,000
+    /// threads on one or two of eight CPUs: stealing moves one task at a
+    /// time, and only when a CPU has nothing left. O(CPUs).
+    pub(crate) fn idlest_cpu(&self, allowed: u64, preferred: usize, near_creator: bool) -> usize {
         let n = self.cpu_count();
         let load = |c: usize| {
             let cpu = &self.cpus[c];
             cpu.queue_len.load(Relaxed) + usize::from(cpu.current_id.load(Relaxed) != 0)
         };
+        if near_creator && allowed & bit(preferred) != 0 && load(preferred) <= 1 {
+            return preferred;
+        }
         (0..n)
             .map(|i| (preferred + i) % n)
             .filter(|&c| allowed & bit(c) != 0)

@@ -22,6 +22,7 @@ pub struct Builder<'a> {
     cpu: Option<usize>,
     affinity: u64,
     user_thread: bool,
+    near_creator: bool,
     context: Option<Weak<dyn Any + Send + Sync>>,
     class: SchedClass,
 }
@@ -36,7 +37,7 @@ impl<'a> Builder<'a> {
     /// A builder for the global runtime (installed by [`crate::init`]):
     /// no name, the current CPU, every CPU allowed.
     pub fn new() -> Self {
-        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false, context: None, class: SchedClass::NORMAL }
+        Self { rt: None, name: None, cpu: None, affinity: u64::MAX, user_thread: false, near_creator: false, context: None, class: SchedClass::NORMAL }
     }
 
     /// A builder for a given runtime instance.
@@ -69,6 +70,16 @@ impl<'a> Builder<'a> {
         Self { user_thread: true, ..self }
     }
 
+    /// A user thread that likely works hand in hand with its creator (the
+    /// first child of a process, or a process's second thread: fork and
+    /// wait, pthread_create and join, two threads passing work back and
+    /// forth): it starts on the creator's CPU if that runs nothing else,
+    /// where waking one another costs no interrupt to another CPU. Other
+    /// user threads start on the least loaded CPU.
+    pub fn near_creator(self, near: bool) -> Self {
+        Self { near_creator: near, ..self }
+    }
+
     /// Attaches what the task runs for (a user thread's `Thread`), for code
     /// that knows only the current task (`TaskRef::context`). Held weakly:
     /// the task does not keep it alive.
@@ -96,7 +107,7 @@ impl<'a> Builder<'a> {
         let here = rt.this_cpu().unwrap_or(0);
         let cpu = match self.cpu {
             Some(cpu) => cpu,
-            None if self.user_thread => rt.idlest_cpu(affinity, here),
+            None if self.user_thread => rt.idlest_cpu(affinity, here, self.near_creator),
             None => here,
         };
         let cpu = cpu.min(rt.cpu_count() - 1);
