@@ -1,6 +1,7 @@
 //! The system call table: one line per implemented call. Everything else
 //! returns ENOSYS and is logged once by name.
 
+use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use abi::sysno as nr;
@@ -26,6 +27,14 @@ fn not_implemented(number: usize) -> KResult<usize> {
 }
 
 /// Runs system call `number` with arguments `a`.
+///
+/// This future lives in every user thread's future, sized for the largest
+/// call it may await, so a thread blocked in FUTEX_WAIT would carry room
+/// for a sendmmsg. The calls whose state is large and which are not hot
+/// (sockets' message calls, System V and POSIX queues, select, fork,
+/// clone and exec) are boxed for the call's duration instead: one
+/// allocation per call, and the largest unboxed state is futex's
+/// (issue 15's bytes per blocked thread; `-Zprint-type-sizes` shows them).
 pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -> KResult<usize> {
     match number {
         // Process and thread identity and lifecycle.
@@ -34,12 +43,12 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::GETTID => process::gettid(cx),
         nr::EXIT => process::exit(cx, a[0]),
         nr::EXIT_GROUP => process::exit_group(cx, a[0]),
-        nr::FORK => process::fork(cx).await,
-        nr::VFORK => process::vfork(cx).await,
-        nr::CLONE => process::clone(cx, a[0], a[1], a[2], a[3], a[4]).await,
-        nr::CLONE3 => process::clone3(cx, a[0], a[1]).await,
-        nr::EXECVE => process::execve(cx, a[0], a[1], a[2]).await,
-        nr::EXECVEAT => process::execveat(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::FORK => Box::pin(process::fork(cx)).await,
+        nr::VFORK => Box::pin(process::vfork(cx)).await,
+        nr::CLONE => Box::pin(process::clone(cx, a[0], a[1], a[2], a[3], a[4])).await,
+        nr::CLONE3 => Box::pin(process::clone3(cx, a[0], a[1])).await,
+        nr::EXECVE => Box::pin(process::execve(cx, a[0], a[1], a[2])).await,
+        nr::EXECVEAT => Box::pin(process::execveat(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::WAIT4 => process::wait4(cx, a[0], a[1], a[2], a[3]).await,
         nr::WAITID => process::waitid(cx, a[0], a[1], a[2], a[3], a[4]).await,
         nr::SET_TID_ADDRESS => process::set_tid_address(cx, a[0]),
@@ -248,19 +257,19 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::GETSOCKNAME => socket::getsockname(cx, a[0], a[1], a[2]),
         nr::GETPEERNAME => socket::getpeername(cx, a[0], a[1], a[2]),
         nr::SHUTDOWN => socket::shutdown(cx, a[0], a[1]),
-        nr::SENDTO => socket::sendto(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
-        nr::RECVFROM => socket::recvfrom(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
-        nr::SENDMSG => socket::sendmsg(cx, a[0], a[1], a[2]).await,
-        nr::RECVMSG => socket::recvmsg(cx, a[0], a[1], a[2]).await,
-        nr::SENDMMSG => socket::sendmmsg(cx, a[0], a[1], a[2], a[3]).await,
-        nr::RECVMMSG => socket::recvmmsg(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::SENDTO => Box::pin(socket::sendto(cx, a[0], a[1], a[2], a[3], a[4], a[5])).await,
+        nr::RECVFROM => Box::pin(socket::recvfrom(cx, a[0], a[1], a[2], a[3], a[4], a[5])).await,
+        nr::SENDMSG => Box::pin(socket::sendmsg(cx, a[0], a[1], a[2])).await,
+        nr::RECVMSG => Box::pin(socket::recvmsg(cx, a[0], a[1], a[2])).await,
+        nr::SENDMMSG => Box::pin(socket::sendmmsg(cx, a[0], a[1], a[2], a[3])).await,
+        nr::RECVMMSG => Box::pin(socket::recvmmsg(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::SETSOCKOPT => socket::setsockopt(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::GETSOCKOPT => socket::getsockopt(cx, a[0], a[1], a[2], a[3], a[4]),
         nr::PIDFD_OPEN => pidfd::pidfd_open(cx, a[0], a[1]),
         nr::PIDFD_SEND_SIGNAL => pidfd::pidfd_send_signal(cx, a[0], a[1], a[2], a[3]),
         nr::PIDFD_GETFD => pidfd::pidfd_getfd(cx, a[0], a[1], a[2]),
-        nr::SELECT => poll::select(cx, a[0], a[1], a[2], a[3], a[4]).await,
-        nr::PSELECT6 => poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::SELECT => Box::pin(poll::select(cx, a[0], a[1], a[2], a[3], a[4])).await,
+        nr::PSELECT6 => Box::pin(poll::pselect6(cx, a[0], a[1], a[2], a[3], a[4], a[5])).await,
 
         // System V IPC.
         nr::SHMGET => ipc::shmget(cx, a[0], a[1], a[2]),
@@ -268,19 +277,19 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::SHMDT => ipc::shmdt(cx, a[0]),
         nr::SHMCTL => ipc::shmctl(cx, a[0], a[1], a[2]),
         nr::SEMGET => ipc::semget(cx, a[0], a[1], a[2]),
-        nr::SEMOP => ipc::semop(cx, a[0], a[1], a[2]).await,
-        nr::SEMTIMEDOP => ipc::semtimedop(cx, a[0], a[1], a[2], a[3]).await,
+        nr::SEMOP => Box::pin(ipc::semop(cx, a[0], a[1], a[2])).await,
+        nr::SEMTIMEDOP => Box::pin(ipc::semtimedop(cx, a[0], a[1], a[2], a[3])).await,
         nr::SEMCTL => ipc::semctl(cx, a[0], a[1], a[2], a[3]),
         nr::MSGGET => ipc::msgget(cx, a[0], a[1]),
-        nr::MSGSND => ipc::msgsnd(cx, a[0], a[1], a[2], a[3]).await,
-        nr::MSGRCV => ipc::msgrcv(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::MSGSND => Box::pin(ipc::msgsnd(cx, a[0], a[1], a[2], a[3])).await,
+        nr::MSGRCV => Box::pin(ipc::msgrcv(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::MSGCTL => ipc::msgctl(cx, a[0], a[1], a[2]),
 
         // POSIX message queues.
         nr::MQ_OPEN => mqueue::mq_open(cx, a[0], a[1], a[2], a[3]),
         nr::MQ_UNLINK => mqueue::mq_unlink(cx, a[0]),
-        nr::MQ_TIMEDSEND => mqueue::mq_timedsend(cx, a[0], a[1], a[2], a[3], a[4]).await,
-        nr::MQ_TIMEDRECEIVE => mqueue::mq_timedreceive(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::MQ_TIMEDSEND => Box::pin(mqueue::mq_timedsend(cx, a[0], a[1], a[2], a[3], a[4])).await,
+        nr::MQ_TIMEDRECEIVE => Box::pin(mqueue::mq_timedreceive(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::MQ_NOTIFY => mqueue::mq_notify(cx, a[0], a[1]),
         nr::MQ_GETSETATTR => mqueue::mq_getsetattr(cx, a[0], a[1], a[2]),
 

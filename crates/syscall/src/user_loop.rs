@@ -141,76 +141,81 @@ impl Future for UserThread {
 /// killer's victim before it faults again.
 const OOM_RETRY_NS: u64 = 1_000_000;
 
-async fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>, fpu_live: Arc<AtomicUsize>) {
-    let mut state = LoopState::default();
-    // The address space changes only when this thread execs: keep it at
-    // hand instead of locking the thread's slot on every return.
-    let mut vm = thread.vm();
-    let status = loop {
-        if let Some(status) = signal::prepare_return(&thread, &mut regs, &fpu, &mut state).await {
-            break status;
-        }
-        vm.activate();
-        if vm.ldt.generation() != regs.ldt_generation() {
-            let (generation, table) = vm.ldt.current();
-            regs.set_ldt(generation, table);
-        }
-        if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
-            fpu.lock().load();
-        }
-        let reason = regs.run();
-        match reason {
-            ReturnReason::Syscall => {
-                let ticks = KernelTicks::start();
-                let (nr, args) = regs.syscall_args();
-                crate::trail::record(thread.tid() as u32, nr, &args);
-                let result = {
-                    let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
-                    dispatch::dispatch(&mut cx, nr as usize, args).await
-                };
-                if let Some(status) = state.exit_status.take() {
-                    break status;
+// Not an `async fn`: one moves its arguments into locals of its state
+// machine, so every blocked thread carried its 224 bytes of registers
+// twice. An `async move` block keeps what it captures once.
+fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>, fpu_live: Arc<AtomicUsize>) -> impl Future<Output = ()> + Send {
+    async move {
+        let mut state = LoopState::default();
+        // The address space changes only when this thread execs: keep it at
+        // hand instead of locking the thread's slot on every return.
+        let mut vm = thread.vm();
+        let status = loop {
+            if let Some(status) = signal::prepare_return(&thread, &mut regs, &fpu, &mut state).await {
+                break status;
+            }
+            vm.activate();
+            if vm.ldt.generation() != regs.ldt_generation() {
+                let (generation, table) = vm.ldt.current();
+                regs.set_ldt(generation, table);
+            }
+            if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
+                fpu.lock().load();
+            }
+            let reason = regs.run();
+            match reason {
+                ReturnReason::Syscall => {
+                    let ticks = KernelTicks::start();
+                    let (nr, args) = regs.syscall_args();
+                    crate::trail::record(thread.tid() as u32, nr, &args);
+                    let result = {
+                        let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
+                        dispatch::dispatch(&mut cx, nr as usize, args).await
+                    };
+                    if let Some(status) = state.exit_status.take() {
+                        break status;
+                    }
+                    if matches!(nr as usize, abi::sysno::EXECVE | abi::sysno::EXECVEAT) && result.is_ok() {
+                        vm = thread.vm();
+                    }
+                    complete_syscall(&mut regs, &mut state, nr, result);
+                    ticks.finish(&thread);
+                    // The call may have woken a more urgent task onto this CPU
+                    // (a futex wake, a pipe write): it runs now, not at the tick.
+                    if runtime::preempt_requested() {
+                        runtime::yield_now().await;
+                    }
                 }
-                if matches!(nr as usize, abi::sysno::EXECVE | abi::sysno::EXECVEAT) && result.is_ok() {
-                    vm = thread.vm();
+                ReturnReason::Exception { vector, error_code, fault_addr } => {
+                    let ticks = KernelTicks::start();
+                    if fault::handle_exception(&thread, &regs, vector, error_code, fault_addr) == fault::AfterException::WaitForMemory {
+                        runtime::sleep_until(arch::time::now_ns() + OOM_RETRY_NS).await;
+                    }
+                    ticks.finish(&thread);
                 }
-                complete_syscall(&mut regs, &mut state, nr, result);
-                ticks.finish(&thread);
-                // The call may have woken a more urgent task onto this CPU
-                // (a futex wake, a pipe write): it runs now, not at the tick.
-                if runtime::preempt_requested() {
-                    runtime::yield_now().await;
+                ReturnReason::Interrupt { vector } => {
+                    if vector == trap::VEC_TIMER {
+                        let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
+                        thread.process().charge_cpu(user, 0);
+                    }
+                    // User mode holds nothing of RCU's: a quiescent state, so a
+                    // long user stretch does not hold up grace periods.
+                    runtime::quiescent_state();
+                    // The timer ends slices; a wake IPI may carry a task that
+                    // must move (affinity) or a signal (seen at the loop top).
+                    if runtime::should_yield() {
+                        runtime::yield_now().await;
+                    }
                 }
             }
-            ReturnReason::Exception { vector, error_code, fault_addr } => {
-                let ticks = KernelTicks::start();
-                if fault::handle_exception(&thread, &regs, vector, error_code, fault_addr) == fault::AfterException::WaitForMemory {
-                    runtime::sleep_until(arch::time::now_ns() + OOM_RETRY_NS).await;
-                }
-                ticks.finish(&thread);
-            }
-            ReturnReason::Interrupt { vector } => {
-                if vector == trap::VEC_TIMER {
-                    let user = thread.cpu_time.tick_in_user(arch::time::now_ns());
-                    thread.process().charge_cpu(user, 0);
-                }
-                // User mode holds nothing of RCU's: a quiescent state, so a
-                // long user stretch does not hold up grace periods.
-                runtime::quiescent_state();
-                // The timer ends slices; a wake IPI may carry a task that
-                // must move (affinity) or a signal (seen at the loop top).
-                if runtime::should_yield() {
-                    runtime::yield_now().await;
-                }
-            }
-        }
-    };
-    // Leaving for good: the registers' FPU state is no longer needed.
-    fpu.lock().invalidate();
-    drop(vm);
-    // The group sums up this thread's time as it leaves: count it all.
-    thread.cpu_time.settle(arch::time::now_ns());
-    exit_thread(&thread, status);
+        };
+        // Leaving for good: the registers' FPU state is no longer needed.
+        fpu.lock().invalidate();
+        drop(vm);
+        // The group sums up this thread's time as it leaves: count it all.
+        thread.cpu_time.settle(arch::time::now_ns());
+        exit_thread(&thread, status);
+    }
 }
 
 /// Sees whether a timer tick came while the thread was in the kernel for a

@@ -4,6 +4,7 @@
 //! Data moves through a kernel bounce buffer of at most `CHUNK` bytes: fs
 //! works on kernel buffers and never touches user memory.
 
+use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -179,7 +180,9 @@ pub async fn read(cx: &mut SyscallContext<'_>, fd: u64, buf: u64, count: u64) ->
     if fs::socket::unix::UnixSocket::of(&f).is_some() {
         // One message, whole (a datagram larger than our chunks too).
         check_user_range(buf, count)?;
-        return crate::sys::socket::read(cx, &f, buf, count.min(i32::MAX as u64)).await;
+        // Boxed: a socket read's state is large, and every thread's future
+        // would otherwise carry room for it (see `dispatch`).
+        return Box::pin(crate::sys::socket::read(cx, &f, buf, count.min(i32::MAX as u64))).await;
     }
     do_read(cx, &f, buf, count.min(isize::MAX as u64) as usize).await
 }
@@ -189,7 +192,7 @@ pub async fn write(cx: &mut SyscallContext<'_>, fd: u64, buf: u64, count: u64) -
     if fs::socket::unix::UnixSocket::of(&f).is_some() {
         // One message, with the caller's credentials, SIGPIPE on EPIPE.
         check_user_range(buf, count)?;
-        return crate::sys::socket::write(cx, &f, buf, count.min(i32::MAX as u64)).await;
+        return Box::pin(crate::sys::socket::write(cx, &f, buf, count.min(i32::MAX as u64))).await;
     }
     do_write(cx, &f, buf, count.min(isize::MAX as u64) as usize).await
 }

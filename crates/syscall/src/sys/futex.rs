@@ -9,6 +9,8 @@
 //! faults the page in and starts over). That re-read under the lock is what
 //! orders it against a waker that stored to the word and then called WAKE.
 
+use alloc::boxed::Box;
+
 use abi::{Errno, KResult};
 use task::futex::pi::{self, FUTEX_TID_MASK, LockOutcome, PiWait, RequeuePi, Requeued};
 use task::futex::{BITSET_ANY, FutexKey, wake_op_apply};
@@ -66,9 +68,11 @@ pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, t
             // An absolute deadline: CLOCK_REALTIME for LOCK_PI, CLOCK_MONOTONIC
             // for LOCK_PI2 unless it asks for the wall clock.
             let deadline = read_deadline(cx, timeout, false, cmd == FUTEX_LOCK_PI || realtime)?;
-            lock_pi(cx, key(uaddr)?, uaddr, false, deadline).await
+            // The PI calls are boxed: their state is the largest here, and
+            // every thread's future would carry room for it (see `dispatch`).
+            Box::pin(lock_pi(cx, key(uaddr)?, uaddr, false, deadline)).await
         }
-        FUTEX_TRYLOCK_PI => lock_pi(cx, key(uaddr)?, uaddr, true, None).await,
+        FUTEX_TRYLOCK_PI => Box::pin(lock_pi(cx, key(uaddr)?, uaddr, true, None)).await,
         FUTEX_UNLOCK_PI => {
             // Linux reads the word and checks ownership before it checks
             // the address as a futex key.
@@ -85,7 +89,7 @@ pub async fn futex(cx: &mut SyscallContext<'_>, uaddr: u64, op: u64, val: u64, t
                 return Err(Errno::EINVAL);
             }
             let key2 = key(uaddr2)?;
-            wait_requeue_pi(cx, key(uaddr)?, uaddr, val as u32, key2, uaddr2, deadline).await
+            Box::pin(wait_requeue_pi(cx, key(uaddr)?, uaddr, val as u32, key2, uaddr2, deadline)).await
         }
         FUTEX_CMP_REQUEUE_PI => {
             // val2 (the requeue count) travels in the timeout argument;
