@@ -87,7 +87,18 @@ pub struct Waiter {
 
 impl Waiter {
     fn wake(&self) {
+        self.mark_woken();
+        self.call_waker();
+    }
+
+    /// Under the bucket lock, with the waiter taken out of the queue: from
+    /// here on it counts as woken (a timeout that races with it loses).
+    fn mark_woken(&self) {
         self.woken.store(true, Ordering::Release);
+    }
+
+    /// After the bucket lock is released: makes the waiting task run.
+    fn call_waker(&self) {
         if let Some(w) = self.waker.lock().take() {
             w.wake();
         }
@@ -196,8 +207,11 @@ impl FutexTable {
 
     /// Wakes up to `n` waiters on `key` whose bitset intersects `bitset`.
     pub fn wake(&self, key: FutexKey, n: usize, bitset: u32) -> usize {
-        let mut bucket = self.buckets[key.bucket()].lock();
-        wake_in(&mut bucket, key, n, bitset)
+        let woken = {
+            let mut bucket = self.buckets[key.bucket()].lock();
+            take_woken(&mut bucket, key, n, bitset)
+        };
+        wake_all(woken)
     }
 
     /// FUTEX_REQUEUE / CMP_REQUEUE: wakes up to `n_wake` waiters on `from`
@@ -213,21 +227,24 @@ impl FutexTable {
         check: impl FnOnce() -> Result<(), E>,
     ) -> Result<usize, E> {
         let (a, b) = (from.bucket(), to.bucket());
-        let (mut first, mut second) = self.lock_pair(a, b);
-        check()?;
-        let src: &mut Bucket = if a <= b { &mut first } else { second.as_mut().unwrap() };
-        let woken = wake_in(src, from, n_wake, BITSET_ANY);
-        let moved = src.take(from, n_requeue, |w| w.requeue_pi.is_none());
-        let count = moved.len();
-        let dst: &mut Bucket = match (a == b, a < b) {
-            (true, _) => &mut first,
-            (false, true) => second.as_mut().unwrap(),
-            (false, false) => &mut first,
+        let (woken, count) = {
+            let (mut first, mut second) = self.lock_pair(a, b);
+            check()?;
+            let src: &mut Bucket = if a <= b { &mut first } else { second.as_mut().unwrap() };
+            let woken = take_woken(src, from, n_wake, BITSET_ANY);
+            let moved = src.take(from, n_requeue, |w| w.requeue_pi.is_none());
+            let count = moved.len();
+            let dst: &mut Bucket = match (a == b, a < b) {
+                (true, _) => &mut first,
+                (false, true) => second.as_mut().unwrap(),
+                (false, false) => &mut first,
+            };
+            for w in moved {
+                dst.push(to, w);
+            }
+            (woken, count)
         };
-        for w in moved {
-            dst.push(to, w);
-        }
-        Ok(woken + count)
+        Ok(wake_all(woken) + count)
     }
 
     /// FUTEX_WAKE_OP: with both buckets locked, `op` updates the second
@@ -242,22 +259,23 @@ impl FutexTable {
         op: impl FnOnce() -> Result<bool, E>,
     ) -> Result<usize, E> {
         let (a, b) = (k1.bucket(), k2.bucket());
-        let (mut first, mut second) = self.lock_pair(a, b);
-        let passed = op()?;
-        let (b1, b2): (&mut Bucket, &mut Bucket) = match (second.as_mut(), a <= b) {
-            (None, _) => {
-                let w = wake_in(&mut first, k1, n1, BITSET_ANY);
-                let w2 = if passed { wake_in(&mut first, k2, n2, BITSET_ANY) } else { 0 };
-                return Ok(w + w2);
-            }
-            (Some(s), true) => (&mut first, s),
-            (Some(s), false) => (s, &mut first),
+        let (woken1, woken2) = {
+            let (mut first, mut second) = self.lock_pair(a, b);
+            let passed = op()?;
+            let (b1, b2): (&mut Bucket, Option<&mut Bucket>) = match (second.as_mut(), a <= b) {
+                (None, _) => (&mut first, None),
+                (Some(s), true) => (&mut first, Some(s)),
+                (Some(s), false) => (s, Some(&mut first)),
+            };
+            let woken1 = take_woken(b1, k1, n1, BITSET_ANY);
+            let woken2 = match (passed, b2) {
+                (false, _) => Vec::new(),
+                (true, Some(b2)) => take_woken(b2, k2, n2, BITSET_ANY),
+                (true, None) => take_woken(b1, k2, n2, BITSET_ANY),
+            };
+            (woken1, woken2)
         };
-        let mut woken = wake_in(b1, k1, n1, BITSET_ANY);
-        if passed {
-            woken += wake_in(b2, k2, n2, BITSET_ANY);
-        }
-        Ok(woken)
+        Ok(wake_all(woken1) + wake_all(woken2))
     }
 
     /// Locks two buckets, lower index first; the second is `None` when
@@ -316,7 +334,8 @@ impl FutexTable {
         self.buckets[key.bucket()].lock().of(key).count()
     }
 
-    fn remove(&self, waiter: &Arc<Waiter>) {
+    /// Dequeues `waiter`; false when a wake took it out first.
+    fn remove(&self, waiter: &Arc<Waiter>) -> bool {
         // The key can change under us (requeue): retry until the bucket we
         // locked is the waiter's.
         loop {
@@ -328,16 +347,30 @@ impl FutexTable {
             // Absent when a wake took it out meanwhile.
             if bucket.queue.get(&place).is_some_and(|w| Arc::ptr_eq(w, waiter)) {
                 bucket.queue.remove(&place);
+                return true;
             }
-            return;
+            return false;
         }
     }
 }
 
-fn wake_in(bucket: &mut Bucket, key: FutexKey, n: usize, bitset: u32) -> usize {
+/// Takes up to `n` of `key`'s waiters whose bitset intersects `bitset` out
+/// of the queue and marks them woken, under the bucket lock; the caller
+/// calls their wakers with `wake_all` once the lock is released (Linux's
+/// wake_q), so waking 10,000 waiters does not hold the lock, with
+/// interrupts off, while each is queued on a CPU.
+fn take_woken(bucket: &mut Bucket, key: FutexKey, n: usize, bitset: u32) -> Vec<Arc<Waiter>> {
     let woken = bucket.take(key, n, |w| w.bitset & bitset != 0 && w.requeue_pi.is_none());
     for w in &woken {
-        w.wake();
+        w.mark_woken();
+    }
+    woken
+}
+
+/// Wakes the waiters `take_woken` took; returns how many.
+fn wake_all(woken: Vec<Arc<Waiter>>) -> usize {
+    for w in &woken {
+        w.call_waker();
     }
     woken.len()
 }
@@ -375,6 +408,14 @@ impl FutexWait<'_> {
     /// Whether the wait ended by a wake (vs. being abandoned).
     pub fn is_woken(&self) -> bool {
         self.waiter.is_woken()
+    }
+
+    /// Gives the wait up (a timeout, a signal): dequeues the waiter and
+    /// says whether that came before any wake. False means a wake took it
+    /// first and counted it: the wait must then report success, as Linux's
+    /// futex_wait does when `futex_unqueue` finds the waiter gone.
+    pub fn cancel(self) -> bool {
+        !self.waiter.is_woken() && self.table.remove(&self.waiter)
     }
 }
 

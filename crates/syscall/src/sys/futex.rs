@@ -313,7 +313,7 @@ enum Locked {
 
 async fn wait(cx: &mut SyscallContext<'_>, key: FutexKey, uaddr: u64, expected: u32, bitset: u32, deadline: Option<u64>) -> KResult<usize> {
     let vm = cx.vm();
-    let waiter = loop {
+    let mut waiter = loop {
         vm.load_u32(uaddr as usize)?;
         let bucket = FUTEXES.lock(key);
         match vm.try_load_u32(uaddr as usize)? {
@@ -324,7 +324,7 @@ async fn wait(cx: &mut SyscallContext<'_>, key: FutexKey, uaddr: u64, expected: 
         }
     };
     let wait = async {
-        waiter.await;
+        (&mut waiter).await;
         Ok(0)
     };
     let result = match deadline {
@@ -334,7 +334,13 @@ async fn wait(cx: &mut SyscallContext<'_>, key: FutexKey, uaddr: u64, expected: 
         },
         None => interruptible(cx.thread, wait).await,
     };
+    // A wake that took the waiter before the timeout or signal could
+    // dequeue it counted it as woken: then the wait succeeded (Linux's
+    // futex_wait), else the wake would be lost to the waiter's peers.
     // An interrupted wait returns ERESTARTSYS: restarted without a handler
-    // or with SA_RESTART, EINTR otherwise (Linux's futex_wait).
-    result
+    // or with SA_RESTART, EINTR otherwise.
+    match result {
+        Err(e) if waiter.cancel() => Err(e),
+        _ => Ok(0),
+    }
 }

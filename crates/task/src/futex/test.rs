@@ -286,3 +286,46 @@ fn a_requeued_waiter_goes_behind_those_already_there() {
     drop(moved);
     assert_eq!(t.waiters(key(48)), 0);
 }
+
+/// A wait given up (timeout, signal) after a wake took its waiter counts
+/// as woken, as Linux's futex_wait: the wake was counted and must not be
+/// lost. One given up first is dequeued, and a later wake finds nobody.
+#[test]
+fn a_wait_cancelled_after_a_wake_counts_as_woken() {
+    let t = FutexTable::new();
+    let (_, w) = waker();
+    let mut cx = Context::from_waker(&w);
+    let mut woken = t.lock(key(0x2000)).enqueue(BITSET_ANY);
+    assert_eq!(Pin::new(&mut woken).poll(&mut cx), Poll::Pending);
+    assert_eq!(t.wake(key(0x2000), 1, BITSET_ANY), 1);
+    assert!(!woken.cancel(), "the wake came first: the wait succeeded");
+
+    let mut abandoned = t.lock(key(0x2000)).enqueue(BITSET_ANY);
+    assert_eq!(Pin::new(&mut abandoned).poll(&mut cx), Poll::Pending);
+    assert!(abandoned.cancel(), "no wake came: the wait timed out");
+    assert_eq!(t.waiters(key(0x2000)), 0);
+    assert_eq!(t.wake(key(0x2000), 1, BITSET_ANY), 0);
+}
+
+/// Wakers run after the bucket lock is released (FUTEX_WAKE of many must
+/// not hold it while each waiter is queued on a CPU): a waker that takes
+/// the same bucket's lock would otherwise deadlock.
+#[test]
+fn wakers_run_outside_the_bucket_lock() {
+    struct Relocking(&'static FutexTable, AtomicUsize);
+    impl Wake for Relocking {
+        fn wake(self: Arc<Self>) {
+            self.1.store(self.0.waiters(key(0x3000)) + 1, Ordering::SeqCst);
+        }
+    }
+    let t: &'static FutexTable = alloc::boxed::Box::leak(alloc::boxed::Box::new(FutexTable::new()));
+    let relock = Arc::new(Relocking(t, AtomicUsize::new(0)));
+    let w = Waker::from(relock.clone());
+    let mut cx = Context::from_waker(&w);
+    let mut waits: alloc::vec::Vec<_> = (0..3).map(|_| t.lock(key(0x3000)).enqueue(BITSET_ANY)).collect();
+    for wait in &mut waits {
+        assert_eq!(Pin::new(wait).poll(&mut cx), Poll::Pending);
+    }
+    assert_eq!(t.wake(key(0x3000), 3, BITSET_ANY), 3);
+    assert_eq!(relock.1.load(Ordering::SeqCst), 1, "the waker saw the bucket, empty");
+}
