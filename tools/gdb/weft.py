@@ -207,8 +207,18 @@ def loop_point(task, thread):
         return None
     try:
         ut_type = gdb.lookup_type("syscall::user_loop::UserThread")
-        env_type = gdb.lookup_type("syscall::user_loop::user_loop::{async_fn_env#0}")
     except gdb.error:
+        return None
+    # `user_loop` returns an async block (its state machine keeps the
+    # registers once); older kernels had an async fn.
+    env_type = None
+    for name in ("user_loop::{async_block_env#0}", "user_loop::{async_fn_env#0}"):
+        try:
+            env_type = gdb.lookup_type("syscall::user_loop::" + name)
+            break
+        except gdb.error:
+            continue
+    if env_type is None:
         return None
     outer = rust.dyn_data(fut)
     if not outer:
