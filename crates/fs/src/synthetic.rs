@@ -179,11 +179,15 @@ pub struct SynthDir {
     find: Option<Finder>,
     /// `..`; `None`: the directory itself (a file system root). Lock order: leaf.
     parent: SpinLock<Option<Weak<dyn Inode>>>,
-    /// The listing reads are going through: offset 2 generates a new one
-    /// and later offsets read on in it, so going through N entries lists
-    /// the directory once, not N times (quadratic in a /proc with many
-    /// processes). Concurrent readers may see each other's listing, as
-    /// readers of a changing Linux /proc may see entries come and go.
+    /// The latest listing, sorted by inode number: offset 2 generates a
+    /// new one and later offsets read on in whatever is latest, so going
+    /// through N entries lists the directory once, not N times (quadratic
+    /// in a /proc with many processes). An offset past the start names the
+    /// last inode number returned, not a position (as Linux's /proc root
+    /// continues from the last pid), so a reader continuing in a listing
+    /// that another reader made, with entries gone or added, skips none of
+    /// the entries that are in both: the fuzzer's scans of /proc, run
+    /// beside its workers' getdents, once missed live processes that way.
     /// Lock order: leaf; never held while listing.
     listing: SpinLock<Option<Arc<Vec<DirEntry>>>>,
 }
@@ -246,17 +250,22 @@ impl Inode for SynthDir {
                 let listing = match cached {
                     Some(listing) => listing,
                     None => {
-                        let fresh: Vec<DirEntry> = (self.list)()
+                        let mut fresh: Vec<DirEntry> = (self.list)()
                             .into_iter()
                             .map(|(name, inode)| DirEntry { ino: inode.ino(), file_type: inode.file_type(), name, next_offset: 0 })
                             .collect();
+                        fresh.sort_by_key(|e| e.ino);
                         let fresh = Arc::new(fresh);
                         *self.listing.lock() = Some(fresh.clone());
                         fresh
                     }
                 };
-                let i = usize::try_from(offset - 2).unwrap_or(usize::MAX);
-                listing.get(i).map(|e| DirEntry { next_offset: offset + 1, ..e.clone() })
+                // Offset 2 starts; offset `ino + 3` continues after `ino`.
+                let first = match offset.checked_sub(3) {
+                    None => 0,
+                    Some(last_ino) => listing.partition_point(|e| e.ino <= last_ino),
+                };
+                listing.get(first).map(|e| DirEntry { next_offset: e.ino.saturating_add(3), ..e.clone() })
             }
         })
     }

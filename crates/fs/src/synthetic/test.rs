@@ -127,3 +127,32 @@ fn directory_listing_and_dotdot() {
     assert_eq!(r.statfs(None, b"/proc").unwrap().fs_type, 0x1234);
     let _ = (Location::mount_root, Mount::new_root, Cred::ROOT);
 }
+
+/// A reader that continues in a listing another reader made, after an
+/// entry it had already passed was removed, still sees every entry that
+/// was there all along: offsets name the last inode returned, not a
+/// position (with positions, it skipped `c`).
+#[test]
+fn a_listing_changed_by_another_reader_skips_no_surviving_entry() {
+    let dev = hooks::alloc_anon_dev();
+    let node = |ino: u64| -> Arc<dyn Inode> {
+        let mut m = Metadata::new(ino, FileType::Regular, 0o444, 0, 0, hooks::now());
+        m.dev = dev;
+        SynthFile::new(m, Box::new(|| Ok(Vec::new())), None)
+    };
+    let all = vec![(b"a".to_vec(), node(1010)), (b"b".to_vec(), node(1020)), (b"c".to_vec(), node(1030)), (b"d".to_vec(), node(1040))];
+    let shown = Arc::new(SpinLock::new(all.clone()));
+    let s = shown.clone();
+    let dir = SynthDir::new(synth_meta(dev, FileType::Directory, 0o555), Box::new(move || s.lock().clone()), None);
+    let name = |e: Option<DirEntry>| e.map(|e| (e.name, e.next_offset));
+    let (a, off) = name(dir.read_dir(2).unwrap()).unwrap();
+    let (b, off) = name(dir.read_dir(off).unwrap()).unwrap();
+    assert_eq!((a.as_slice(), b.as_slice()), (&b"a"[..], &b"b"[..]));
+    // `a` goes away; another reader starts over and its listing is cached.
+    shown.lock().remove(0);
+    assert_eq!(dir.read_dir(2).unwrap().unwrap().name, b"b");
+    let (c, off) = name(dir.read_dir(off).unwrap()).unwrap();
+    let (d, off) = name(dir.read_dir(off).unwrap()).unwrap();
+    assert_eq!((c.as_slice(), d.as_slice()), (&b"c"[..], &b"d"[..]));
+    assert!(dir.read_dir(off).unwrap().is_none());
+}
