@@ -34,7 +34,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering::Relaxed;
-use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use core::sync::atomic::{AtomicU64, AtomicUsize};
 
 use super::fifo::Fifo;
 use crate::sched::NICE_0_WEIGHT;
@@ -66,11 +66,11 @@ pub(crate) struct FairEntity {
     vruntime: AtomicU64,
     clock_cpu: AtomicUsize,
     heap_index: AtomicUsize,
-    /// The heap's tie-breaker: the order of pushes (FIFO among equals).
+    /// The heap's tie-breaker: the order of pushes (FIFO among equals);
+    /// 0 until the first push, which places a new task with the start
+    /// debit.
     seq: AtomicU64,
     sum_exec_ns: AtomicU64,
-    /// Not yet queued: the first push places it with the start debit.
-    new: AtomicBool,
 }
 
 impl FairEntity {
@@ -81,7 +81,6 @@ impl FairEntity {
             heap_index: AtomicUsize::new(NOT_IN_HEAP),
             seq: AtomicU64::new(0),
             sum_exec_ns: AtomicU64::new(0),
-            new: AtomicBool::new(true),
         }
     }
 
@@ -178,7 +177,8 @@ impl FairQueue {
     pub(crate) fn push(&mut self, task: Arc<Task>, cpu: usize, floor: u64, floor_of: impl Fn(usize) -> u64, yielded: bool) {
         let entity = &task.fair;
         let v = entity.rebase(cpu, floor, &floor_of);
-        let mut v = if entity.new.swap(false, Relaxed) {
+        // Pushes are counted from 1: a `seq` of 0 is a task never queued.
+        let mut v = if entity.seq.load(Relaxed) == 0 {
             v.max(floor.saturating_add(START_DEBIT_NS))
         } else {
             v.max(floor.saturating_sub(SLEEPER_CREDIT_NS))
