@@ -59,19 +59,7 @@ static long bomb_round(int procs_before)
     int peak = procs_now();
 
     /* Kill the group until nobody is left to reap; orphans come to us. */
-    long reaped = 0;
-    for (;;) {
-        kill(-bomb, SIGKILL);
-        int st;
-        pid_t r = waitpid(-1, &st, WNOHANG);
-        if (r > 0) {
-            reaped++;
-            continue;
-        }
-        if (r < 0 && errno == ECHILD)
-            break;
-        usleep(10000);
-    }
+    long reaped = kill_group_and_reap_all(bomb);
     CHECK(reaped >= 1000);
     CHECK(peak - procs_before >= 1000);
     CHECK_EQ(procs_now(), procs_before);

@@ -111,19 +111,7 @@ int main(void)
     CHECK(peak - procs_before >= 100);
 
     /* Kill the group until nobody is left to reap; orphans come to us. */
-    long reaped = large_status != -1;
-    for (;;) {
-        kill(-large, SIGKILL);
-        int st;
-        pid_t r = waitpid(-1, &st, WNOHANG);
-        if (r > 0) {
-            reaped++;
-            continue;
-        }
-        if (r < 0 && errno == ECHILD)
-            break;
-        usleep(10000);
-    }
+    long reaped = (large_status != -1) + kill_group_and_reap_all(large);
     CHECK_EQ(procs_now(), procs_before);
     long now = memfree_back(mem_before, 48 * 1024);
     if (now < mem_before - 48 * 1024)

@@ -4,8 +4,10 @@
 #define WEFT_TESTS_SYSSTATE_H
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -67,6 +69,26 @@ static inline int procs_now(void)
     struct sysinfo si;
     CHECK_OK(sysinfo(&si));
     return si.procs;
+}
+
+/* SIGKILLs process group `pgid` until the caller has nobody left to reap
+ * (it is the group's subreaper, so orphans come to it); returns how many
+ * it reaped. */
+static inline long kill_group_and_reap_all(pid_t pgid)
+{
+    long reaped = 0;
+    for (;;) {
+        kill(-pgid, SIGKILL);
+        int st;
+        pid_t r = waitpid(-1, &st, WNOHANG);
+        if (r > 0) {
+            reaped++;
+            continue;
+        }
+        if (r < 0 && errno == ECHILD)
+            return reaped;
+        usleep(10000);
+    }
 }
 
 #endif
