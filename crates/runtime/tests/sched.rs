@@ -119,6 +119,19 @@ fn shares(weight_a: u32, weight_b: u32) -> (u64, u64) {
     shares_of(SchedClass::Fair { weight: weight_a }, SchedClass::Fair { weight: weight_b })
 }
 
+/// A CPU-bound task: runs in 1 ms steps, counted in `mine` and `total`,
+/// until 2,000 ms have run in all, giving way whenever the runtime says so.
+async fn busy(rt: &'static Runtime, p: &'static common::ManualPlatform, total: Arc<AtomicU64>, mine: Arc<AtomicU64>) {
+    while total.load(SeqCst) < 2_000 {
+        p.advance(1_000_000);
+        total.fetch_add(1, SeqCst);
+        mine.fetch_add(1, SeqCst);
+        if rt.should_yield() {
+            yield_now().await;
+        }
+    }
+}
+
 fn shares_of(a: SchedClass, b: SchedClass) -> (u64, u64) {
     let (p, rt) = manual(1);
     let total = Arc::new(AtomicU64::new(0));
@@ -126,17 +139,7 @@ fn shares_of(a: SchedClass, b: SchedClass) -> (u64, u64) {
     for class in [a, b] {
         let mine = Arc::new(AtomicU64::new(0));
         ran.push(mine.clone());
-        let total = total.clone();
-        rt.builder().sched_class(class).spawn(async move {
-            while total.load(SeqCst) < 2_000 {
-                p.advance(1_000_000);
-                total.fetch_add(1, SeqCst);
-                mine.fetch_add(1, SeqCst);
-                if rt.should_yield() {
-                    yield_now().await;
-                }
-            }
-        });
+        rt.builder().sched_class(class).spawn(busy(rt, p, total.clone(), mine));
     }
     rt.run_until_idle();
     (ran[0].load(SeqCst), ran[1].load(SeqCst))
@@ -213,17 +216,7 @@ fn a_fork_chain_cannot_starve_a_busy_task() {
     let (p, rt) = manual(1);
     let total = Arc::new(AtomicU64::new(0));
     let (busy, chain) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-    let (t, b) = (total.clone(), busy.clone());
-    rt.spawn(async move {
-        while t.load(SeqCst) < 2_000 {
-            p.advance(1_000_000);
-            t.fetch_add(1, SeqCst);
-            b.fetch_add(1, SeqCst);
-            if rt.should_yield() {
-                yield_now().await;
-            }
-        }
-    });
+    rt.spawn(self::busy(rt, p, total.clone(), busy.clone()));
     spawn_chain_link(rt, p, total, chain.clone());
     rt.run_until_idle();
     let (busy, chain) = (busy.load(SeqCst), chain.load(SeqCst));
