@@ -747,9 +747,9 @@ static void finish(void)
     sleep(2);
     /* Killed processes still exiting on a loaded host are slow, not leaked:
      * give them 30 s more and say how long they took. Processes of uid
-     * 65534 found now were not seen by the cleanup above (CI has shown
-     * stopped ones, not yet explained): they are named ("FUZZ stray") and
-     * killed too. What is still there after that is a leak, named by
+     * 65534 found now were not seen by the cleanup above (CI once showed
+     * stopped ones; docs/reliability.md has the likely cause, since
+     * fixed): they are named ("FUZZ stray") and killed too. What is still there after that is a leak, named by
      * "FUZZ leftover" lines. */
     long t0 = now_ms(), strays = 0;
     int named = 0;
