@@ -87,7 +87,7 @@ pub use cache::FilePages;
 pub use file::{FileBacking, FileId};
 pub use mmap::{MmapFile, MmapRequest};
 pub use sysv_attach::AttachAt;
-pub use space::{AddressSpace, MapsEntry, SpaceStats, StackArea};
+pub use space::{AddressSpace, MapsEntry, ProgramLayout, SpaceStats, StackArea};
 pub use uaccess::{FutexKey, UserPtr};
 pub use tlb::leave_user_space;
 pub use lock::{MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT};

@@ -31,7 +31,7 @@ const LOCK_BITS: VmaFlags = VmaFlags::LOCKED.union(VmaFlags::LOCK_ON_FAULT);
 impl State {
     /// Pages of locked VMAs (Linux `mm->locked_vm`).
     pub(crate) fn locked_pages(&self) -> usize {
-        self.vmas.iter().filter(|v| v.flags.contains(VmaFlags::LOCKED)).map(|v| v.len() / PAGE_SIZE).sum()
+        self.vmas.bytes().locked / PAGE_SIZE
     }
 
     /// Locked pages inside `start..end` (Linux count_mm_mlocked_page_nr).

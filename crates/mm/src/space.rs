@@ -54,6 +54,7 @@ pub(crate) struct State {
     /// Flags every new mapping gets (mlockall(MCL_FUTURE); Linux
     /// `mm->def_flags`).
     pub def_flags: crate::vma::VmaFlags,
+    pub layout: ProgramLayout,
 }
 
 impl State {
@@ -67,6 +68,7 @@ impl State {
             as_limit: usize::MAX,
             mmap_base: layout::mmap_base(DEFAULT_STACK_LIMIT),
             def_flags: crate::vma::VmaFlags::empty(),
+            layout: ProgramLayout::default(),
         }
     }
 }
@@ -117,6 +119,30 @@ pub struct SpaceStats {
     pub peak_rss_pages: usize,
     pub brk_start: usize,
     pub brk: usize,
+    pub layout: ProgramLayout,
+}
+
+/// Where the program's code, data and arguments are, recorded at exec
+/// (Linux's `mm->start_code` and its neighbours), so /proc/<pid>/stat
+/// need not look through the mappings: with 100,000 thread stacks there
+/// are 200,000 of them, and `ps -T` reads one stat per thread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProgramLayout {
+    pub start_code: usize,
+    pub end_code: usize,
+    pub start_data: usize,
+    pub end_data: usize,
+    /// The main thread's first stack pointer, where argc is (Linux's
+    /// `mm->start_stack`, the `bprm->p` that create_elf_tables leaves).
+    pub start_stack: usize,
+}
+
+impl ProgramLayout {
+    /// VmExe in bytes: the code's pages.
+    pub fn exe_bytes(&self) -> usize {
+        let start = self.start_code & !(PAGE_SIZE - 1);
+        layout::page_align_up(self.end_code).unwrap_or(self.end_code).saturating_sub(start)
+    }
 }
 
 /// One line of /proc/<pid>/maps.
@@ -277,9 +303,9 @@ impl AddressSpace {
         g.data.brk = start;
     }
 
-    /// Records the main thread's initial stack pointer (names `[stack]`).
-    pub fn set_start_stack(&self, sp: usize) {
-        self.mmu.lock().data.start_stack = sp;
+    /// Records where the program was put (exec).
+    pub fn set_program_layout(&self, layout: ProgramLayout) {
+        self.mmu.lock().data.layout = layout;
     }
 
     /// Sets RLIMIT_STACK. Before the first mapping (exec) it also moves the
@@ -343,27 +369,13 @@ impl AddressSpace {
         self.maps_named(false)
     }
 
-    /// The VMAs that say where a program's code, data and main stack are
-    /// (/proc/<pid>/stat and statm), unnamed: every mapping of a file or
-    /// of shared memory, and the anonymous one holding the initial stack
-    /// pointer. Not the anonymous rest, so a process of 100,000 thread
-    /// stacks copies a few entries, not 200,000.
-    pub fn layout_maps(&self) -> Vec<MapsEntry> {
-        self.maps_where(false, |st, v| !matches!(v.backing, Backing::Anon) || (v.start <= st.start_stack && v.end >= st.start_stack))
-    }
-
     fn maps_named(&self, with_names: bool) -> Vec<MapsEntry> {
-        self.maps_where(with_names, |_, _| true)
-    }
-
-    fn maps_where(&self, with_names: bool, keep: impl Fn(&State, &Vma) -> bool) -> Vec<MapsEntry> {
         let g = self.mmu.lock();
         let st = &g.data;
         let mut files: Vec<(usize, Arc<dyn FileBacking>)> = Vec::new();
         let mut entries: Vec<MapsEntry> = st
             .vmas
             .iter()
-            .filter(|v| keep(st, v))
             .enumerate()
             .map(|(i, v)| {
                 let perms = [
@@ -406,29 +418,25 @@ impl AddressSpace {
         self.mmu.lock().pt().peak_pages()
     }
 
-    /// Sizes, counted per address space.
+    /// Sizes, counted per address space: O(1), every figure is kept as
+    /// the mappings change.
     pub fn stats(&self) -> SpaceStats {
         let g = self.mmu.lock();
         let st = &g.data;
-        let mut stats = SpaceStats {
-            vm_pages: st.vmas.total_bytes() / PAGE_SIZE,
+        let bytes = st.vmas.bytes();
+        SpaceStats {
+            vm_pages: bytes.total / PAGE_SIZE,
             rss_pages: g.pt().mapped_pages(),
             page_table_frames: g.pt().table_frames(),
+            stack_pages: bytes.stack / PAGE_SIZE,
+            data_pages: bytes.data / PAGE_SIZE,
             vma_count: st.vmas.count(),
-            locked_pages: st.locked_pages(),
+            locked_pages: bytes.locked / PAGE_SIZE,
             peak_rss_pages: g.pt().peak_pages(),
             brk_start: st.brk_start,
             brk: st.brk,
-            ..SpaceStats::default()
-        };
-        for v in st.vmas.iter() {
-            if v.grows_down {
-                stats.stack_pages += v.len() / PAGE_SIZE;
-            } else if v.prot.contains(Prot::WRITE) && !v.shared {
-                stats.data_pages += v.len() / PAGE_SIZE;
-            }
+            layout: st.layout,
         }
-        stats
     }
 
     /// The page-table entries on the way to `addr` (the debugger).

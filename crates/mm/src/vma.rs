@@ -196,10 +196,54 @@ pub struct VmaMap {
     map: BTreeMap<usize, Vma>,
     /// Bytes mapped, kept as VMAs come and go: RLIMIT_AS is checked on
     /// every mmap, and summing 200,000 thread stacks each time made thread
-    /// creation linear in the thread count.
-    total_bytes: usize,
+    /// creation linear in the thread count; /proc/<tid>/stat of each of
+    /// them walked them all too.
+    bytes: VmaBytes,
     /// What the last top-down search learned (see `TopdownHint`).
     topdown: Cell<TopdownHint>,
+}
+
+/// Bytes of mappings by kind, as Linux keeps `total_vm`, `data_vm`,
+/// `stack_vm` and `locked_vm`: every change of a VMA takes out what it
+/// counted before and adds what it counts after (`VmaMap::account`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VmaBytes {
+    /// Every mapping (VmSize).
+    pub total: usize,
+    /// Private writable mappings that are not stacks (VmData; Linux
+    /// `is_data_mapping`).
+    pub data: usize,
+    /// Grows-down mappings (VmStk; `is_stack_mapping`).
+    pub stack: usize,
+    /// mlocked mappings (VmLck).
+    pub locked: usize,
+}
+
+impl VmaBytes {
+    fn of(v: &Vma) -> Self {
+        let len = v.len();
+        let counted = |yes: bool| if yes { len } else { 0 };
+        Self {
+            total: len,
+            data: counted(!v.grows_down && !v.shared && v.prot.contains(Prot::WRITE)),
+            stack: counted(v.grows_down),
+            locked: counted(v.flags.contains(VmaFlags::LOCKED)),
+        }
+    }
+
+    fn add(&mut self, o: Self) {
+        self.total += o.total;
+        self.data += o.data;
+        self.stack += o.stack;
+        self.locked += o.locked;
+    }
+
+    fn sub(&mut self, o: Self) {
+        self.total -= o.total;
+        self.data -= o.data;
+        self.stack -= o.stack;
+        self.locked -= o.locked;
+    }
 }
 
 /// Linux 2.6's `free_area_cache` made exact: every hole between `floor`
@@ -234,7 +278,12 @@ impl VmaMap {
 
     /// Bytes mapped: O(1).
     pub fn total_bytes(&self) -> usize {
-        self.total_bytes
+        self.bytes.total
+    }
+
+    /// Bytes mapped, by kind: O(1).
+    pub fn bytes(&self) -> VmaBytes {
+        self.bytes
     }
 
     /// The VMA containing `addr`.
@@ -291,7 +340,7 @@ impl VmaMap {
         debug_assert!(!vma.is_empty() && vma.start.is_multiple_of(PAGE_SIZE) && vma.end.is_multiple_of(PAGE_SIZE));
         debug_assert!(!self.overlaps(vma.start, vma.end), "VMA {:#x}..{:#x} overlaps", vma.start, vma.end);
         let (start, end) = (vma.start, vma.end);
-        self.total_bytes += end - start;
+        self.bytes.add(VmaBytes::of(&vma));
         self.map.insert(vma.start, vma);
         self.merge_around(start, end);
     }
@@ -314,7 +363,9 @@ impl VmaMap {
         self.split_at(end);
         let keys: Vec<usize> = self.map.range(start..end).map(|(&k, _)| k).collect();
         let removed: Vec<Vma> = keys.into_iter().map(|k| self.map.remove(&k).unwrap()).collect();
-        self.total_bytes -= removed.iter().map(Vma::len).sum::<usize>();
+        for v in &removed {
+            self.bytes.sub(VmaBytes::of(v));
+        }
         removed
     }
 
@@ -327,7 +378,9 @@ impl VmaMap {
         self.split_at(end);
         for (_, v) in self.map.range_mut(start..end) {
             let extent = (v.start, v.end, v.grows_down);
+            self.bytes.sub(VmaBytes::of(v));
             f(v);
+            self.bytes.add(VmaBytes::of(v));
             debug_assert_eq!(extent, (v.start, v.end, v.grows_down), "update_range may not move a VMA");
         }
         self.merge_around(start, end);
@@ -357,8 +410,9 @@ impl VmaMap {
     pub fn set_end(&mut self, start: usize, new_end: usize) -> bool {
         let Some(vma) = self.map.get_mut(&start) else { return false };
         debug_assert!(new_end > start && new_end.is_multiple_of(PAGE_SIZE));
-        self.total_bytes = self.total_bytes - vma.len() + (new_end - start);
+        self.bytes.sub(VmaBytes::of(vma));
         vma.end = new_end;
+        self.bytes.add(VmaBytes::of(vma));
         // A shrink opens a hole the hint does not know of.
         self.forget_topdown_hint();
         true
@@ -368,11 +422,12 @@ impl VmaMap {
     /// growth); the space must be free.
     pub fn extend_down(&mut self, old_start: usize, new_start: usize) {
         let mut vma = self.map.remove(&old_start).unwrap();
-        self.total_bytes += old_start - new_start;
+        self.bytes.sub(VmaBytes::of(&vma));
         if let Some(offset) = vma.backing.offset_mut() {
             *offset -= (old_start - new_start) as u64;
         }
         vma.start = new_start;
+        self.bytes.add(VmaBytes::of(&vma));
         self.map.insert(new_start, vma);
         self.merge_around(new_start, new_start);
     }
@@ -462,9 +517,10 @@ impl VmaMap {
             }
             prev = Some(v);
         }
-        let sum: usize = self.map.values().map(Vma::len).sum();
-        if sum != self.total_bytes {
-            return Err(alloc::format!("{} bytes counted, {sum} mapped", self.total_bytes));
+        let mut sum = VmaBytes::default();
+        self.map.values().for_each(|v| sum.add(VmaBytes::of(v)));
+        if sum != self.bytes {
+            return Err(alloc::format!("{:?} bytes counted, {sum:?} mapped", self.bytes));
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use mm::{MapsEntry, SpaceStats};
+use mm::SpaceStats;
 use runtime::{TaskInfo, TaskState};
 use task::cred::Cred;
 use task::process::{Process, TABLE, Thread};
@@ -112,14 +112,6 @@ impl Default for SchedSnap {
     }
 }
 
-/// A user address space's figures.
-#[derive(Clone, Debug, Default)]
-pub struct VmSnap {
-    pub stats: SpaceStats,
-    /// The mappings `stat::Layout` looks at (`AddressSpace::layout_maps`).
-    pub maps: Vec<MapsEntry>,
-}
-
 /// A process (thread group) or a kernel task shown as one.
 #[derive(Clone, Debug, Default)]
 pub struct ProcSnap {
@@ -156,7 +148,7 @@ pub struct ProcSnap {
     pub open_fds: usize,
     pub fd_size: usize,
     pub limits: Rlimits,
-    pub vm: Option<VmSnap>,
+    pub vm: Option<SpaceStats>,
 }
 
 impl ProcSnap {
@@ -321,11 +313,8 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
         let highest = fds.last().map_or(0, |(fd, _)| *fd as usize + 1);
         snap.fd_size = highest.next_power_of_two().max(64);
     }
-    // No lock is held here: the address space may take its own.
-    if let Some(vm) = t.try_vm() {
-        // Unnamed: a name may walk /proc itself, which snapshots processes.
-        snap.vm = Some(VmSnap { stats: vm.stats(), maps: vm.layout_maps() });
-    }
+    // No lock is held here: the address space takes its own. O(1).
+    snap.vm = t.try_vm().map(|vm| vm.stats());
     snap
 }
 

@@ -9,7 +9,7 @@ use core::fmt::Write;
 use task::rlimit::RLIMIT_RSS;
 
 use crate::fmt::ticks;
-use crate::snapshot::{ProcSnap, ThreadSnap, VmSnap};
+use crate::snapshot::{ProcSnap, ThreadSnap};
 
 /// Linux's PF_KTHREAD task flag (the only flag tools look at).
 const PF_KTHREAD: u64 = 0x0020_0000;
@@ -29,7 +29,7 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     };
     let start_ns = one.map_or(p.start_ns, |t| t.start_ns);
     let vm = p.vm.as_ref();
-    let layout = vm.map(Layout::of).unwrap_or_default();
+    let layout = vm.map(|v| v.layout).unwrap_or_default();
     let rsslim = p.limits.get(RLIMIT_RSS).map_or(u64::MAX, |l| l.cur);
     // The thread's own pending set and mask (Linux prints the task's).
     let (pending, blocked) = main.map_or((0, 0), |t| (t.pending, t.blocked));
@@ -42,7 +42,7 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     // process (do_task_stat reads them from the task the file is for).
     let sched = one.or(main).map(|t| t.sched).unwrap_or_default();
     let _ = write!(s, "{} {} {} 0 {} ", sched.prio, sched.nice, p.num_threads().max(1), ticks(start_ns));
-    let _ = write!(s, "{} {} {rsslim} ", vm.map_or(0, |v| v.stats.vm_pages * 4096), vm.map_or(0, |v| v.stats.rss_pages));
+    let _ = write!(s, "{} {} {rsslim} ", vm.map_or(0, |v| v.vm_pages * 4096), vm.map_or(0, |v| v.rss_pages));
     let _ = write!(s, "{} {} {} 0 0 ", layout.start_code, layout.end_code, layout.start_stack); // esp, eip: 0 as Linux shows
     let sig31 = |x: u64| x & 0x7fff_ffff;
     let _ = write!(s, "{} {} {} {} ", sig31(pending), sig31(blocked), sig31(p.ignored), sig31(p.caught));
@@ -52,7 +52,7 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     let _ = write!(s, "0 0 0 {} {cpu} {} {} 0 0 0 ", p.exit_signal, sched.rt_priority, sched.policy);
     match vm {
         Some(v) => {
-            let _ = write!(s, "{} {} {} 0 0 0 0 ", layout.start_data, layout.end_data, v.stats.brk_start);
+            let _ = write!(s, "{} {} {} 0 0 0 0 ", layout.start_data, layout.end_data, v.brk_start);
         }
         None => s.push_str("0 0 0 0 0 0 0 "),
     }
@@ -63,44 +63,7 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
 /// `statm`: size resident shared text lib data dt, in pages.
 pub fn statm_line(p: &ProcSnap) -> Vec<u8> {
     let Some(v) = p.vm.as_ref() else { return b"0 0 0 0 0 0 0\n".to_vec() };
-    let l = Layout::of(v);
-    let text = (l.end_code - l.start_code) / 4096;
-    let data = v.stats.data_pages + v.stats.stack_pages;
-    alloc::format!("{} {} 0 {text} 0 {data} 0\n", v.stats.vm_pages, v.stats.rss_pages).into_bytes()
-}
-
-/// Where the program's code, data and stack are, read from its maps: the
-/// first executable mapping of a file is the text; the first writable
-/// mapping of that file the data; `[stack]` the main stack.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Layout {
-    pub start_code: usize,
-    pub end_code: usize,
-    pub start_data: usize,
-    pub end_data: usize,
-    pub start_stack: usize,
-}
-
-impl Layout {
-    pub fn of(v: &VmSnap) -> Layout {
-        let mut l = Layout::default();
-        let text = v.maps.iter().find(|m| m.perms[2] == b'x' && m.inode != 0);
-        if let Some(t) = text {
-            l.start_code = t.start;
-            l.end_code = t.end;
-            if let Some(d) = v.maps.iter().find(|m| m.inode == t.inode && m.dev == t.dev && m.perms[1] == b'w') {
-                l.start_data = d.start;
-                l.end_data = d.end;
-            }
-        }
-        if let Some(st) = v.maps.iter().find(|m| m.name == "[stack]") {
-            l.start_stack = st.end;
-        }
-        l
-    }
-
-    /// VmExe in bytes.
-    pub fn exe_bytes(&self) -> usize {
-        self.end_code - self.start_code
-    }
+    let text = v.layout.exe_bytes() / 4096;
+    let data = v.data_pages + v.stack_pages;
+    alloc::format!("{} {} 0 {text} 0 {data} 0\n", v.vm_pages, v.rss_pages).into_bytes()
 }

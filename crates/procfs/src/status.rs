@@ -9,8 +9,9 @@ use core::fmt::Write;
 use task::rlimit::RLIMIT_SIGPENDING;
 
 use crate::fmt::{cpu_list, cpumask_hex, escaped_name, kb_tab};
-use crate::snapshot::{ProcSnap, VmSnap};
-use crate::stat::Layout;
+use mm::SpaceStats;
+
+use crate::snapshot::ProcSnap;
 
 /// Capabilities of root: every capability up to CAP_CHECKPOINT_RESTORE
 /// (40), as Linux 6.1 reports them.
@@ -74,10 +75,9 @@ pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
 /// The Vm* and Rss* lines (`task_mem`). weft keeps no high-water mark of
 /// the mapped size, so VmPeak repeats VmSize; VmHWM is the resident peak.
 /// Resident pages are not split by backing, so RssAnon carries them all.
-fn vm_lines(s: &mut String, v: &VmSnap) {
+fn vm_lines(s: &mut String, st: &SpaceStats) {
     let kb = |pages: usize| pages as u64 * 4;
-    let st = &v.stats;
-    let exe_kb = Layout::of(v).exe_bytes() as u64 / 1024;
+    let exe_kb = st.layout.exe_bytes() as u64 / 1024;
     kb_tab(s, "VmPeak", kb(st.vm_pages));
     kb_tab(s, "VmSize", kb(st.vm_pages));
     kb_tab(s, "VmLck", kb(st.locked_pages));

@@ -5,16 +5,12 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use mm::{MapsEntry, SpaceStats};
+use mm::{ProgramLayout, SpaceStats};
 
 use crate::fmt::{cpu_list, cpumask_hex, kb_meminfo, load};
 use crate::loadavg::calc_load;
-use crate::snapshot::{ProcSnap, RunState, ThreadSnap, VmSnap};
+use crate::snapshot::{ProcSnap, RunState, ThreadSnap};
 use crate::{stat, status};
-
-fn map(start: usize, end: usize, perms: &[u8; 4], inode: u64, name: &str) -> MapsEntry {
-    MapsEntry { start, end, perms: *perms, offset: 0, dev: (0, 1), inode, name: name.into() }
-}
 
 fn sample() -> ProcSnap {
     let thread = |tid, state| ThreadSnap {
@@ -30,15 +26,8 @@ fn sample() -> ProcSnap {
         polls: 7,
         ..ThreadSnap::default()
     };
-    let vm = VmSnap {
-        stats: SpaceStats { vm_pages: 100, rss_pages: 30, data_pages: 10, stack_pages: 8, brk_start: 0x60_0000, ..SpaceStats::default() },
-        maps: vec![
-            map(0x40_0000, 0x40_1000, b"r--p", 16, "/bin/prog"),
-            map(0x40_1000, 0x50_1000, b"r-xp", 16, "/bin/prog"),
-            map(0x58_0000, 0x58_3000, b"rw-p", 16, "/bin/prog"),
-            map(0x7fff_0000, 0x7fff_f000, b"rw-p", 0, "[stack]"),
-        ],
-    };
+    let layout = ProgramLayout { start_code: 0x40_1000, end_code: 0x50_1000, start_data: 0x58_0000, end_data: 0x58_3000, start_stack: 0x7fff_e000 };
+    let vm = SpaceStats { vm_pages: 100, rss_pages: 30, data_pages: 10, stack_pages: 8, brk_start: 0x60_0000, layout, ..SpaceStats::default() };
     ProcSnap {
         pid: 42,
         ppid: 1,

@@ -40,6 +40,15 @@ pub struct ProgramHeader {
     pub align: u64,
 }
 
+/// See `ElfInfo::code_and_data`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CodeAndData {
+    pub start_code: u64,
+    pub end_code: u64,
+    pub start_data: u64,
+    pub end_data: u64,
+}
+
 /// The parts of an ELF file execve needs.
 #[derive(Clone, Debug)]
 pub struct ElfInfo {
@@ -145,6 +154,23 @@ impl ElfInfo {
     /// The PT_INTERP header (its path is `filesz` bytes at `offset`).
     pub fn interp(&self) -> Option<&ProgramHeader> {
         self.headers.iter().find(|h| h.kind == PT_INTERP)
+    }
+
+    /// Where code and data are once loaded at `bias`, as Linux's
+    /// load_elf_binary reports them in /proc/<pid>/stat: the code from
+    /// the lowest executable segment's start to the highest one's file
+    /// end; the data from the highest segment's start to the highest file
+    /// end of any segment. Addresses only: nothing here is checked.
+    pub fn code_and_data(&self, bias: u64) -> CodeAndData {
+        let exec = || self.loads().filter(|h| h.flags & PF_X != 0);
+        let file_end = |h: &ProgramHeader| h.vaddr.saturating_add(h.filesz);
+        let at = |a: Option<u64>| a.map_or(0, |a| a.wrapping_add(bias));
+        CodeAndData {
+            start_code: at(exec().map(|h| h.vaddr).min()),
+            end_code: at(exec().map(file_end).max()),
+            start_data: at(self.loads().map(|h| h.vaddr).max()),
+            end_data: at(self.loads().map(file_end).max()),
+        }
     }
 
     /// Lowest and highest (exclusive, page-rounded) addresses of the loads,

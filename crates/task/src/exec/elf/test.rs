@@ -152,3 +152,19 @@ fn max_align_is_the_largest_power_of_two_p_align() {
     odd.align = 0x3000;
     assert_eq!(parse(&elf(ET_DYN, &[odd])).unwrap().max_align(), 4096);
 }
+
+/// /proc/<pid>/stat's startcode..enddata as Linux works them out: code
+/// from the executable segments' starts to their file ends, data from the
+/// last segment's start to the last file end (the bss is not data here).
+#[test]
+fn code_and_data_are_the_executable_and_the_last_segments() {
+    let rodata = load(0, 0, 0x500, 0x500, PF_R);
+    let text = load(0x1000, 0x1000, 0x2345, 0x2345, PF_R | PF_X);
+    let data = load(0x4000, 0x5000, 0x80, 0x3000, PF_R | PF_W);
+    let info = parse(&elf(ET_DYN, &[rodata, text, data])).unwrap();
+    let l = info.code_and_data(0x5555_0000_0000);
+    assert_eq!((l.start_code, l.end_code), (0x5555_0000_1000, 0x5555_0000_3345));
+    assert_eq!((l.start_data, l.end_data), (0x5555_0000_5000, 0x5555_0000_5080));
+    let no_code = parse(&elf(ET_EXEC, &[load(0, 0x400000, 0x10, 0x10, PF_R)])).unwrap();
+    assert_eq!(no_code.code_and_data(0).start_code, 0);
+}
