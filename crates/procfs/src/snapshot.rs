@@ -134,6 +134,9 @@ pub struct ProcSnap {
     /// The wait status of a zombie.
     pub exit_code: i32,
     /// Whole-group CPU time (live and dead threads) and reaped children's.
+    /// The group's is summed over every thread, so a view of one thread
+    /// (`process_view` with a tid) leaves it 0 and shows the thread's own,
+    /// as Linux's `do_task_stat` does for task/<tid>/stat.
     pub user_ns: u64,
     pub system_ns: u64,
     pub child_user_ns: u64,
@@ -269,7 +272,8 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
         }
     };
     let threads: Vec<ThreadSnap> = members.iter().map(|t| thread(t, stopped)).collect();
-    let (user_ns, system_ns) = p.cpu_time();
+    // O(threads): only for a view of the whole group.
+    let (user_ns, system_ns) = if only.is_none() { p.cpu_time() } else { (0, 0) };
     let (child_user_ns, child_system_ns) = p.children_cpu_time();
     let mut snap = ProcSnap {
         pid: p.pid(),
