@@ -6,12 +6,11 @@ use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
 use arch::user::UserContext;
-use ksync::SpinLock;
 use mm::AddressSpace;
 use task::process::Thread;
 use task::wait_status::WaitStatus;
 
-use crate::user_loop::FpuSlot;
+use crate::user_loop::SharedFpu;
 
 /// State the user loop keeps between system calls.
 #[derive(Default)]
@@ -36,7 +35,7 @@ pub enum RestartBlock {
 pub struct SyscallContext<'a> {
     pub thread: &'a Arc<Thread>,
     pub regs: &'a mut UserContext,
-    pub fpu: &'a Arc<SpinLock<FpuSlot>>,
+    pub fpu: &'a Arc<SharedFpu>,
     pub state: &'a mut LoopState,
 }
 

@@ -30,11 +30,15 @@ fn not_implemented(number: usize) -> KResult<usize> {
 ///
 /// This future lives in every user thread's future, sized for the largest
 /// call it may await, so a thread blocked in FUTEX_WAIT would carry room
-/// for a sendmmsg. The calls whose state is large and which are not hot
-/// (sockets' message calls, System V and POSIX queues, select, fork,
-/// clone and exec) are boxed for the call's duration instead: one
-/// allocation per call, and the largest unboxed state is futex's
-/// (issue 15's bytes per blocked thread; `-Zprint-type-sizes` shows them).
+/// for a sendmmsg. The calls whose state is larger than read's and
+/// write's are boxed for the call's duration instead (sockets' message
+/// calls and connect, System V and POSIX queues, poll, select and epoll
+/// waits, readv/writev, waitid, futex_waitv, fork, clone and exec): one
+/// allocation per call, which is small beside what these calls do. read
+/// and write stay inline as the hottest blocking calls, and futex, the
+/// call a blocked thread most often waits in, boxes only a timed wait's
+/// timer (issue 15's bytes per blocked thread; `-Zprint-type-sizes`
+/// shows the sizes).
 pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -> KResult<usize> {
     match number {
         // Process and thread identity and lifecycle.
@@ -50,7 +54,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::EXECVE => Box::pin(process::execve(cx, a[0], a[1], a[2])).await,
         nr::EXECVEAT => Box::pin(process::execveat(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::WAIT4 => process::wait4(cx, a[0], a[1], a[2], a[3]).await,
-        nr::WAITID => process::waitid(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::WAITID => Box::pin(process::waitid(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::SET_TID_ADDRESS => process::set_tid_address(cx, a[0]),
         nr::SET_ROBUST_LIST => process::set_robust_list(cx, a[0], a[1]),
         nr::GET_ROBUST_LIST => process::get_robust_list(cx, a[0], a[1], a[2]),
@@ -103,7 +107,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
 
         // Futexes and scheduling.
         nr::FUTEX => futex::futex(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
-        nr::FUTEX_WAITV => futex_waitv::futex_waitv(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::FUTEX_WAITV => Box::pin(futex_waitv::futex_waitv(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::SCHED_YIELD => sched::sched_yield(cx).await,
         nr::SCHED_GETAFFINITY => sched::sched_getaffinity(cx, a[0], a[1], a[2]),
         nr::SCHED_SETAFFINITY => sched::sched_setaffinity(cx, a[0], a[1], a[2]),
@@ -154,8 +158,8 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         // File descriptors and I/O.
         nr::READ => fd::read(cx, a[0], a[1], a[2]).await,
         nr::WRITE => fd::write(cx, a[0], a[1], a[2]).await,
-        nr::READV => fd::readv(cx, a[0], a[1], a[2]).await,
-        nr::WRITEV => fd::writev(cx, a[0], a[1], a[2]).await,
+        nr::READV => Box::pin(fd::readv(cx, a[0], a[1], a[2])).await,
+        nr::WRITEV => Box::pin(fd::writev(cx, a[0], a[1], a[2])).await,
         nr::PREAD64 => fd::pread64(cx, a[0], a[1], a[2], a[3]),
         nr::PWRITE64 => fd::pwrite64(cx, a[0], a[1], a[2], a[3]),
         nr::PREADV => fd::preadv(cx, a[0], a[1], a[2], a[3]),
@@ -225,14 +229,14 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::UMOUNT2 => path::umount2(cx, a[0], a[1]),
 
         // Readiness.
-        nr::POLL => poll::poll(cx, a[0], a[1], a[2]).await,
-        nr::PPOLL => poll::ppoll(cx, a[0], a[1], a[2], a[3], a[4]).await,
+        nr::POLL => Box::pin(poll::poll(cx, a[0], a[1], a[2])).await,
+        nr::PPOLL => Box::pin(poll::ppoll(cx, a[0], a[1], a[2], a[3], a[4])).await,
         nr::EPOLL_CREATE => event::epoll_create(cx, a[0]),
         nr::EPOLL_CREATE1 => event::epoll_create1(cx, a[0]),
         nr::EPOLL_CTL => event::epoll_ctl(cx, a[0], a[1], a[2], a[3]),
-        nr::EPOLL_WAIT => event::epoll_wait(cx, a[0], a[1], a[2], a[3]).await,
-        nr::EPOLL_PWAIT => event::epoll_pwait(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
-        nr::EPOLL_PWAIT2 => event::epoll_pwait2(cx, a[0], a[1], a[2], a[3], a[4], a[5]).await,
+        nr::EPOLL_WAIT => Box::pin(event::epoll_wait(cx, a[0], a[1], a[2], a[3])).await,
+        nr::EPOLL_PWAIT => Box::pin(event::epoll_pwait(cx, a[0], a[1], a[2], a[3], a[4], a[5])).await,
+        nr::EPOLL_PWAIT2 => Box::pin(event::epoll_pwait2(cx, a[0], a[1], a[2], a[3], a[4], a[5])).await,
         nr::EVENTFD => event::eventfd(cx, a[0]),
         nr::EVENTFD2 => event::eventfd2(cx, a[0], a[1]),
         nr::TIMERFD_CREATE => event::timerfd_create(cx, a[0], a[1]),
@@ -251,7 +255,7 @@ pub async fn dispatch(cx: &mut SyscallContext<'_>, number: usize, a: [u64; 6]) -
         nr::SOCKETPAIR => socket::socketpair(cx, a[0], a[1], a[2], a[3]),
         nr::BIND => socket::bind(cx, a[0], a[1], a[2]),
         nr::LISTEN => socket::listen(cx, a[0], a[1]),
-        nr::CONNECT => socket::connect(cx, a[0], a[1], a[2]).await,
+        nr::CONNECT => Box::pin(socket::connect(cx, a[0], a[1], a[2])).await,
         nr::ACCEPT => socket::accept(cx, a[0], a[1], a[2]).await,
         nr::ACCEPT4 => socket::accept4(cx, a[0], a[1], a[2], a[3]).await,
         nr::GETSOCKNAME => socket::getsockname(cx, a[0], a[1], a[2]),

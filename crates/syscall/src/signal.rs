@@ -7,7 +7,6 @@ use core::sync::atomic::Ordering;
 use abi::{Errno, KResult};
 use arch::fpu::FpuState;
 use arch::user::UserContext;
-use ksync::SpinLock;
 use task::process::Thread;
 use task::process::exit::exit_group;
 use task::process::signal_send::{Delivery, get_signal};
@@ -18,7 +17,7 @@ use task::signal::SIGSEGV;
 use task::wait_status::WaitStatus;
 
 use crate::ctx::{LoopState, SyscallContext};
-use crate::user_loop::{FpuSlot, group_death_status};
+use crate::user_loop::{SharedFpu, group_death_status};
 
 /// restart_syscall's number (Linux x86_64).
 const NR_RESTART_SYSCALL: u64 = 219;
@@ -31,7 +30,7 @@ const HANDLER_CLEARED_FLAGS: u64 = (1 << 8) | (1 << 10) | (1 << 16);
 pub async fn prepare_return(
     thread: &Arc<Thread>,
     regs: &mut UserContext,
-    fpu: &Arc<SpinLock<FpuSlot>>,
+    fpu: &Arc<SharedFpu>,
     state: &mut LoopState,
 ) -> Option<WaitStatus> {
     if !thread.signals.attention.load(Ordering::Acquire) && state.interrupted.is_none() && !thread.must_exit() {
@@ -136,7 +135,7 @@ fn registers_of(regs: &UserContext) -> Registers {
 fn setup_frame(
     thread: &Thread,
     regs: &mut UserContext,
-    fpu: &Arc<SpinLock<FpuSlot>>,
+    fpu: &Arc<SharedFpu>,
     info: &task::signal::SigInfo,
     action: &task::signal::SigAction,
 ) -> KResult<()> {

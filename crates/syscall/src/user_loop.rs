@@ -27,7 +27,7 @@ use abi::Errno;
 use arch::fpu::FpuState;
 use arch::trap;
 use arch::user::{ReturnReason, UserContext};
-use ksync::SpinLock;
+use ksync::{SpinLock, SpinLockGuard};
 use task::process::Thread;
 use task::process::exit::exit_thread;
 use task::wait_status::WaitStatus;
@@ -35,26 +35,65 @@ use task::wait_status::WaitStatus;
 use crate::ctx::{LoopState, SyscallContext};
 use crate::{dispatch, fault, signal};
 
-/// A thread's FPU registers and where they currently live.
+/// A thread's FPU registers and where they currently live, shared by its
+/// loop and the [`UserThread`] around it (one allocation per thread).
+pub struct SharedFpu {
+    slot: SpinLock<FpuSlot>,
+    /// The slot's `live_on` as the loop reads it without the lock
+    /// (usize::MAX: none). Written only with the lock held.
+    live_on: AtomicUsize,
+}
+
 pub struct FpuSlot {
     pub state: FpuState,
     /// The CPU whose registers hold the thread's live state (not yet saved).
     pub live_on: Option<usize>,
-    /// `live_on` as the loop reads it without the lock (usize::MAX: none).
-    /// Written only with the lock held; read by the thread's own task.
-    mirror: Arc<AtomicUsize>,
 }
 
-impl FpuSlot {
+impl SharedFpu {
+    fn new(state: FpuState) -> Self {
+        Self { slot: SpinLock::new(FpuSlot { state, live_on: None }), live_on: AtomicUsize::new(usize::MAX) }
+    }
+
+    pub fn lock(&self) -> FpuGuard<'_> {
+        FpuGuard { slot: self.slot.lock(), mirror: &self.live_on }
+    }
+
+    /// Whether the registers of CPU `cpu` hold the state (read unlocked).
+    fn is_live_on(&self, cpu: usize) -> bool {
+        self.live_on.load(Relaxed) == cpu
+    }
+}
+
+/// The locked slot; its changes of `live_on` keep the unlocked copy true.
+pub struct FpuGuard<'a> {
+    slot: SpinLockGuard<'a, FpuSlot>,
+    mirror: &'a AtomicUsize,
+}
+
+impl core::ops::Deref for FpuGuard<'_> {
+    type Target = FpuSlot;
+    fn deref(&self) -> &FpuSlot {
+        &self.slot
+    }
+}
+
+impl core::ops::DerefMut for FpuGuard<'_> {
+    fn deref_mut(&mut self) -> &mut FpuSlot {
+        &mut self.slot
+    }
+}
+
+impl FpuGuard<'_> {
     fn set_live(&mut self, cpu: Option<usize>) {
-        self.live_on = cpu;
+        self.slot.live_on = cpu;
         self.mirror.store(cpu.unwrap_or(usize::MAX), Relaxed);
     }
 
     /// Saves the registers into `state` if they are live on this CPU.
     pub fn save_if_live(&mut self) {
-        if self.live_on == Some(arch::percpu::cpu_id()) {
-            self.state.save();
+        if self.slot.live_on == Some(arch::percpu::cpu_id()) {
+            self.slot.state.save();
         }
         self.set_live(None);
     }
@@ -67,8 +106,8 @@ impl FpuSlot {
     /// Makes the CPU's registers hold this thread's state.
     fn load(&mut self) {
         let cpu = arch::percpu::cpu_id();
-        if self.live_on != Some(cpu) {
-            self.state.restore();
+        if self.slot.live_on != Some(cpu) {
+            self.slot.state.restore();
             self.set_live(Some(cpu));
         }
     }
@@ -79,9 +118,8 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
     let name = thread.comm();
     let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
     let name = core::str::from_utf8(&name[..len]).unwrap_or("?");
-    let mirror = Arc::new(AtomicUsize::new(usize::MAX));
-    let fpu = Arc::new(SpinLock::new(FpuSlot { state: fpu, live_on: None, mirror: mirror.clone() }));
-    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone(), mirror));
+    let fpu = Arc::new(SharedFpu::new(fpu));
+    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone()));
     // A new thread or process starts with its creator's CPU affinity
     // (Linux's dup_task_struct copies cpus_mask); the spawner is the
     // creator's task, or none when the kernel starts init.
@@ -104,7 +142,7 @@ pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) 
 /// The future a user thread's task runs.
 struct UserThread {
     thread: Arc<Thread>,
-    fpu: Arc<SpinLock<FpuSlot>>,
+    fpu: Arc<SharedFpu>,
     body: Pin<Box<dyn Future<Output = ()> + Send>>,
 }
 
@@ -144,7 +182,7 @@ const OOM_RETRY_NS: u64 = 1_000_000;
 // Not an `async fn`: one moves its arguments into locals of its state
 // machine, so every blocked thread carried its 224 bytes of registers
 // twice. An `async move` block keeps what it captures once.
-fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSlot>>, fpu_live: Arc<AtomicUsize>) -> impl Future<Output = ()> + Send {
+fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SharedFpu>) -> impl Future<Output = ()> + Send {
     async move {
         let mut state = LoopState::default();
         // The address space changes only when this thread execs: keep it at
@@ -159,18 +197,26 @@ fn user_loop(thread: Arc<Thread>, mut regs: UserContext, fpu: Arc<SpinLock<FpuSl
                 let (generation, table) = vm.ldt.current();
                 regs.set_ldt(generation, table);
             }
-            if fpu_live.load(Relaxed) != arch::percpu::cpu_id() {
+            if !fpu.is_live_on(arch::percpu::cpu_id()) {
                 fpu.lock().load();
             }
             let reason = regs.run();
             match reason {
                 ReturnReason::Syscall => {
                     let ticks = KernelTicks::start();
-                    let (nr, args) = regs.syscall_args();
-                    crate::trail::record(thread.tid() as u32, nr, &args);
+                    let nr = regs.syscall_args().0;
                     let result = {
                         let mut cx = SyscallContext { thread: &thread, regs: &mut regs, fpu: &fpu, state: &mut state };
-                        dispatch::dispatch(&mut cx, nr as usize, args).await
+                        // The arguments go into the call's future in a
+                        // block that ends before the await: a local kept
+                        // across it would take 48 bytes of every blocked
+                        // thread's future.
+                        let call = {
+                            let args = cx.regs.syscall_args().1;
+                            crate::trail::record(thread.tid() as u32, nr, &args);
+                            dispatch::dispatch(&mut cx, nr as usize, args)
+                        };
+                        call.await
                     };
                     if let Some(status) = state.exit_status.take() {
                         break status;

@@ -327,8 +327,11 @@ async fn wait(cx: &mut SyscallContext<'_>, key: FutexKey, uaddr: u64, expected: 
         (&mut waiter).await;
         Ok(0)
     };
+    // A timed wait's timer state is boxed for the wait: it is most of the
+    // call's state, and every user thread's future has room for this
+    // call's (docs/bench.md, "Scale: thread_mem_bytes").
     let result = match deadline {
-        Some(d) => match runtime::global().timeout(d, interruptible(cx.thread, wait)).await {
+        Some(d) => match Box::pin(runtime::global().timeout(d, interruptible(cx.thread, wait))).await {
             Ok(r) => r,
             Err(_) => Err(Errno::ETIMEDOUT),
         },
