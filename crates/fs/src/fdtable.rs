@@ -252,6 +252,15 @@ impl FdTable {
             .collect()
     }
 
+    /// How many descriptors are open, and one past the highest (0 when
+    /// none): /proc's status without a copy of the table.
+    pub fn open_count_and_end(&self) -> (usize, usize) {
+        let slots = self.slots.lock();
+        let count = slots.iter().filter(|s| s.is_some()).count();
+        let end = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        (count, end)
+    }
+
     /// Notes that fd `i` may now be free. Caller holds `slots`.
     fn freed(&self, i: usize) {
         self.free_from.fetch_min(i, Ordering::Relaxed);

@@ -299,23 +299,26 @@ fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option
     };
     // Shared resources through any live member; none for a zombie.
     let Some(t) = members.first() else { return snap };
-    let actions = t.sighand().lock().clone();
-    for sig in 1..=64u32 {
-        let a = actions.get(sig);
-        if a.is_ignore() {
-            snap.ignored |= 1 << (sig - 1);
-        } else if !a.is_default() {
-            snap.caught |= 1 << (sig - 1);
+    {
+        // Read in place: a copy of the table is 64 actions for two masks.
+        let sighand = t.sighand();
+        let actions = sighand.lock();
+        for sig in 1..=64u32 {
+            let a = actions.get(sig);
+            if a.is_ignore() {
+                snap.ignored |= 1 << (sig - 1);
+            } else if !a.is_default() {
+                snap.caught |= 1 << (sig - 1);
+            }
         }
     }
     if let Some(fs) = t.try_fs() {
         snap.umask = fs.umask();
     }
     if let Some(files) = t.try_files() {
-        let fds = files.open_fds();
-        snap.open_fds = fds.len();
-        let highest = fds.last().map_or(0, |(fd, _)| *fd as usize + 1);
-        snap.fd_size = highest.next_power_of_two().max(64);
+        let (open, end) = files.open_count_and_end();
+        snap.open_fds = open;
+        snap.fd_size = end.next_power_of_two().max(64);
     }
     // No lock is held here: the address space takes its own. O(1).
     snap.vm = t.try_vm().map(|vm| vm.stats());
