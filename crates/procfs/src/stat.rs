@@ -33,7 +33,8 @@ pub fn stat_line(p: &ProcSnap, tid: Option<i32>) -> Vec<u8> {
     let rsslim = p.limits.get(RLIMIT_RSS).map_or(u64::MAX, |l| l.cur);
     // The thread's own pending set and mask (Linux prints the task's).
     let (pending, blocked) = main.map_or((0, 0), |t| (t.pending, t.blocked));
-    let mut s = String::new();
+    // One allocation: a stat line is 150 to 300 bytes.
+    let mut s = String::with_capacity(320);
     let _ = write!(s, "{id} ({}) {} ", String::from_utf8_lossy(comm), state.letter());
     let _ = write!(s, "{} {} {} 0 -1 ", p.ppid, p.pgid, p.sid); // tty_nr, tpgid: no controlling tty is tracked
     let _ = write!(s, "{} 0 0 0 0 ", if p.kernel { PF_KTHREAD } else { 0 }); // flags, page faults (not counted)

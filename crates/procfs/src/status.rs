@@ -28,7 +28,8 @@ pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
         None => (p.pid, &p.comm, p.state()),
     };
     let c = &p.cred;
-    let mut s = String::new();
+    // One allocation: a status text is about 1,300 bytes.
+    let mut s = String::with_capacity(1536);
     let _ = writeln!(s, "Name:\t{}", escaped_name(name));
     let _ = writeln!(s, "Umask:\t{:04o}", p.umask);
     let _ = writeln!(s, "State:\t{}", state.describe());
