@@ -419,6 +419,12 @@ impl OpenFile {
         self.pos.lock()
     }
 
+    /// Whether someone holds the position lock (tests).
+    #[cfg(test)]
+    pub(crate) fn pos_is_locked(&self) -> bool {
+        self.pos.is_locked()
+    }
+
     /// The inode (`fstat`, mmap, exec).
     pub fn inode(&self) -> &Arc<dyn Inode> {
         &self.inode

@@ -156,3 +156,34 @@ fn a_listing_changed_by_another_reader_skips_no_surviving_entry() {
     assert_eq!((c.as_slice(), d.as_slice()), (&b"c"[..], &b"d"[..]));
     assert!(dir.read_dir(off).unwrap().is_none());
 }
+
+/// getdents makes a listing without the description's position lock, a
+/// spin lock that keeps interrupts off: a /proc/<pid>/task of 32,000
+/// threads once kept a CPU's interrupts off for 240 ms. It still moves the
+/// position past what it returned.
+#[test]
+fn getdents_lists_without_the_position_lock() {
+    let dev = hooks::alloc_anon_dev();
+    let file_of_dir: Arc<ksync::Once<alloc::sync::Weak<crate::file::OpenFile>>> = Arc::new(ksync::Once::new());
+    let lock_seen = Arc::new(core::sync::atomic::AtomicBool::new(false));
+    let (f, seen) = (file_of_dir.clone(), lock_seen.clone());
+    let leaf = SynthFile::new(synth_meta(dev, FileType::Regular, 0o444), Box::new(|| Ok(Vec::new())), None);
+    let dir = SynthDir::new(
+        synth_meta(dev, FileType::Directory, 0o555),
+        Box::new(move || {
+            if f.get().and_then(alloc::sync::Weak::upgrade).is_some_and(|file| file.pos_is_locked()) {
+                seen.store(true, Ordering::SeqCst);
+            }
+            vec![(b"only".to_vec(), leaf.clone() as Arc<dyn Inode>)]
+        }),
+        None,
+    );
+    let file = crate::file::OpenFile::new_anon(crate::file_inode::inode_file_ops(), dir, crate::flags::OpenFlags::empty(), b"dir".to_vec());
+    file_of_dir.call_once(|| Arc::downgrade(&file));
+    let mut buf = [0u8; 512];
+    let n = file.getdents64(&mut buf).unwrap();
+    assert!(n > 0);
+    assert!(!lock_seen.load(Ordering::SeqCst), "the listing was made under the position lock");
+    assert_ne!(*file.pos(), 0, "the position moved past the entries");
+    assert_eq!(file.getdents64(&mut buf).unwrap(), 0, "nothing is listed twice");
+}
