@@ -205,39 +205,20 @@ def loop_point(task, thread):
     fut = option(locked(task["future"]))
     if fut is None:
         return None
+    # The task's future is the UserThread itself (a detached task), with
+    # the loop's async block inline as its `body`.
     try:
-        ut_type = gdb.lookup_type("syscall::user_loop::UserThread")
+        ut_type = gdb.lookup_type(
+            "syscall::user_loop::UserThread<syscall::user_loop::user_loop::{async_block_env#0}>")
     except gdb.error:
-        return None
-    # `user_loop` returns an async block (its state machine keeps the
-    # registers once); older kernels had an async fn.
-    env_type = None
-    for name in ("user_loop::{async_block_env#0}", "user_loop::{async_fn_env#0}"):
-        try:
-            env_type = gdb.lookup_type("syscall::user_loop::" + name)
-            break
-        except gdb.error:
-            continue
-    if env_type is None:
         return None
     outer = rust.dyn_data(fut)
     if not outer:
         return None
-    # The task's future is the runtime's spawn wrapper (a generic async
-    # block) holding the UserThread by value; find it by its first field,
-    # the Arc of the thread, within the wrapper's first bytes.
-    thread_off = [f.bitpos // 8 for f in ut_type.fields() if f.name == "thread"][0]
-    want = int(thread.address) - 16  # the ArcInner the Arc points to
-    mem = bytes(gdb.selected_inferior().read_memory(outer, 512))
-    body = None
-    for off in range(0, len(mem) - 8, 8):
-        if int.from_bytes(mem[off:off + 8], "little") == want and off >= thread_off:
-            ut = gdb.Value(outer + off - thread_off).cast(ut_type.pointer()).dereference()
-            body = rust.dyn_data(ut["body"])
-            break
-    if not body:
+    ut = gdb.Value(outer).cast(ut_type.pointer()).dereference()
+    if rust.arc_addr(ut["thread"]) != int(thread.address) - 16:  # the ArcInner
         return None
-    env = gdb.Value(body).cast(env_type.pointer()).dereference()
+    env = ut["body"]
     # Variants after Unresumed/Returned/Panicked are the await points in
     # source order: prepare_return (signals, stops), dispatch, yield_now
     # (a more urgent task woken by the call), sleep_until (out of memory),

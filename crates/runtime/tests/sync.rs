@@ -216,3 +216,23 @@ fn event_releases_every_waiter_once_set() {
     assert!(e.is_set());
     assert_eq!(rt.block_on(async { e.wait().await; 1 }), 1, "set: no wait");
 }
+
+/// A detached task (a user thread's) runs to its end like a joined one,
+/// and its future, with what it holds, is dropped when it is disposed of.
+#[test]
+fn a_detached_task_runs_and_its_future_is_dropped() {
+    let (_p, rt) = manual(1);
+    let held = Arc::new(());
+    let ran = Arc::new(AtomicUsize::new(0));
+    let (h, r) = (held.clone(), ran.clone());
+    let task = runtime::Builder::on(rt).spawn_detached(async move {
+        let _h = h;
+        yield_now().await;
+        r.fetch_add(1, SeqCst);
+    });
+    assert_eq!(Arc::strong_count(&held), 2);
+    rt.run_until_idle();
+    assert_eq!(ran.load(SeqCst), 1);
+    assert_eq!(Arc::strong_count(&held), 1, "the finished task's future was dropped");
+    drop(task);
+}

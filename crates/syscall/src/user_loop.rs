@@ -15,7 +15,6 @@
 //! poll: the thread's address space is the active one while it runs, and
 //! its FPU registers are saved when it stops running on this CPU.
 
-use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::future::Future;
 use core::sync::atomic::AtomicUsize;
@@ -115,62 +114,66 @@ impl FpuGuard<'_> {
 
 /// Starts `thread` in user mode with `regs` and `fpu` as its initial state.
 pub fn spawn_user_thread(thread: Arc<Thread>, regs: UserContext, fpu: FpuState) {
-    let name = thread.comm();
-    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
-    let name = core::str::from_utf8(&name[..len]).unwrap_or("?");
     let fpu = Arc::new(SharedFpu::new(fpu));
-    let body = Box::pin(user_loop(thread.clone(), regs, fpu.clone()));
+    let body = user_loop(thread.clone(), regs, fpu.clone());
     // A new thread or process starts with its creator's CPU affinity
     // (Linux's dup_task_struct copies cpus_mask); the spawner is the
     // creator's task, or none when the kernel starts init.
     let affinity = runtime::current_task().map_or(u64::MAX, |creator| creator.affinity());
-    let handle = runtime::Builder::new()
-        .name(name)
+    // Unnamed and detached: the thread keeps its name (`Thread::comm`),
+    // and is waited for through the process table, not the task.
+    let task = runtime::Builder::new()
         .affinity(affinity)
         .user_thread()
         // A new process, or a process's second thread: see `near_creator`.
         .near_creator(thread.process().thread_count() <= 2)
         .sched_class(thread.sched.class())
         .context(Arc::downgrade(&thread) as alloc::sync::Weak<dyn core::any::Any + Send + Sync>)
-        .spawn(UserThread { thread: thread.clone(), fpu, body });
-    thread.set_task(handle.task().clone());
+        .spawn_detached(UserThread { thread: thread.clone(), fpu, body });
+    thread.set_task(task);
     // A change made between reading the class above and recording the
     // task (another thread's sched_setscheduler) reaches the task now.
     thread.apply_sched();
 }
 
-/// The future a user thread's task runs.
-struct UserThread {
-    thread: Arc<Thread>,
-    fpu: Arc<SharedFpu>,
-    body: Pin<Box<dyn Future<Output = ()> + Send>>,
+pin_project_lite::pin_project! {
+    /// The future a user thread's task runs: its loop, inline, so that the
+    /// task's one allocation holds it all.
+    struct UserThread<F> {
+        thread: Arc<Thread>,
+        fpu: Arc<SharedFpu>,
+        #[pin]
+        body: F,
+    }
 }
 
-impl Future for UserThread {
+impl<F: Future<Output = ()>> Future for UserThread<F> {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        let thread: &Thread = this.thread;
         // The spawner records the task only after spawn returns, and the
         // thread may already run on another CPU (and look itself up, as
         // /proc/self does): record it here first. A second set is ignored.
-        if self.thread.task().is_none()
+        if thread.task().is_none()
             && let Some(task) = runtime::current_task()
         {
-            self.thread.set_task(task);
+            thread.set_task(task);
         }
-        if let Some(vm) = self.thread.try_vm() {
+        if let Some(vm) = thread.try_vm() {
             vm.activate();
         }
         // Its CPU time is sampled at ticks, in user mode and in the kernel
         // (and its CPU-time itimers count there): the runtime keeps the
         // slice tick while a user thread runs (docs/runtime.md, "The tick
         // discipline").
-        self.thread.cpu_time.start_running(arch::time::now_ns());
-        let result = self.body.as_mut().poll(cx);
+        thread.cpu_time.start_running(arch::time::now_ns());
+        let result = this.body.poll(cx);
         // Another task may take this CPU now: keep our FPU state safe.
-        self.fpu.lock().save_if_live();
-        let system = self.thread.cpu_time.stop_running(arch::time::now_ns());
-        self.thread.process().charge_cpu(0, system);
+        this.fpu.lock().save_if_live();
+        let system = thread.cpu_time.stop_running(arch::time::now_ns());
+        thread.process().charge_cpu(0, system);
         result
     }
 }

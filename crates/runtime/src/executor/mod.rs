@@ -265,7 +265,7 @@ impl Runtime {
     /// its joiner, placing it here (this CPU is about to be free).
     fn dispose(&'static self, task: Arc<Task>) {
         drop(self.registry.remove(task.id));
-        if let Some(joiner) = task.join.task_disposed() {
+        if let Some(joiner) = task.join.as_ref().and_then(|join| join.task_disposed()) {
             self.wake_sync(|| joiner.wake());
         }
     }

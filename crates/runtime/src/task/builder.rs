@@ -5,7 +5,7 @@ use alloc::sync::{Arc, Weak};
 use core::any::Any;
 use core::future::Future;
 
-use super::{JoinCell, JoinHandle, Task, TaskRef};
+use super::{BoxFuture, JoinCell, JoinHandle, JoinNotify, Task, TaskRef};
 use crate::Runtime;
 use crate::sched::SchedClass;
 
@@ -101,6 +101,24 @@ impl<'a> Builder<'a> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        let cell = Arc::new(JoinCell::new());
+        let output = cell.clone();
+        let wrapped = async move { output.complete(future.await) };
+        let task = self.start(Box::pin(wrapped), Some(cell.clone()));
+        JoinHandle::new(cell, task)
+    }
+
+    /// As `spawn`, for a task nobody joins (a user thread's: its thread
+    /// is waited for through the process table): no join cell, and the
+    /// future is boxed as it is, one allocation less per task.
+    pub fn spawn_detached<F>(self, future: F) -> TaskRef
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.start(Box::pin(future), None)
+    }
+
+    fn start(self, future: BoxFuture, join: Option<Arc<dyn JoinNotify>>) -> TaskRef {
         let rt = self.rt.unwrap_or_else(crate::global);
         let affinity = self.affinity & rt.online_mask();
         assert!(affinity != 0, "spawn: affinity {:#x} names no online CPU", self.affinity);
@@ -111,17 +129,13 @@ impl<'a> Builder<'a> {
             None => here,
         };
         let cpu = cpu.min(rt.cpu_count() - 1);
-
-        let cell = Arc::new(JoinCell::new());
-        let output = cell.clone();
-        let wrapped = async move { output.complete(future.await) };
-        let task = Arc::new(Task::new(rt, Box::pin(wrapped), cell.clone(), self.name, cpu, affinity, self.user_thread, self.context, self.class));
+        let task = Arc::new(Task::new(rt, future, join, self.name, cpu, affinity, self.user_thread, self.context, self.class));
         if let Some(creator) = rt.current_task() {
             task.fair.inherit(&creator.0.fair);
         }
         rt.registry.insert(&task);
-        let handle = JoinHandle::new(cell, TaskRef(task.clone()));
+        let task_ref = TaskRef(task.clone());
         rt.submit_new(task);
-        handle
+        task_ref
     }
 }

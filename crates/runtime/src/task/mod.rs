@@ -128,8 +128,9 @@ pub(crate) struct Task {
     pub(crate) queued_on: AtomicUsize,
     pub(crate) queued_rank: AtomicU32,
     pub(crate) name: ksync::SpinLock<Option<Box<str>>>,
-    /// The join cell, told by the executor when the task is disposed of.
-    pub(crate) join: Arc<dyn JoinNotify>,
+    /// The join cell, told by the executor when the task is disposed of;
+    /// none for a detached task (`Builder::spawn_detached`).
+    pub(crate) join: Option<Arc<dyn JoinNotify>>,
     /// Number of polls (statistics).
     pub(crate) polls: AtomicU64,
     /// Spawned as the body of a user thread (`Builder::user_thread`).
@@ -145,12 +146,12 @@ pub(crate) struct Task {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Task {
-    // One caller (`Builder::spawn`), which passes its fields through.
+    // One caller (`Builder::start`), which passes its fields through.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         rt: &'static Runtime,
         future: BoxFuture,
-        join: Arc<dyn JoinNotify>,
+        join: Option<Arc<dyn JoinNotify>>,
         name: Option<&str>,
         cpu: usize,
         affinity: u64,
