@@ -24,8 +24,21 @@ pub type Generator = Box<dyn Fn() -> KResult<Vec<u8>> + Send + Sync>;
 pub type WriteHandler = Box<dyn Fn(&[u8]) -> KResult<usize> + Send + Sync>;
 /// Lists a synthetic directory: (name, inode) pairs.
 pub type Lister = Box<dyn Fn() -> Vec<(Vec<u8>, Arc<dyn Inode>)> + Send + Sync>;
+/// Lists a synthetic directory by name, inode number and type only
+/// (`next_offset` is ignored): no inode is made per entry.
+pub type Namer = Box<dyn Fn() -> Vec<DirEntry> + Send + Sync>;
 /// Finds one name in a synthetic directory (faster than listing).
 pub type Finder = Box<dyn Fn(&[u8]) -> Option<Arc<dyn Inode>> + Send + Sync>;
+
+/// How a synthetic directory lists its entries.
+enum Listing {
+    /// (name, inode) pairs, which a lookup without a finder searches.
+    Inodes(Lister),
+    /// Names only, for a directory of many entries whose inodes are
+    /// costly to make (/proc/<pid>/task of 100,000 threads); lookups go
+    /// through the finder.
+    Names(Namer),
+}
 
 /// Attributes of a synthetic inode: `dev` of its file system, a fresh inode
 /// number, owner root, times "now".
@@ -175,7 +188,7 @@ impl Inode for SynthLink {
 /// Offsets are positions in the generated list (stable while it is).
 pub struct SynthDir {
     meta: Metadata,
-    list: Lister,
+    list: Listing,
     find: Option<Finder>,
     /// `..`; `None`: the directory itself (a file system root). Lock order: leaf.
     parent: SpinLock<Option<Weak<dyn Inode>>>,
@@ -196,6 +209,16 @@ impl SynthDir {
     /// A generated directory; `find` speeds up lookups (otherwise `list` is
     /// searched).
     pub fn new(meta: Metadata, list: Lister, find: Option<Finder>) -> Arc<SynthDir> {
+        Self::with_listing(meta, Listing::Inodes(list), find)
+    }
+
+    /// A generated directory listed by `names`, whose entries `find`
+    /// makes one at a time.
+    pub fn of_names(meta: Metadata, names: Namer, find: Finder) -> Arc<SynthDir> {
+        Self::with_listing(meta, Listing::Names(names), Some(find))
+    }
+
+    fn with_listing(meta: Metadata, list: Listing, find: Option<Finder>) -> Arc<SynthDir> {
         Arc::new(SynthDir {
             meta,
             list,
@@ -226,12 +249,11 @@ impl Inode for SynthDir {
         if name == b".." {
             return self.parent().ok_or(Errno::ENOENT);
         }
-        let found = match &self.find {
-            Some(f) => f(name),
-            None => (self.list)()
-                .into_iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, i)| i),
+        let found = match (&self.find, &self.list) {
+            (Some(f), _) => f(name),
+            (None, Listing::Inodes(list)) => list().into_iter().find(|(n, _)| n == name).map(|(_, i)| i),
+            // `of_names` always has a finder.
+            (None, Listing::Names(_)) => None,
         };
         found.ok_or(Errno::ENOENT)
     }
@@ -250,10 +272,13 @@ impl Inode for SynthDir {
                 let listing = match cached {
                     Some(listing) => listing,
                     None => {
-                        let mut fresh: Vec<DirEntry> = (self.list)()
-                            .into_iter()
-                            .map(|(name, inode)| DirEntry { ino: inode.ino(), file_type: inode.file_type(), name, next_offset: 0 })
-                            .collect();
+                        let mut fresh: Vec<DirEntry> = match &self.list {
+                            Listing::Inodes(list) => list()
+                                .into_iter()
+                                .map(|(name, inode)| DirEntry { ino: inode.ino(), file_type: inode.file_type(), name, next_offset: 0 })
+                                .collect(),
+                            Listing::Names(names) => names(),
+                        };
                         fresh.sort_by_key(|e| e.ino);
                         let fresh = Arc::new(fresh);
                         *self.listing.lock() = Some(fresh.clone());

@@ -7,7 +7,6 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use ksync::SpinLock;
-use runtime::TaskState;
 
 use crate::fmt;
 
@@ -65,7 +64,9 @@ pub fn running_tasks() -> usize {
     if !runtime::is_initialized() {
         return 0;
     }
-    runtime::tasks().filter(|t| matches!(t.state, TaskState::Running | TaskState::Queued)).count()
+    // From the CPUs' counts: a walk of every task every 5 s took a tenth
+    // of a second with 32,000 threads.
+    runtime::runnable_count()
 }
 
 /// The text of /proc/loadavg: the three averages, running/total tasks,

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use abi::KResult;
 use fs::synthetic::{SynthDir, SynthFile, SynthLink};
-use fs::{DevId, FileType, Inode, Metadata};
+use fs::{DevId, DirEntry, FileType, Inode, Metadata};
 use ksync::Once;
 
 /// Directory entries: (name, inode).
@@ -112,6 +112,34 @@ where
     if let Some(p) = &parent {
         d.set_parent(Arc::downgrade(p));
     }
+    let d: Arc<dyn Inode> = d;
+    me.call_once(|| Arc::downgrade(&d));
+    d
+}
+
+/// A generated directory listed by name only (`SynthDir::of_names`):
+/// `names` gives (name, inode number, type) without making the entries,
+/// which `find` makes one at a time, with the directory as their parent.
+pub fn dir_of_names<N, F>(m: Metadata, parent: Arc<dyn Inode>, names: N, find: F) -> Arc<dyn Inode>
+where
+    N: Fn() -> Vec<DirEntry> + Send + Sync + 'static,
+    F: Fn(&Arc<dyn Inode>, &[u8]) -> Option<Arc<dyn Inode>> + Send + Sync + 'static,
+{
+    let me: Arc<Once<Weak<dyn Inode>>> = Arc::new(Once::new());
+    let me_find = me.clone();
+    let keep = parent.clone();
+    let d = SynthDir::of_names(
+        m,
+        Box::new(move || {
+            let _ = &keep; // our `..` lives as long as we do
+            names()
+        }),
+        Box::new(move |name| {
+            let this = me_find.get()?.upgrade()?;
+            find(&this, name)
+        }),
+    );
+    d.set_parent(Arc::downgrade(&parent));
     let d: Arc<dyn Inode> = d;
     me.call_once(|| Arc::downgrade(&d));
     d

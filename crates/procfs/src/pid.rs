@@ -7,12 +7,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use abi::{Errno, KResult};
-use fs::{FileType, Inode};
+use fs::{DirEntry, FileType, Inode};
 use task::process::{Process, Thread};
 use task::topology::Pid;
 
-use crate::node::{self, Ctx, Entries, Ino};
-use crate::snapshot::{self, ProcSnap, current_thread};
+use crate::node::{self, Ctx, Ino};
+use crate::snapshot::{self, GroupTimes, ProcSnap, current_thread};
 use crate::{fd, limits, stat, status, system};
 
 /// Which process (and which of its threads) a directory shows.
@@ -56,7 +56,11 @@ impl View {
     }
 
     fn snap(&self) -> KResult<ProcSnap> {
-        let s = snapshot::process_view(self.pid, self.tid).ok_or(Errno::ESRCH)?;
+        self.snap_with(GroupTimes::Skip)
+    }
+
+    fn snap_with(&self, times: GroupTimes) -> KResult<ProcSnap> {
+        let s = snapshot::process_view(self.pid, self.tid, times).ok_or(Errno::ESRCH)?;
         if let Some(tid) = self.tid
             && s.thread(tid).is_none()
         {
@@ -78,7 +82,7 @@ const ENTRIES: &[(&str, Make)] = &[
     ("status", |c, v, o, _| text(c, v, 3, 0o444, o, move || Ok(status::status_text(&v.snap()?, v.tid, system::cpu_count())))),
     ("limits", |c, v, o, _| text(c, v, 14, 0o444, o, move || v.user_bytes(|p| limits::limits_text(&p.limits.lock())))),
     ("cmdline", |c, v, o, _| text(c, v, 5, 0o444, o, move || v.user_bytes(|p| p.cmdline.lock().clone()))),
-    ("stat", |c, v, o, _| text(c, v, 2, 0o444, o, move || Ok(stat::stat_line(&v.snap()?, v.tid)))),
+    ("stat", |c, v, o, _| text(c, v, 2, 0o444, o, move || Ok(stat::stat_line(&v.snap_with(GroupTimes::Sum)?, v.tid)))),
     ("statm", |c, v, o, _| text(c, v, 4, 0o444, o, move || Ok(stat::statm_line(&v.snap()?)))),
     ("maps", |c, v, o, _| text(c, v, 8, 0o444, o, move || maps_text(v))),
     ("mounts", |c, v, o, _| text(c, v, 16, 0o444, o, move || Ok(fs::mount::proc_mounts_text(&v.any_thread()?.try_fs().ok_or(Errno::ESRCH)?.root())))),
@@ -106,13 +110,20 @@ pub fn pid_dir(ctx: Ctx, view: View, parent: &Arc<dyn Inode>) -> Option<Arc<dyn 
 fn task_dir(ctx: Ctx, view: View, owner: (u32, u32), parent: &Arc<dyn Inode>) -> Arc<dyn Inode> {
     let pid = view.pid;
     let m = node::meta(ctx, view.ino(15), FileType::Directory, 0o555, owner.0, owner.1);
-    node::dir(
+    // Listed by name: making each thread's directory to list it cost more
+    // than all the rest with 32,000 threads.
+    node::dir_of_names(
         m,
-        Some(parent.clone()),
-        move |this| -> Entries {
+        parent.clone(),
+        move || {
             snapshot::thread_ids(pid)
                 .into_iter()
-                .filter_map(|tid| Some((alloc::format!("{tid}").into_bytes(), pid_dir(ctx, View { pid, tid: Some(tid) }, this)?)))
+                .map(|tid| DirEntry {
+                    ino: View { pid, tid: Some(tid) }.ino(1),
+                    file_type: FileType::Directory,
+                    name: alloc::format!("{tid}").into_bytes(),
+                    next_offset: 0,
+                })
                 .collect()
         },
         move |this, name| {

@@ -123,10 +123,14 @@ pub struct ProcSnap {
     pub kernel: bool,
     pub zombie: bool,
     pub stopped: bool,
-    /// Live threads by tid; for a view of one thread (`process_view`),
-    /// only that one and the leader.
+    /// Some live threads, by tid: the leader (or, once it has exited, the
+    /// live thread with the lowest tid) and, in a view of one thread
+    /// (`process_view`), that thread. Never all: what /proc shows of a
+    /// process is its leader's, so reading the stat of a process of
+    /// 100,000 threads copies one thread, not 100,000.
     pub threads: Vec<ThreadSnap>,
-    /// How many live threads there are when `threads` holds only some.
+    /// How many live threads there are (`threads` holds only some); None
+    /// for a kernel task.
     pub total_threads: Option<usize>,
     /// The name of the process (its main thread's, or the program's).
     pub comm: Vec<u8>,
@@ -134,9 +138,10 @@ pub struct ProcSnap {
     /// The wait status of a zombie.
     pub exit_code: i32,
     /// Whole-group CPU time (live and dead threads) and reaped children's.
-    /// The group's is summed over every thread, so a view of one thread
-    /// (`process_view` with a tid) leaves it 0 and shows the thread's own,
-    /// as Linux's `do_task_stat` does for task/<tid>/stat.
+    /// The group's is summed over every thread, so it is 0 unless asked
+    /// for (`GroupTimes::Sum`), and a view of one thread (`process_view`
+    /// with a tid) shows the thread's own, as Linux's `do_task_stat` does
+    /// for task/<tid>/stat.
     pub user_ns: u64,
     pub system_ns: u64,
     pub child_user_ns: u64,
@@ -237,13 +242,21 @@ pub fn owner(pid: Pid, tid: Option<Pid>) -> Option<(u32, u32)> {
 /// A snapshot of process `pid` (live or zombie), or of the kernel task
 /// shown under that pid.
 pub fn process(pid: Pid) -> Option<ProcSnap> {
-    process_view(pid, None)
+    process_view(pid, None, GroupTimes::Skip)
+}
+
+/// Whether a snapshot of a whole process sums its threads' CPU times:
+/// O(threads), and only its `stat` shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupTimes {
+    Sum,
+    Skip,
 }
 
 /// As `process`, for /proc/<pid>/task/<tid> when `tid` is given: only that
 /// thread and the leader are looked at, so reading the stat of each of
 /// 100,000 threads is not quadratic.
-pub fn process_view(pid: Pid, tid: Option<Pid>) -> Option<ProcSnap> {
+pub fn process_view(pid: Pid, tid: Option<Pid>, times: GroupTimes) -> Option<ProcSnap> {
     if pid >= KTHREAD_PID_BASE {
         return kernel_task(pid);
     }
@@ -258,22 +271,20 @@ pub fn process_view(pid: Pid, tid: Option<Pid>) -> Option<ProcSnap> {
         };
         (p, g.parent, g.pgid, g.sid, zombie, g.exit_signal)
     };
-    Some(user_process(&p, ppid, pgid, sid, zombie_status, exit_signal, tid))
+    Some(user_process(&p, ppid, pgid, sid, zombie_status, exit_signal, tid, times))
 }
 
-fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option<i32>, exit_signal: u32, only: Option<Pid>) -> ProcSnap {
+#[allow(clippy::too_many_arguments)]
+fn user_process(p: &Arc<Process>, ppid: Pid, pgid: Pid, sid: Pid, zombie: Option<i32>, exit_signal: u32, only: Option<Pid>, times: GroupTimes) -> ProcSnap {
     let stopped = p.stop.lock().stopped;
-    let (members, total_threads) = match only {
-        None => (p.threads(), None),
-        Some(tid) => {
-            let mut some: Vec<Arc<Thread>> = p.first_thread().into_iter().collect();
-            some.extend(p.thread(tid).filter(|t| t.tid() != p.pid()));
-            (some, Some(p.thread_count()))
-        }
-    };
+    let mut members: Vec<Arc<Thread>> = p.first_thread().into_iter().collect();
+    if let Some(tid) = only {
+        members.extend(p.thread(tid).filter(|t| t.tid() != p.pid()));
+    }
+    let total_threads = Some(p.thread_count());
     let threads: Vec<ThreadSnap> = members.iter().map(|t| thread(t, stopped)).collect();
-    // O(threads): only for a view of the whole group.
-    let (user_ns, system_ns) = if only.is_none() { p.cpu_time() } else { (0, 0) };
+    // O(threads): only for the whole group's stat.
+    let (user_ns, system_ns) = if only.is_none() && times == GroupTimes::Sum { p.cpu_time() } else { (0, 0) };
     let (child_user_ns, child_system_ns) = p.children_cpu_time();
     let mut snap = ProcSnap {
         pid: p.pid(),
@@ -363,7 +374,7 @@ pub fn kernel_tasks() -> Vec<TaskInfo> {
     // A user thread's task is told apart by its kind, not by looking it up
     // in the process table: in its last moments it has already left its
     // process (whose parent may have reaped it) but is not disposed of yet.
-    runtime::tasks().filter(|t| t.state != TaskState::Complete && !t.user_thread).collect()
+    runtime::kernel_tasks().into_iter().filter(|t| t.state != TaskState::Complete).collect()
 }
 
 /// Pids of the kernel tasks.
@@ -376,7 +387,11 @@ fn kernel_pid(t: &TaskInfo) -> Pid {
 }
 
 fn kernel_task_info(pid: Pid) -> Option<TaskInfo> {
-    kernel_tasks().into_iter().find(|t| kernel_pid(t) == pid)
+    if !runtime::is_initialized() {
+        return None;
+    }
+    let id = u64::try_from(pid.checked_sub(KTHREAD_PID_BASE)?).ok()?;
+    runtime::task_info(runtime::TaskId(id)).filter(|t| !t.user_thread && t.state != TaskState::Complete && kernel_pid(t) == pid)
 }
 
 /// A kernel task as a process: one thread, no memory, no files.

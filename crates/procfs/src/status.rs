@@ -64,11 +64,9 @@ pub fn status_text(p: &ProcSnap, tid: Option<i32>, ncpus: usize) -> Vec<u8> {
     let _ = writeln!(s, "Cpus_allowed:\t{}\nCpus_allowed_list:\t{}", cpumask_hex(affinity, ncpus), cpu_list(affinity, ncpus));
     let _ = writeln!(s, "Mems_allowed:\t1\nMems_allowed_list:\t0");
     // A thread gives up its CPU at every poll that ends Pending: weft
-    // counts those polls, not the two kinds Linux separates.
-    let switches: u64 = match one {
-        Some(t) => t.polls,
-        None => p.threads.iter().map(|t| t.polls).sum(),
-    };
+    // counts those polls, not the two kinds Linux separates. The
+    // process's file shows its leader's, as Linux's does.
+    let switches: u64 = shown.map_or(0, |t| t.polls);
     let _ = writeln!(s, "voluntary_ctxt_switches:\t{switches}\nnonvoluntary_ctxt_switches:\t0");
     s.into_bytes()
 }

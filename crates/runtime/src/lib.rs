@@ -213,6 +213,21 @@ pub fn tasks() -> impl Iterator<Item = TaskInfo> {
     global().tasks()
 }
 
+/// The live kernel tasks (`Runtime::kernel_tasks`).
+pub fn kernel_tasks() -> alloc::vec::Vec<TaskInfo> {
+    global().kernel_tasks()
+}
+
+/// Tasks on a CPU or in a run queue (`Runtime::runnable_count`).
+pub fn runnable_count() -> usize {
+    global().runnable_count()
+}
+
+/// What `task` is, if it is live.
+pub fn task_info(id: TaskId) -> Option<TaskInfo> {
+    global().task(id).map(|t| TaskInfo::from(&t))
+}
+
 /// State and statistics of one CPU.
 pub fn cpu_info(cpu: usize) -> CpuInfo {
     global().cpu_info(cpu)

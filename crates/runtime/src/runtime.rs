@@ -131,9 +131,20 @@ impl Runtime {
         self.registry.len()
     }
 
-    /// A snapshot of every live task, in id order.
+    /// A snapshot of every live task, in id order: O(tasks).
     pub fn tasks(&self) -> impl Iterator<Item = TaskInfo> + use<> {
         self.registry.snapshot().iter().map(TaskInfo::from).collect::<Vec<_>>().into_iter()
+    }
+
+    /// A snapshot of the live tasks that run no user thread, in id order:
+    /// O(kernel tasks), however many user threads there are.
+    pub fn kernel_tasks(&self) -> Vec<TaskInfo> {
+        self.registry.kernel_snapshot().iter().map(TaskInfo::from).collect()
+    }
+
+    /// Tasks on a CPU or in a run queue (the load average's count): O(CPUs).
+    pub fn runnable_count(&self) -> usize {
+        self.cpus.iter().map(|c| c.queue_len.load(Ordering::Relaxed) + usize::from(c.current_id.load(Relaxed) != 0)).sum()
     }
 
     /// State and statistics of CPU `cpu`.

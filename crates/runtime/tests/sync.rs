@@ -236,3 +236,25 @@ fn a_detached_task_runs_and_its_future_is_dropped() {
     assert_eq!(Arc::strong_count(&held), 1, "the finished task's future was dropped");
     drop(task);
 }
+
+/// /proc lists kernel tasks and counts runnable ones without walking the
+/// user threads' tasks: `kernel_tasks` holds only tasks that run no user
+/// thread, and `runnable_count` is what the CPUs hold.
+#[test]
+fn kernel_tasks_and_runnable_count_leave_user_threads_out() {
+    let (_p, rt) = manual(1);
+    let gate: &'static Event = Box::leak(Box::new(Event::new()));
+    let kernel = runtime::Builder::on(rt).name("kworker").spawn(async move { gate.wait().await });
+    let user = runtime::Builder::on(rt).user_thread().spawn_detached(async move { gate.wait().await });
+    assert_eq!(rt.runnable_count(), 2, "both queued");
+    let listed: Vec<_> = rt.kernel_tasks().into_iter().map(|t| t.id).collect();
+    assert_eq!(listed, vec![kernel.id()]);
+    rt.run_until_idle();
+    assert_eq!(rt.runnable_count(), 0, "both wait");
+    assert_eq!(rt.kernel_tasks().len(), 1);
+    gate.set();
+    rt.run_until_idle();
+    assert!(kernel.is_finished());
+    assert!(rt.kernel_tasks().is_empty());
+    drop(user);
+}

@@ -187,3 +187,40 @@ fn getdents_lists_without_the_position_lock() {
     assert_ne!(*file.pos(), 0, "the position moved past the entries");
     assert_eq!(file.getdents64(&mut buf).unwrap(), 0, "nothing is listed twice");
 }
+
+/// A directory listed by name lists without making its entries, and
+/// makes an entry only when it is looked up.
+#[test]
+fn a_directory_of_names_makes_entries_only_on_lookup() {
+    let dev = hooks::alloc_anon_dev();
+    let made = Arc::new(AtomicU32::new(0));
+    let m = made.clone();
+    let dir = SynthDir::of_names(
+        synth_meta(dev, FileType::Directory, 0o555),
+        Box::new(|| {
+            (1..=3u64)
+                .map(|i| DirEntry { ino: 1000 + i, file_type: FileType::Regular, name: alloc::format!("{i}").into_bytes(), next_offset: 0 })
+                .collect()
+        }),
+        Box::new(move |name| {
+            m.fetch_add(1, Ordering::SeqCst);
+            let i: u64 = core::str::from_utf8(name).ok()?.parse().ok()?;
+            (1..=3).contains(&i).then(|| {
+                let mut meta = Metadata::new(1000 + i, FileType::Regular, 0o444, 0, 0, hooks::now());
+                meta.dev = dev;
+                SynthFile::new(meta, Box::new(|| Ok(Vec::new())), None) as Arc<dyn Inode>
+            })
+        }),
+    );
+    let mut off = 2;
+    let mut names = Vec::new();
+    while let Some(e) = dir.read_dir(off).unwrap() {
+        names.push(e.name);
+        off = e.next_offset;
+    }
+    assert_eq!(names, vec![b"1".to_vec(), b"2".to_vec(), b"3".to_vec()]);
+    assert_eq!(made.load(Ordering::SeqCst), 0, "listing made no entry");
+    assert_eq!(dir.lookup(b"2").unwrap().ino(), 1002);
+    assert!(dir.lookup(b"4").is_err());
+    assert_eq!(made.load(Ordering::SeqCst), 2);
+}

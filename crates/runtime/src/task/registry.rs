@@ -10,6 +10,10 @@
 //!
 //! Sharded by id to keep spawn and exit on different CPUs off one lock.
 //! Each shard's lock is a leaf: nothing else is locked while it is held.
+//!
+//! Kernel tasks (those that run no user thread) are also kept in a map of
+//! their own: /proc lists them beside the processes, and a machine of
+//! 100,000 user threads has a few dozen of them. Its lock is a leaf too.
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
@@ -22,11 +26,12 @@ const SHARDS: usize = 16;
 /// The live-task map.
 pub(crate) struct Registry {
     shards: [ksync::SpinLock<BTreeMap<u64, Arc<Task>>>; SHARDS],
+    kernel: ksync::SpinLock<BTreeMap<u64, Arc<Task>>>,
 }
 
 impl Registry {
     pub(crate) fn new() -> Self {
-        Self { shards: core::array::from_fn(|_| ksync::SpinLock::new(BTreeMap::new())) }
+        Self { shards: core::array::from_fn(|_| ksync::SpinLock::new(BTreeMap::new())), kernel: ksync::SpinLock::new(BTreeMap::new()) }
     }
 
     fn shard(&self, id: TaskId) -> &ksync::SpinLock<BTreeMap<u64, Arc<Task>>> {
@@ -36,12 +41,18 @@ impl Registry {
     pub(crate) fn insert(&self, task: &Arc<Task>) {
         let old = self.shard(task.id).lock().insert(task.id.0, task.clone());
         debug_assert!(old.is_none());
+        if !task.user_thread {
+            self.kernel.lock().insert(task.id.0, task.clone());
+        }
     }
 
     /// Removes a completed task. The returned reference is dropped by the
     /// caller (the executor), outside the shard lock.
     pub(crate) fn remove(&self, id: TaskId) -> Option<Arc<Task>> {
-        self.shard(id).lock().remove(&id.0)
+        let task = self.shard(id).lock().remove(&id.0)?;
+        // Dropped by the caller too, outside the lock.
+        let _kernel = if task.user_thread { None } else { self.kernel.lock().remove(&id.0) };
+        Some(task)
     }
 
     pub(crate) fn get(&self, id: TaskId) -> Option<TaskRef> {
@@ -50,6 +61,11 @@ impl Registry {
 
     pub(crate) fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().len()).sum()
+    }
+
+    /// A snapshot of the live kernel tasks, in id order: O(kernel tasks).
+    pub(crate) fn kernel_snapshot(&self) -> Vec<TaskRef> {
+        self.kernel.lock().values().cloned().map(TaskRef).collect()
     }
 
     /// A snapshot of every live task, in id order.
