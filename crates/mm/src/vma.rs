@@ -205,7 +205,7 @@ pub struct VmaMap {
 
 /// Bytes of mappings by kind, as Linux keeps `total_vm`, `data_vm`,
 /// `stack_vm` and `locked_vm`: every change of a VMA takes out what it
-/// counted before and adds what it counts after (`VmaMap::account`).
+/// counted before and adds what it counts after; `check` recounts them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct VmaBytes {
     /// Every mapping (VmSize).

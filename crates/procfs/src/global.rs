@@ -157,11 +157,10 @@ pub fn loadavg_text() -> Vec<u8> {
     loadavg::text(loadavg::running_tasks().max(1), total, last_pid())
 }
 
-/// The most recently allocated pid, approximated by the highest live id
-/// (weft's allocator counts up to pid_max before it recycles).
+/// The most recently allocated pid, as Linux shows it: O(1), where the
+/// highest live id took a walk of every thread.
 fn last_pid() -> i32 {
-    let table = task::process::TABLE.lock();
-    table.processes().flat_map(|p| p.threads()).map(|t| t.tid()).max().unwrap_or(0)
+    task::process::TABLE.lock().topo.last_id()
 }
 
 /// `/proc/version`.

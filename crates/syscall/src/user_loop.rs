@@ -43,6 +43,7 @@ pub struct SharedFpu {
     live_on: AtomicUsize,
 }
 
+/// What the slot's lock guards.
 pub struct FpuSlot {
     pub state: FpuState,
     /// The CPU whose registers hold the thread's live state (not yet saved).

@@ -61,6 +61,11 @@ impl IdAllocator {
         Self { chunks: [const { None }; CHUNKS], full: [0; SUMMARY_WORDS], in_use: 0, last: 0, max, steps: 0 }
     }
 
+    /// The id handed out last (0 before the first).
+    pub fn last(&self) -> i32 {
+        self.last
+    }
+
     /// A free id, or `None` when all are in use or a chunk could not be
     /// allocated (the caller's EAGAIN).
     pub fn alloc(&mut self) -> Option<i32> {

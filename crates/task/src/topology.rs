@@ -229,6 +229,11 @@ impl Topology {
         self.ids.in_use()
     }
 
+    /// The id allocated last (/proc/loadavg's last pid).
+    pub fn last_id(&self) -> i32 {
+        self.ids.last()
+    }
+
     /// Starts the death of a whole group: exit_group(2) or a fatal signal.
     /// Returns the members the caller must kill, or `None` when the group
     /// was already exiting (the first status wins).

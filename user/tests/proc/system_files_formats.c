@@ -1,10 +1,12 @@
 /* System-wide files in Linux's formats: /proc/uptime "secs idle" with two
- * decimals, /proc/loadavg "a b c running/total lastpid", /proc/stat
+ * decimals, /proc/loadavg "a b c running/total lastpid" (lastpid the pid
+ * allocated last: a child just forked), /proc/stat
  * starting with "cpu " and one "cpuN" line per online CPU, /proc/cpuinfo
  * one "processor" block per CPU, /proc/sys/kernel/ostype "Linux", and
  * /sys/devices/system/cpu/online a list matching the CPU count (when sysfs
  * is mounted). */
 #include "t.h"
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int count_prefix(const char *path, const char *prefix) {
@@ -40,6 +42,17 @@ int main(void) {
     CHECK_EQ(fscanf(f, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &running, &total, &last), 6);
     fclose(f);
     CHECK(running >= 1 && total >= running && last > 0);
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0)
+        _exit(0);
+    int status;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    f = fopen("/proc/loadavg", "r");
+    CHECK(f != NULL);
+    CHECK_EQ(fscanf(f, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &running, &total, &last), 6);
+    fclose(f);
+    CHECK_EQ(last, child);
 
     f = fopen("/proc/stat", "r");
     CHECK(f != NULL);
