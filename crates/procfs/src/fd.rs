@@ -19,7 +19,7 @@ use crate::node::{self, Ctx, Ino};
 /// The descriptor table and root of process `pid` (through any live thread).
 fn files_of(pid: Pid) -> KResult<(Arc<FdTable>, fs::Location)> {
     let p = task::process::find_process(pid).ok_or(Errno::ESRCH)?;
-    let t = p.threads().into_iter().next().ok_or(Errno::ESRCH)?;
+    let t = p.first_thread().ok_or(Errno::ESRCH)?;
     let files = t.try_files().ok_or(Errno::ESRCH)?;
     let root = t.try_fs().ok_or(Errno::ESRCH)?.root();
     Ok((files, root))

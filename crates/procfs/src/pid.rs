@@ -39,7 +39,7 @@ impl View {
 
     /// Any live thread of the process (the leader may have exited).
     fn any_thread(&self) -> KResult<Arc<Thread>> {
-        self.thread().or_else(|_| self.process()?.threads().into_iter().next().ok_or(Errno::ESRCH))
+        self.thread().or_else(|_| self.process()?.first_thread().ok_or(Errno::ESRCH))
     }
 
     fn process(&self) -> KResult<Arc<Process>> {

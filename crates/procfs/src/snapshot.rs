@@ -355,7 +355,7 @@ pub fn thread_ids(pid: Pid) -> Vec<Pid> {
         return if kernel_task_info(pid).is_some() { alloc::vec![pid] } else { Vec::new() };
     }
     let p = TABLE.lock().process(pid);
-    p.map(|p| p.threads().iter().map(|t| t.tid()).collect()).unwrap_or_default()
+    p.map(|p| p.thread_ids()).unwrap_or_default()
 }
 
 /// The process a thread id belongs to (also for kernel tasks: themselves).

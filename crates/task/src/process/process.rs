@@ -159,6 +159,11 @@ impl Process {
         self.threads.lock().values().cloned().collect()
     }
 
+    /// The tids of the live threads, in order (no thread is copied).
+    pub fn thread_ids(&self) -> Vec<Pid> {
+        self.threads.lock().keys().copied().collect()
+    }
+
     /// Live thread `tid` of this process: O(log n).
     pub fn thread(&self, tid: Pid) -> Option<Arc<Thread>> {
         self.threads.lock().get(&tid).cloned()
