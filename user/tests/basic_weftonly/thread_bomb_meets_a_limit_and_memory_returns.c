@@ -16,20 +16,6 @@
 #include "t.h"
 #include "sysstate.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
-static int running;
-
-static void *sleeper(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&lock);
-    running++;
-    for (;;)
-        pthread_cond_wait(&never, &lock);
-    return NULL;
-}
-
 /* One bomb in a child process; returns how many threads it made. */
 static int bomb_round(int procs_before)
 {
@@ -38,23 +24,8 @@ static int bomb_round(int procs_before)
     pid_t pid = fork();
     CHECK_OK(pid);
     if (pid == 0) {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, 16384);
-        int made = 0, err;
-        pthread_t t;
-        while ((err = pthread_create(&t, &attr, sleeper, NULL)) == 0)
-            made++;
-        /* Every thread made is alive and got to its wait. */
-        for (int tries = 0; tries < 3000; tries++) {
-            pthread_mutex_lock(&lock);
-            int r = running;
-            pthread_mutex_unlock(&lock);
-            if (r == made)
-                break;
-            usleep(10000);
-        }
-        int out[3] = {made, err, running};
+        int out[3];
+        make_blocked_threads_until_failure(out);
         (void)!write(report[1], out, sizeof out);
         _exit(0);
     }

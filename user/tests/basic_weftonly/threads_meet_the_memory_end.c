@@ -21,20 +21,6 @@
 
 #define LEFT_FREE_KB (48L * 1024)
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
-static int running;
-
-static void *sleeper(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&lock);
-    running++;
-    for (;;)
-        pthread_cond_wait(&never, &lock);
-    return NULL;
-}
-
 static void *nothing(void *arg)
 {
     return arg;
@@ -52,22 +38,8 @@ static void fill_then_make_threads(int report, long free_kb)
         for (long i = 0; i < hog; i += 4096)
             p[i] = 1;
     }
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 16384);
-    int made = 0, err;
-    pthread_t t;
-    while ((err = pthread_create(&t, &attr, sleeper, NULL)) == 0)
-        made++;
-    for (int tries = 0; tries < 3000; tries++) {
-        pthread_mutex_lock(&lock);
-        int r = running;
-        pthread_mutex_unlock(&lock);
-        if (r == made)
-            break;
-        usleep(10000);
-    }
-    int out[3] = { made, err, running };
+    int out[3];
+    make_blocked_threads_until_failure(out);
     (void)!write(report, out, sizeof out);
     _exit(0);
 }

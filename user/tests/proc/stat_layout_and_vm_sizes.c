@@ -11,6 +11,7 @@
  *   VmStk, not VmData.
  * Checked on Linux 6.1 in QEMU. */
 #include "t.h"
+#include "sysstate.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -41,20 +42,6 @@ static unsigned long long stat_field(const char *path, int n)
     return strtoull(p, NULL, 10);
 }
 
-static long status_kb(const char *key)
-{
-    static char buf[8192];
-    int fd = open("/proc/self/status", O_RDONLY);
-    CHECK(fd >= 0);
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    CHECK(n > 0);
-    buf[n] = 0;
-    close(fd);
-    char *line = strstr(buf, key);
-    CHECK(line != NULL);
-    return atol(line + strlen(key));
-}
-
 enum { STARTCODE = 26, ENDCODE = 27, STARTSTACK = 28, START_DATA = 45, END_DATA = 46 };
 static const int layout_fields[] = { STARTCODE, ENDCODE, STARTSTACK, START_DATA, END_DATA };
 
@@ -76,7 +63,7 @@ int main(int argc, char **argv)
     uintptr_t start_code = stat_field(self, STARTCODE), end_code = stat_field(self, ENDCODE);
     CHECK(start_code <= (uintptr_t)main && (uintptr_t)main < end_code);
     long exe_kb = (long)((((end_code + 4095) & ~4095UL) - (start_code & ~4095UL)) / 1024);
-    CHECK_EQ(status_kb("\nVmExe:"), exe_kb);
+    CHECK_EQ(self_status_kb("VmExe"), exe_kb);
 
     uintptr_t start_data = stat_field(self, START_DATA), end_data = stat_field(self, END_DATA);
     CHECK(start_data <= (uintptr_t)&initialised_global && (uintptr_t)&initialised_global < end_data);
@@ -86,22 +73,22 @@ int main(int argc, char **argv)
     CHECK_EQ(pthread_create(&t, NULL, read_own_stat, NULL), 0);
     CHECK_EQ(pthread_join(t, NULL), 0);
 
-    long data = status_kb("\nVmData:"), stack = status_kb("\nVmStk:");
+    long data = self_status_kb("VmData"), stack = self_status_kb("VmStk");
     char *p = mmap(0, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(p != MAP_FAILED);
-    CHECK_EQ(status_kb("\nVmData:"), data + 256);
+    CHECK_EQ(self_status_kb("VmData"), data + 256);
     CHECK_OK(mprotect(p + 16 * 4096, 16 * 4096, PROT_READ));
-    CHECK_EQ(status_kb("\nVmData:"), data + 192);
+    CHECK_EQ(self_status_kb("VmData"), data + 192);
     CHECK_OK(mprotect(p, 64 * 4096, PROT_READ | PROT_WRITE));
-    CHECK_EQ(status_kb("\nVmData:"), data + 256);
+    CHECK_EQ(self_status_kb("VmData"), data + 256);
     CHECK_OK(munmap(p, 64 * 4096));
-    CHECK_EQ(status_kb("\nVmData:"), data);
+    CHECK_EQ(self_status_kb("VmData"), data);
 
     char *down = mmap(0, 8 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
     CHECK(down != MAP_FAILED);
-    CHECK_EQ(status_kb("\nVmStk:"), stack + 32);
-    CHECK_EQ(status_kb("\nVmData:"), data);
+    CHECK_EQ(self_status_kb("VmStk"), stack + 32);
+    CHECK_EQ(self_status_kb("VmData"), data);
     CHECK_OK(munmap(down, 8 * 4096));
-    CHECK_EQ(status_kb("\nVmStk:"), stack);
+    CHECK_EQ(self_status_kb("VmStk"), stack);
     PASS();
 }
