@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 use abi::{Errno, KResult};
+use mm::ProgramLayout;
 
 pub const PT_LOAD: u32 = 1;
 pub const PT_INTERP: u32 = 3;
@@ -38,15 +39,6 @@ pub struct ProgramHeader {
     pub filesz: u64,
     pub memsz: u64,
     pub align: u64,
-}
-
-/// See `ElfInfo::code_and_data`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CodeAndData {
-    pub start_code: u64,
-    pub end_code: u64,
-    pub start_data: u64,
-    pub end_data: u64,
 }
 
 /// The parts of an ELF file execve needs.
@@ -160,16 +152,18 @@ impl ElfInfo {
     /// load_elf_binary reports them in /proc/<pid>/stat: the code from
     /// the lowest executable segment's start to the highest one's file
     /// end; the data from the highest segment's start to the highest file
-    /// end of any segment. Addresses only: nothing here is checked.
-    pub fn code_and_data(&self, bias: u64) -> CodeAndData {
+    /// end of any segment. Addresses only: nothing here is checked. The
+    /// stack is exec's to fill in.
+    pub fn code_and_data(&self, bias: u64) -> ProgramLayout {
         let exec = || self.loads().filter(|h| h.flags & PF_X != 0);
         let file_end = |h: &ProgramHeader| h.vaddr.saturating_add(h.filesz);
-        let at = |a: Option<u64>| a.map_or(0, |a| a.wrapping_add(bias));
-        CodeAndData {
+        let at = |a: Option<u64>| a.map_or(0, |a| a.wrapping_add(bias) as usize);
+        ProgramLayout {
             start_code: at(exec().map(|h| h.vaddr).min()),
             end_code: at(exec().map(file_end).max()),
             start_data: at(self.loads().map(|h| h.vaddr).max()),
             end_data: at(self.loads().map(file_end).max()),
+            start_stack: 0,
         }
     }
 

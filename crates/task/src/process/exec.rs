@@ -339,14 +339,7 @@ fn load_elf(
         vm.handle_fault(image.sp as usize, mm::Access::Write, false).map_err(|_| Errno::E2BIG)?;
     }
     vm.copy_to_user(image.sp as usize, &image.bytes)?;
-    let code_and_data = info.code_and_data(bias);
-    vm.set_program_layout(mm::ProgramLayout {
-        start_code: code_and_data.start_code as usize,
-        end_code: code_and_data.end_code as usize,
-        start_data: code_and_data.start_data as usize,
-        end_data: code_and_data.end_data as usize,
-        start_stack: image.sp as usize,
-    });
+    vm.set_program_layout(mm::ProgramLayout { start_stack: image.sp as usize, ..info.code_and_data(bias) });
     Ok(LoadedProgram { vm, entry, stack_pointer: image.sp, path: exec_path.to_vec(), argv, envp })
 }
 
